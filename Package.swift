@@ -1,0 +1,50 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "swift-ssml",
+    products: [
+        .executable(name: "ssml", targets: ["SSMLCommand"]),
+        .library(name: "SSMLKit", targets: ["SSMLCore", "SSMLEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Thin system-library targets: a module map and a shim header each, found by pkg-config.
+        .systemLibrary(
+            name: "CEspeakNG", pkgConfig: "espeak-ng",
+            providers: [.apt(["libespeak-ng-dev"])]),
+        .systemLibrary(
+            name: "CSndFile", pkgConfig: "sndfile",
+            providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(
+            name: "CSoxr", pkgConfig: "soxr",
+            providers: [.apt(["libsoxr-dev"])]),
+        .systemLibrary(
+            name: "CLibXML2", pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]),
+
+        // Parse -> plan -> render, over protocols. No C here.
+        .target(name: "SSMLCore"),
+
+        // The C-backed implementations of SSMLCore's protocols; one file per C library.
+        .target(
+            name: "SSMLEngine",
+            dependencies: ["SSMLCore", "CEspeakNG", "CSndFile", "CSoxr", "CLibXML2"]),
+
+        // The `ssml` command: argument parsing and wiring only.
+        .executableTarget(
+            name: "SSMLCommand",
+            dependencies: [
+                "SSMLCore", "SSMLEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        .target(name: "SSMLTestSupport", dependencies: ["SSMLCore"], path: "Tests/SSMLTestSupport"),
+        .testTarget(name: "SSMLCoreTests", dependencies: ["SSMLCore", "SSMLEngine", "SSMLTestSupport"]),
+        .testTarget(name: "SSMLEngineTests", dependencies: ["SSMLCore", "SSMLEngine", "SSMLTestSupport"]),
+        .testTarget(name: "SSMLCommandTests", dependencies: ["SSMLCore", "SSMLEngine", "SSMLTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

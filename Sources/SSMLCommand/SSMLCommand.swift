@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import SSMLCore
+import SSMLEngine
+
+@main
+struct SSMLCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ssml",
+        abstract: "Render SSML (seven.io, Vonage, W3C) to telephony audio, locally.",
+        subcommands: [Render.self])
+}
+
+/// Shared plumbing for subcommands: locating the voice catalog, reading input, printing diagnostics.
+enum CommandSupport {
+    static func catalog() throws -> VoiceCatalog {
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0])
+        let resolved = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")).map(URL.init(fileURLWithPath:)) ?? executable
+        guard let url = VoiceCatalog.locate(executable: resolved, environment: ProcessInfo.processInfo.environment) else {
+            throw SSMLError(.io, "cannot find the voice catalog (Voices/catalog.json); set SSML_VOICES to its path or run `make install`")
+        }
+        return try VoiceCatalog.load(from: url)
+    }
+
+    /// Reads a path, or standard input for `-`.
+    static func read(_ path: String) throws -> (text: String, name: String, directory: URL) {
+        let data: Data
+        if path == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+            return (try decode(data, name: "<stdin>"), "<stdin>", URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        }
+        let url = URL(fileURLWithPath: path)
+        do { data = try Data(contentsOf: url) } catch {
+            throw SSMLError(.io, "cannot read \(path): \(error.localizedDescription)")
+        }
+        return (try decode(data, name: path), path, url.deletingLastPathComponent())
+    }
+
+    private static func decode(_ data: Data, name: String) throws -> String {
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw SSMLError(.io, "\(name) is not UTF-8 text")
+        }
+        return text
+    }
+
+    static func printDiagnostics(_ log: DiagnosticLog, quiet: Bool) {
+        for diagnostic in log.diagnostics where !quiet || diagnostic.severity != .note {
+            FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8))
+        }
+    }
+
+    /// Prints an error the way compilers do and exits non-zero.
+    static func fail(_ error: any Error) -> Never {
+        let text = (error as? SSMLError)?.description ?? "error: \(error)"
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+        Foundation.exit(error is SSMLError && (error as! SSMLError).kind == .usage ? 64 : 1)
+    }
+}

@@ -1,0 +1,34 @@
+/// An error that stops a render, with a stable kind, a message and the place it refers to.
+public struct SSMLError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Stable categories; scripts may match on these.
+    public enum Kind: String, Sendable {
+        case malformedXML = "malformed-xml"
+        case forbiddenDeclaration = "forbidden-declaration"
+        case invalidValue = "invalid-value"
+        case unknownElement = "unknown-element"
+        case unknownAttribute = "unknown-attribute"
+        case missingAttribute = "missing-attribute"
+        case unknownVoice = "unknown-voice"
+        case audioSource = "audio-source"
+        case limitExceeded = "limit-exceeded"
+        case io = "io"
+        case engine = "engine"
+        case usage = "usage"
+    }
+
+    public var kind: Kind
+    public var message: String
+    public var location: SourceLocation?
+
+    public init(_ kind: Kind, _ message: String, at location: SourceLocation? = nil) {
+        self.kind = kind
+        self.message = message
+        self.location = location
+    }
+
+    /// `file:line:col: error: message`, or `error: message` without a place.
+    public var description: String {
+        if let location { return "\(location): error: \(message)" }
+        return "error: \(message)"
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+
+/// A voice's gender as users name it; espeak-ng has no child voice, so ours is built (see ``VoiceSpec/tract``).
+public enum VoiceGender: String, Sendable, Codable, CaseIterable {
+    case female, male, child
+}
+
+/// Settings that turn an espeak-ng voice into one of ours; used both by catalog entries and gender templates.
+public struct VoiceSettings: Sendable, Codable, Equatable, Hashable {
+    /// espeak-ng variant (`f2`, `m3`); empty for the language's default (male) voice.
+    public var variant: String
+    /// espeak-ng PITCH parameter, 0...100.
+    public var pitch: Int
+    /// espeak-ng RANGE parameter, 0...100.
+    public var range: Int
+    /// Speaking rate in words per minute at prosody rate 1.
+    public var rate: Int
+    /// Vocal-tract scale: audio is synthesised `tract` times lower and slower, then played back
+    /// `tract` times faster, which raises pitch *and* formants (a shorter vocal tract). 1 for adults.
+    public var tract: Double
+    /// The voice's typical F0 in Hz; relative `+NHz` pitch changes are taken against it.
+    public var baseHz: Double
+}
+
+/// One catalog entry: a canonical `<locale>-<gender>` name mapped onto espeak-ng.
+public struct VoiceSpec: Sendable, Codable, Equatable, Hashable {
+    /// Canonical name, lowercase: `de-de-female`.
+    public var name: String
+    /// BCP 47 locale: `de-DE`.
+    public var locale: String
+    public var gender: VoiceGender
+    /// espeak-ng voice (language) identifier: `de`, `en-us`.
+    public var espeak: String
+    public var settings: VoiceSettings
+    /// Other names users write for this voice (Microsoft neural, Amazon Polly, ...).
+    public var aliases: [String]
+
+    /// The voice name espeak-ng's `SetVoiceByName` takes: `de+f2`.
+    public var espeakName: String { settings.variant.isEmpty ? espeak : "\(espeak)+\(settings.variant)" }
+}
+
+/// The voice catalog: named entries plus per-gender templates that make a voice for any language espeak-ng speaks.
+public struct VoiceCatalog: Sendable, Codable, Equatable {
+    public var voices: [VoiceSpec]
+    public var templates: [String: VoiceSettings]
+    /// Locale (lowercase) to espeak-ng language, for locales whose espeak name differs (`es-mx` -> `es-419`).
+    public var localeMap: [String: String]
+
+    public init(voices: [VoiceSpec], templates: [String: VoiceSettings], localeMap: [String: String] = [:]) {
+        self.voices = voices
+        self.templates = templates
+        self.localeMap = localeMap
+    }
+
+    /// Decodes a catalog file (`Voices/catalog.json`).
+    public static func load(from url: URL) throws -> VoiceCatalog {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw SSMLError(.io, "cannot read the voice catalog \(url.path): \(error.localizedDescription)")
+        }
+        do {
+            return try JSONDecoder().decode(VoiceCatalog.self, from: data)
+        } catch {
+            throw SSMLError(.io, "the voice catalog \(url.path) is not valid: \(error)")
+        }
+    }
+
+    /// Finds `Voices/catalog.json`: `$SSML_VOICES`, then `<prefix>/share/swift-ssml/Voices` beside the
+    /// executable, then a `Voices` folder above the executable (a build inside a checkout).
+    public static func locate(executable: URL, environment: [String: String]) -> URL? {
+        if let explicit = environment["SSML_VOICES"] {
+            let url = URL(fileURLWithPath: explicit)
+            return url.pathExtension == "json" ? url : url.appendingPathComponent("catalog.json")
+        }
+        var directory = executable.resolvingSymlinksInPath().deletingLastPathComponent()
+        let candidates = ["../share/swift-ssml/Voices/catalog.json", "Voices/catalog.json"]
+        for _ in 0..<6 {
+            for candidate in candidates {
+                let url = directory.appendingPathComponent(candidate).standardizedFileURL
+                if FileManager.default.fileExists(atPath: url.path) { return url }
+            }
+            directory.deleteLastPathComponent()
+        }
+        return nil
+    }
+
+    /// The entry whose name or alias is `name` (case-insensitive).
+    public func entry(named name: String) -> VoiceSpec? {
+        let key = name.lowercased()
+        return voices.first { $0.name == key || $0.aliases.contains { $0.lowercased() == key } }
+    }
+
+    /// Every name a user may write, for suggestions.
+    public var allNames: [String] { voices.flatMap { [$0.name] + $0.aliases } }
+}

@@ -1,0 +1,500 @@
+import Foundation
+
+/// Checks that an audio clip can be played; returns a reason when it cannot.
+public typealias AudioProbe = @Sendable (URL) -> String?
+
+/// Walks a `<speak>` tree and produces the render plan: speech in resolved voices and prosody,
+/// pauses, clips, marks and call-control events, with loops unrolled.
+public final class Interpreter {
+    /// What is in force at a point of the tree; children inherit a copy.
+    struct Frame {
+        var voice: VoiceSpec
+        var prosody: Prosody
+    }
+
+    let resolver: VoiceResolver
+    let log: DiagnosticLog
+    let limits: Limits
+    let baseDirectory: URL
+    let probe: AudioProbe
+
+    private var segments: [Segment] = []
+    private var pending: (pieces: [SpeechPiece], frame: Frame, location: SourceLocation)?
+    private var depth = 0
+
+    public init(
+        resolver: VoiceResolver, log: DiagnosticLog, limits: Limits = .standard,
+        baseDirectory: URL, probe: @escaping AudioProbe
+    ) {
+        self.resolver = resolver
+        self.log = log
+        self.limits = limits
+        self.baseDirectory = baseDirectory
+        self.probe = probe
+    }
+
+    /// The plan for a document, starting in `defaultVoice` (changed by `xml:lang` on `speak`).
+    public func plan(_ root: XMLElement, defaultVoice: VoiceSpec) throws -> [Segment] {
+        segments = []
+        pending = nil
+        try visit(.element(root), frame: Frame(voice: defaultVoice, prosody: .neutral))
+        flush()
+        while case .pause(_, let reason, _) = segments.last, reason != .break { segments.removeLast() }
+        while case .pause(_, let reason, _) = segments.first, reason != .break { segments.removeFirst() }
+        return segments
+    }
+
+    // MARK: - Tree walk
+
+    private func visit(_ node: XMLNode, frame: Frame) throws {
+        switch node {
+        case .text(let text, let location):
+            speak(.text(text), frame: frame, at: location)
+        case .element(let element):
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= limits.maxDepth else {
+                throw SSMLError(.limitExceeded, "elements are nested deeper than \(limits.maxDepth)", at: element.location)
+            }
+            try visit(element, frame: frame)
+        }
+    }
+
+    private func visitChildren(_ element: XMLElement, frame: Frame) throws {
+        for child in element.children { try visit(child, frame: frame) }
+    }
+
+    private func visit(_ element: XMLElement, frame: Frame) throws {
+        let place = element.location.with(element: element.qualifiedName)
+        if let namespace = element.namespace, namespace != SSMLDocument.namespace {
+            try log.warn(
+                "<\(element.qualifiedName)> is not SSML (namespace \(namespace)); its text is read, its meaning ignored",
+                at: place, kind: .unknownElement)
+            return try visitChildren(element, frame: frame)
+        }
+        switch element.name {
+        case "speak":
+            try check(element, allowed: ["version", "lang", "base", "onlangfailure", "space", "id"])
+            try visitChildren(element, frame: languageFrame(element, frame: frame))
+        case "voice":
+            try voice(element, frame: frame)
+        case "prosody":
+            try check(element, allowed: ["rate", "pitch", "range", "volume", "duration", "contour", "id"])
+            try visitChildren(element, frame: prosodyFrame(element, frame: frame))
+        case "break":
+            try check(element, allowed: ["time", "strength", "id"])
+            try pause(element)
+        case "p", "paragraph", "s", "sentence":
+            try check(element, allowed: ["lang", "id", "space"])
+            let isParagraph = element.name.hasPrefix("p")
+            flush()
+            addPause(isParagraph ? BreakValue.paragraphPause : BreakValue.sentencePause, reason: isParagraph ? .paragraph : .sentence, at: place)
+            try visitChildren(element, frame: languageFrame(element, frame: frame))
+            flush()
+            addPause(isParagraph ? BreakValue.paragraphPause : BreakValue.sentencePause, reason: isParagraph ? .paragraph : .sentence, at: place)
+        case "say-as":
+            try check(element, allowed: ["interpret-as", "format", "detail", "id"])
+            try sayAs(element, frame: frame)
+        case "audio":
+            try check(element, allowed: ["src", "soundLevel", "clipBegin", "clipEnd", "repeatCount", "repeatDur", "speed", "fetchtimeout", "fetchhint", "maxage", "maxstale", "id"])
+            try audio(element, frame: frame)
+        case "sub":
+            try check(element, allowed: ["alias", "id"])
+            let alias = try required("alias", of: element)
+            speak(.text(alias.value), frame: frame, at: place)
+        case "emphasis":
+            try check(element, allowed: ["level", "id"])
+            try visitChildren(element, frame: emphasisFrame(element, frame: frame))
+        case "mark":
+            try check(element, allowed: ["name", "id"])
+            let name = try required("name", of: element)
+            flush()
+            segments.append(.mark(name: name.value, location: place))
+        case "lang":
+            try check(element, allowed: ["lang", "onlangfailure", "id"])
+            guard element.attribute("lang", prefix: "xml") != nil else {
+                throw SSMLError(.missingAttribute, "<lang> needs an xml:lang attribute", at: place)
+            }
+            try visitChildren(element, frame: languageFrame(element, frame: frame))
+        case "phoneme":
+            try check(element, allowed: ["ph", "alphabet", "id"])
+            _ = try required("ph", of: element)
+            try log.warn(
+                "<phoneme> pronunciations are not applied yet; the element's text is read as written",
+                at: place, kind: .unknownElement)
+            try visitChildren(element, frame: frame)
+        case "dtmf":
+            try check(element, allowed: ["callback", "min", "max", "wait", "digits", "invalid", "short", "exit", "id"])
+            try dtmf(element, frame: frame)
+        case "bridge":
+            try check(element, allowed: ["number", "digit", "id"])
+            let number = try required("number", of: element)
+            flush()
+            var attributes = ["number": number.value]
+            if let digit = element.attribute("digit") { attributes["digit"] = digit.value }
+            segments.append(.callControl(CallControl(kind: .bridge, attributes: attributes, location: place)))
+            let trigger = attributes["digit"].map { " when the caller presses \($0)" } ?? ""
+            log.note("<bridge> transfers a live call to \(number.value)\(trigger); nothing is heard locally", at: place)
+        case "w", "token":
+            try check(element, allowed: ["role", "id"])
+            try visitChildren(element, frame: frame)
+        case "desc", "meta", "metadata":
+            break  // Descriptions and metadata have no sound.
+        case "lexicon":
+            try log.warn("<lexicon> is not loaded; pronunciations in it are not applied", at: place, kind: .unknownElement)
+        default:
+            try log.warn("unknown element <\(element.qualifiedName)>; its text is read, its meaning ignored", at: place, kind: .unknownElement)
+            try visitChildren(element, frame: frame)
+        }
+    }
+
+    // MARK: - Elements
+
+    private func voice(_ element: XMLElement, frame: Frame) throws {
+        try check(element, allowed: ["name", "gender", "age", "variant", "languages", "lang", "loop", "loop-info", "required", "ordering", "onvoicefailure", "id"])
+        let place = element.location.with(element: "voice")
+        var inner = try languageFrame(element, frame: frame)
+        if let name = element.attribute("name") {
+            let candidates = name.value.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+            guard let resolved = candidates.lazy.compactMap({ self.resolver.voice(named: $0) }).first else {
+                let suggestions = resolver.suggestions(for: candidates.first ?? name.value)
+                let hint = suggestions.isEmpty ? " (names look like en-us-female, de-de-male, en-gb-child)" : "; did you mean \(suggestions.joined(separator: ", "))?"
+                throw SSMLError(.unknownVoice, "unknown voice \"\(name.value)\"\(hint)", at: name.location.with(element: "voice", attribute: "name"))
+            }
+            inner.voice = resolved
+        } else if element.attribute("gender") != nil || element.attribute("age") != nil {
+            var gender = inner.voice.gender
+            if let attribute = element.attribute("gender") {
+                switch attribute.value.lowercased() {
+                case "female": gender = .female
+                case "male": gender = .male
+                case "child": gender = .child
+                case "neutral": break
+                default:
+                    throw SSMLError(.invalidValue, "voice gender \"\(attribute.value)\" is not a gender (use female, male, neutral or child)", at: attribute.location.with(element: "voice", attribute: "gender"))
+                }
+            }
+            if let attribute = element.attribute("age") {
+                guard let age = Int(attribute.value), age >= 0 else {
+                    throw SSMLError(.invalidValue, "voice age \"\(attribute.value)\" is not a whole number of years", at: attribute.location.with(element: "voice", attribute: "age"))
+                }
+                if age < 13 { gender = .child } else if gender == .child { gender = .female }
+            }
+            inner.voice = try voiceFor(locale: inner.voice.locale, gender: gender, at: place)
+        }
+        for ignored in ["variant", "required", "ordering", "onvoicefailure"] {
+            if let attribute = element.attribute(ignored) {
+                try log.warn("voice \(ignored) is not supported and is ignored", at: attribute.location.with(element: "voice", attribute: ignored), kind: .unknownAttribute)
+            }
+        }
+
+        var passes = 1
+        if let loop = element.attribute("loop") {
+            guard let count = Int(loop.value.trimmingCharacters(in: .whitespaces)), count >= 1 else {
+                throw SSMLError(.invalidValue, "voice loop \"\(loop.value)\" is not a whole number of times (1 or more)", at: loop.location.with(element: "voice", attribute: "loop"))
+            }
+            guard count <= limits.maxLoop else {
+                throw SSMLError(.limitExceeded, "voice loop \(count) is above the limit of \(limits.maxLoop)", at: loop.location.with(element: "voice", attribute: "loop"))
+            }
+            passes = count
+        }
+        let loopInfo = element.attribute("loop-info")
+        if loopInfo != nil && element.attribute("loop") == nil {
+            try log.warn("loop-info has no effect without loop", at: loopInfo!.location.with(element: "voice", attribute: "loop-info"), kind: .invalidValue)
+        }
+
+        flush()
+        let start = segments.count
+        try visitChildren(element, frame: inner)
+        flush()
+        let body = Array(segments[start...])
+        for _ in 1..<passes {
+            addPause(BreakValue.sentencePause, reason: .sentence, at: place)
+            if let info = loopInfo, !info.value.trimmingCharacters(in: .whitespaces).isEmpty {
+                speak(.text(info.value), frame: inner, at: info.location.with(element: "voice", attribute: "loop-info"))
+                flush()
+                addPause(BreakValue.sentencePause, reason: .sentence, at: place)
+            }
+            segments.append(contentsOf: body)
+            try checkSize(at: place)
+        }
+    }
+
+    private func pause(_ element: XMLElement) throws {
+        let place = element.location.with(element: "break")
+        var seconds = BreakValue.defaultBreak
+        if let time = element.attribute("time") {
+            do { seconds = try BreakValue.time(time.value) } catch {
+                throw SSMLError(.invalidValue, error.message, at: time.location.with(element: "break", attribute: "time"))
+            }
+            if seconds > limits.maxBreakSeconds {
+                try log.warn("break time \(time.value) is above the limit of \(Int(limits.maxBreakSeconds)) s; clamped", at: time.location.with(element: "break", attribute: "time"), kind: .limitExceeded)
+                seconds = limits.maxBreakSeconds
+            }
+        } else if let strength = element.attribute("strength") {
+            do { seconds = try BreakValue.strength(strength.value) } catch {
+                throw SSMLError(.invalidValue, error.message, at: strength.location.with(element: "break", attribute: "strength"))
+            }
+        }
+        flush()
+        segments.append(.pause(seconds: seconds, reason: .break, location: place))
+    }
+
+    private func sayAs(_ element: XMLElement, frame: Frame) throws {
+        let place = element.location.with(element: "say-as")
+        let kind = try required("interpret-as", of: element)
+        let text = element.textContent
+        switch kind.value.lowercased() {
+        case "characters", "spell-out", "verbatim", "letters":
+            let code = text.filter { !$0.isWhitespace }
+            if !code.isEmpty { speak(.characters(code), frame: frame, at: place) }
+        case "digits", "number_digit":
+            let digits = text.filter { !$0.isWhitespace }
+            if !digits.isEmpty { speak(.characters(digits), frame: frame, at: place) }
+        case "telephone":
+            // Groups as written (spaces, dashes, dots) are kept as pauses; each group is read digit by digit.
+            let groups = text.split(whereSeparator: { " -./()".contains($0) }).map(String.init)
+            for group in groups { speak(.characters(group), frame: frame, at: place) }
+        case "cardinal", "number":
+            speak(.text(text), frame: frame, at: place)
+        default:
+            try log.warn(
+                "say-as interpret-as=\"\(kind.value)\" is not expanded yet; the text is read as written",
+                at: kind.location.with(element: "say-as", attribute: "interpret-as"), kind: .invalidValue)
+            speak(.text(text), frame: frame, at: place)
+        }
+    }
+
+    private func audio(_ element: XMLElement, frame: Frame) throws {
+        let place = element.location.with(element: "audio")
+        let src = try required("src", of: element)
+        let srcPlace = src.location.with(element: "audio", attribute: "src")
+        let fallback = element.children.filter {
+            if case .element(let child) = $0, child.name == "desc" { return false }
+            return true
+        }
+        let hasFallback = fallback.contains {
+            if case .text(let text, _) = $0 { return !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+            return true
+        }
+
+        var gain = 0.0
+        if let level = element.attribute("soundLevel") {
+            do { gain = try ProsodyValue.volume(level.value, currentDB: 0).db } catch {
+                throw SSMLError(.invalidValue, "audio soundLevel \"\(level.value)\" is not a level (use +NdB or -NdB)", at: level.location.with(element: "audio", attribute: "soundLevel"))
+            }
+        }
+        func seconds(_ name: String) throws -> Double? {
+            guard let attribute = element.attribute(name) else { return nil }
+            do { return try BreakValue.time(attribute.value) } catch {
+                throw SSMLError(.invalidValue, "audio \(name): " + error.message.replacingOccurrences(of: "break time", with: "time"), at: attribute.location.with(element: "audio", attribute: name))
+            }
+        }
+        let clipBegin = try seconds("clipBegin") ?? 0
+        let clipEnd = try seconds("clipEnd")
+        if let clipEnd, clipEnd <= clipBegin {
+            throw SSMLError(.invalidValue, "audio clipEnd must be after clipBegin", at: place.with(element: "audio", attribute: "clipEnd"))
+        }
+        var repeats = 1
+        if let repeatCount = element.attribute("repeatCount") {
+            guard let count = Int(repeatCount.value), count >= 1, count <= limits.maxLoop else {
+                throw SSMLError(.invalidValue, "audio repeatCount \"\(repeatCount.value)\" must be a whole number from 1 to \(limits.maxLoop)", at: repeatCount.location.with(element: "audio", attribute: "repeatCount"))
+            }
+            repeats = count
+        }
+        for ignored in ["repeatDur", "speed", "fetchtimeout", "fetchhint", "maxage", "maxstale"] {
+            if let attribute = element.attribute(ignored) {
+                try log.warn("audio \(ignored) is not supported and is ignored", at: attribute.location.with(element: "audio", attribute: ignored), kind: .unknownAttribute)
+            }
+        }
+
+        let failure: String
+        switch resolveSource(src.value) {
+        case .success(let url):
+            if let reason = probe(url) {
+                failure = reason
+            } else {
+                flush()
+                for _ in 0..<repeats {
+                    segments.append(.audio(AudioClip(url: url, gainDB: gain + frame.prosody.volumeDB, clipBegin: clipBegin, clipEnd: clipEnd, location: place)))
+                }
+                return
+            }
+        case .failure(let reason):
+            failure = reason.message
+        }
+        guard hasFallback else {
+            throw SSMLError(.audioSource, "audio \"\(src.value)\" cannot be played: \(failure) (and the element has no fallback text)", at: srcPlace)
+        }
+        try log.warn("audio \"\(src.value)\" cannot be played: \(failure); speaking its fallback text", at: srcPlace, kind: .audioSource)
+        for child in fallback { try visit(child, frame: frame) }
+    }
+
+    private struct SourceFailure: Error { var message: String }
+
+    /// A local file for `src`: an absolute path, a path relative to the document, or a `file:` URL
+    /// (`file:///abs/clip.wav`, `file:clip.wav`); other schemes are refused.
+    private func resolveSource(_ src: String) -> Result<URL, SourceFailure> {
+        var path = src.trimmingCharacters(in: .whitespaces)
+        if path.isEmpty { return .failure(SourceFailure(message: "src is empty")) }
+        if path.lowercased().hasPrefix("file:") {
+            path.removeFirst(5)
+            if path.hasPrefix("//") { path.removeFirst(2) }
+            if path.hasPrefix("localhost/") { path.removeFirst(9) }
+            path = path.removingPercentEncoding ?? path
+        } else if let colon = path.range(of: "://") {
+            let scheme = path[..<colon.lowerBound].lowercased()
+            return .failure(SourceFailure(message: "\(scheme): sources are not fetched (only local files and file: URLs are read)"))
+        }
+        if path.hasPrefix("/") { return .success(URL(fileURLWithPath: path).standardizedFileURL) }
+        return .success(baseDirectory.appendingPathComponent(path).standardizedFileURL)
+    }
+
+    private func dtmf(_ element: XMLElement, frame: Frame) throws {
+        let place = element.location.with(element: "dtmf")
+        var attributes: [String: String] = [:]
+        for attribute in element.attributes { attributes[attribute.name] = attribute.value }
+        for name in ["min", "max", "wait"] {
+            if let attribute = element.attribute(name), Int(attribute.value).map({ $0 < 0 }) ?? true {
+                throw SSMLError(.invalidValue, "dtmf \(name) \"\(attribute.value)\" is not a whole number of \(name == "wait" ? "seconds" : "digits")", at: attribute.location.with(element: "dtmf", attribute: name))
+            }
+        }
+        if let min = element.attribute("min").flatMap({ Int($0.value) }), let max = element.attribute("max").flatMap({ Int($0.value) }), min > max {
+            throw SSMLError(.invalidValue, "dtmf min \(min) is greater than max \(max)", at: place)
+        }
+        if let digits = element.attribute("digits"), (try? NSRegularExpression(pattern: digits.value)) == nil {
+            throw SSMLError(.invalidValue, "dtmf digits \"\(digits.value)\" is not a valid regular expression", at: digits.location.with(element: "dtmf", attribute: "digits"))
+        }
+        try visitChildren(element, frame: frame)
+        flush()
+        segments.append(.callControl(CallControl(kind: .dtmf, attributes: attributes, location: place)))
+        let settings = attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        log.note("<dtmf> collects keys on a live call after its prompt (\(settings)); locally the prompt is spoken and nothing waits", at: place)
+    }
+
+    // MARK: - Frames
+
+    private func languageFrame(_ element: XMLElement, frame: Frame) throws -> Frame {
+        guard let lang = element.attribute("lang", prefix: "xml") else { return frame }
+        var inner = frame
+        let place = lang.location.with(element: element.qualifiedName, attribute: "xml:lang")
+        inner.voice = try voiceFor(locale: lang.value, gender: frame.voice.gender, at: place)
+        return inner
+    }
+
+    private func voiceFor(locale: String, gender: VoiceGender, at place: SourceLocation) throws -> VoiceSpec {
+        if let voice = resolver.voice(locale: locale, gender: gender) { return voice }
+        if gender == .child, let voice = resolver.voice(locale: locale, gender: .female) { return voice }
+        throw SSMLError(.unknownVoice, "language \"\(locale)\" is not spoken by espeak-ng", at: place)
+    }
+
+    private func prosodyFrame(_ element: XMLElement, frame: Frame) throws -> Frame {
+        var inner = frame
+        func fail(_ attribute: XMLAttribute, _ message: String) -> SSMLError {
+            SSMLError(.invalidValue, message, at: attribute.location.with(element: "prosody", attribute: attribute.name))
+        }
+        if let rate = element.attribute("rate") {
+            do { inner.prosody.rate *= try ProsodyValue.rate(rate.value) } catch { throw fail(rate, error.message) }
+        }
+        if let pitch = element.attribute("pitch") {
+            do {
+                inner.prosody.pitch = try ProsodyValue.pitch(pitch.value, current: frame.prosody.pitch, baseHz: frame.voice.settings.baseHz)
+            } catch { throw fail(pitch, error.message) }
+        }
+        if let range = element.attribute("range") {
+            do { inner.prosody.range = try ProsodyValue.range(range.value, current: frame.prosody.range) } catch { throw fail(range, error.message) }
+        }
+        if let volume = element.attribute("volume") {
+            do {
+                let result = try ProsodyValue.volume(volume.value, currentDB: frame.prosody.volumeDB)
+                inner.prosody.volumeDB = result.db
+                inner.prosody.silent = frame.prosody.silent || result.silent
+            } catch { throw fail(volume, error.message) }
+        }
+        for ignored in ["duration", "contour"] {
+            if let attribute = element.attribute(ignored) {
+                try log.warn("prosody \(ignored) is not supported and is ignored", at: attribute.location.with(element: "prosody", attribute: ignored), kind: .unknownAttribute)
+            }
+        }
+        return inner
+    }
+
+    private func emphasisFrame(_ element: XMLElement, frame: Frame) throws -> Frame {
+        var inner = frame
+        let level = element.attribute("level")
+        switch level?.value.lowercased() ?? "moderate" {
+        case "strong":
+            inner.prosody.rate *= 0.85; inner.prosody.pitch *= 1.1; inner.prosody.volumeDB += 3
+        case "moderate":
+            inner.prosody.rate *= 0.92; inner.prosody.pitch *= 1.05; inner.prosody.volumeDB += 1.5
+        case "reduced":
+            inner.prosody.rate *= 1.1; inner.prosody.pitch *= 0.95; inner.prosody.volumeDB -= 3
+        case "none":
+            break
+        default:
+            throw SSMLError(.invalidValue, "emphasis level \"\(level!.value)\" is not a level (use strong, moderate, reduced or none)", at: level!.location.with(element: "emphasis", attribute: "level"))
+        }
+        return inner
+    }
+
+    // MARK: - Building the plan
+
+    private func speak(_ piece: SpeechPiece, frame: Frame, at location: SourceLocation) {
+        var piece = piece
+        if case .text(let text) = piece {
+            let collapsed = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            guard !collapsed.isEmpty else { return }
+            piece = .text(collapsed)
+        }
+        if let current = pending, current.frame.voice == frame.voice, current.frame.prosody == frame.prosody {
+            pending!.pieces.append(piece)
+        } else {
+            flush()
+            pending = ([piece], frame, location)
+        }
+    }
+
+    private func flush() {
+        guard let current = pending else { return }
+        pending = nil
+        segments.append(.speech(SpeechSegment(pieces: current.pieces, voice: current.frame.voice, prosody: current.frame.prosody, location: current.location)))
+    }
+
+    /// Structural pauses next to each other merge (the longer wins); explicit breaks add up.
+    private func addPause(_ seconds: Double, reason: PauseReason, at location: SourceLocation) {
+        if case .pause(let previous, let previousReason, let previousLocation) = segments.last, previousReason != .break {
+            segments[segments.count - 1] = .pause(seconds: max(previous, seconds), reason: seconds > previous ? reason : previousReason, location: previousLocation)
+            return
+        }
+        if segments.isEmpty { return }
+        segments.append(.pause(seconds: seconds, reason: reason, location: location))
+    }
+
+    private func checkSize(at place: SourceLocation) throws {
+        guard segments.count <= limits.maxSegments else {
+            throw SSMLError(.limitExceeded, "the document unrolls to more than \(limits.maxSegments) segments", at: place)
+        }
+    }
+
+    // MARK: - Attributes
+
+    private func required(_ name: String, of element: XMLElement) throws -> XMLAttribute {
+        guard let attribute = element.attribute(name) else {
+            throw SSMLError(.missingAttribute, "<\(element.name)> needs a \(name) attribute", at: element.location.with(element: element.name))
+        }
+        return attribute
+    }
+
+    /// Warns about attributes the element does not define (`xml:lang` counts as `lang`).
+    private func check(_ element: XMLElement, allowed: Set<String>) throws {
+        for attribute in element.attributes {
+            let known = attribute.prefix == nil || attribute.prefix == "xml"
+            if known && allowed.contains(attribute.name) && (attribute.name != "lang" || attribute.prefix == "xml") { continue }
+            if attribute.prefix == "xml" && ["base", "id", "space"].contains(attribute.name) { continue }
+            try log.warn(
+                "unknown attribute \(attribute.qualifiedName) on <\(element.qualifiedName)>; ignored",
+                at: attribute.location.with(element: element.qualifiedName, attribute: attribute.qualifiedName),
+                kind: .unknownAttribute)
+        }
+    }
+}

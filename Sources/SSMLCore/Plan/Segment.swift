@@ -1,0 +1,59 @@
+import Foundation
+
+/// A piece of text to speak: plain words, or a code read character by character.
+public enum SpeechPiece: Sendable, Equatable, Hashable {
+    case text(String)
+    /// Read letter by letter, digit by digit; case is not spoken.
+    case characters(String)
+}
+
+/// A stretch of speech in one voice and one prosody.
+public struct SpeechSegment: Sendable, Equatable {
+    public var pieces: [SpeechPiece]
+    public var voice: VoiceSpec
+    public var prosody: Prosody
+    public var location: SourceLocation
+
+    /// The text as it would be read, for reports (`characters` pieces are spaced out).
+    public var displayText: String {
+        pieces.map { piece in
+            switch piece {
+            case .text(let text): text
+            case .characters(let code): code.map(String.init).joined(separator: " ")
+            }
+        }.joined(separator: " ")
+    }
+}
+
+/// An external clip to play.
+public struct AudioClip: Sendable, Equatable {
+    public var url: URL
+    public var gainDB: Double
+    /// Seconds skipped at the start (`clipBegin`) and the end point (`clipEnd`), if any.
+    public var clipBegin: Double
+    public var clipEnd: Double?
+    public var location: SourceLocation
+}
+
+/// Why a pause is there; structural pauses merge with each other, explicit breaks add up.
+public enum PauseReason: String, Sendable, Equatable {
+    case `break`, sentence, paragraph, wait
+}
+
+/// Call control that has no sound of its own; reported on the timeline and stderr, never dropped.
+public struct CallControl: Sendable, Equatable {
+    public enum Kind: String, Sendable { case dtmf, bridge }
+    public var kind: Kind
+    /// The element's attributes as written (`digits`, `number`, ...).
+    public var attributes: [String: String]
+    public var location: SourceLocation
+}
+
+/// One step of a render plan, in order.
+public enum Segment: Sendable, Equatable {
+    case speech(SpeechSegment)
+    case pause(seconds: Double, reason: PauseReason, location: SourceLocation?)
+    case audio(AudioClip)
+    case mark(name: String, location: SourceLocation)
+    case callControl(CallControl)
+}

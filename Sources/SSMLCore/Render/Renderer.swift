@@ -1,0 +1,180 @@
+import Foundation
+
+/// Settings of one render.
+public struct RenderOptions: Sendable, Equatable {
+    /// Output sample rate in Hz.
+    public var sampleRate: Double
+    /// Gain applied to all speech before prosody volume: espeak-ng peaks already reach 0.9 of full
+    /// scale, and resampling overshoots, so speech starts this far below it.
+    public var speechHeadroomDB: Double = -3
+    public var limits: Limits = .standard
+
+    public init(sampleRate: Double, limits: Limits = .standard) {
+        self.sampleRate = sampleRate
+        self.limits = limits
+    }
+}
+
+/// What happened during a render, in output samples.
+public struct RenderReport: Sendable, Equatable {
+    public struct Entry: Sendable, Equatable {
+        public enum Kind: String, Sendable { case speech, pause, audio, mark, word, dtmf, bridge }
+        public var kind: Kind
+        public var start: Int
+        public var end: Int
+        /// Spoken text, clip path, mark name, or call-control settings.
+        public var detail: String
+        public var voice: String?
+        public var location: SourceLocation?
+    }
+
+    public var sampleRate: Double
+    public var sampleCount: Int
+    public var entries: [Entry]
+
+    public var duration: Double { Double(sampleCount) / sampleRate }
+}
+
+/// Renders a plan to a sink, streaming: memory stays bounded by the longest synthesis chunk, not by the
+/// length of the output.
+public final class Renderer {
+    let synthesizer: any SpeechSynthesizer
+    let decoder: any AudioDecoder
+    let resamplers: any ResamplerFactory
+    let options: RenderOptions
+
+    private var written = 0
+    private var entries: [RenderReport.Entry] = []
+    private var sink: (any AudioSink)!
+
+    public init(synthesizer: any SpeechSynthesizer, decoder: any AudioDecoder, resamplers: any ResamplerFactory, options: RenderOptions) {
+        self.synthesizer = synthesizer
+        self.decoder = decoder
+        self.resamplers = resamplers
+        self.options = options
+    }
+
+    /// Renders every segment in order into `sink`.
+    public func render(_ plan: [Segment], into sink: any AudioSink) throws -> RenderReport {
+        self.sink = sink
+        written = 0
+        entries = []
+        defer { self.sink = nil }
+        for segment in plan {
+            let start = written
+            switch segment {
+            case .speech(let speech):
+                try render(speech)
+                entries.append(.init(kind: .speech, start: start, end: written, detail: speech.displayText, voice: speech.voice.name, location: speech.location))
+            case .pause(let seconds, _, let location):
+                try silence(Int((seconds * options.sampleRate).rounded()))
+                entries.append(.init(kind: .pause, start: start, end: written, detail: String(format: "%.3f s", seconds), location: location))
+            case .audio(let clip):
+                try render(clip)
+                entries.append(.init(kind: .audio, start: start, end: written, detail: clip.url.path, location: clip.location))
+            case .mark(let name, let location):
+                entries.append(.init(kind: .mark, start: start, end: start, detail: name, location: location))
+            case .callControl(let control):
+                let detail = control.attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+                entries.append(.init(kind: control.kind == .dtmf ? .dtmf : .bridge, start: start, end: start, detail: detail, location: control.location))
+            }
+        }
+        return RenderReport(sampleRate: options.sampleRate, sampleCount: written, entries: entries)
+    }
+
+    // MARK: - Segments
+
+    private func render(_ speech: SpeechSegment) throws {
+        let settings = speech.voice.settings
+        let request = Self.request(for: speech)
+        let inputRate = synthesizer.sampleRate * settings.tract
+        let gain = Float(pow(10, options.speechHeadroomDB / 20) * speech.prosody.gain)
+        let resampler = try resamplers.make(from: inputRate, to: options.sampleRate)
+        let start = written
+        let events = try synthesizer.synthesize(request) { chunk in
+            try emit(resampler.process(chunk), gain: gain)
+        }
+        try emit(resampler.flush(), gain: gain)
+        let scale = options.sampleRate / inputRate
+        let words = events.filter { $0.kind == .word }
+        for (index, word) in words.enumerated() {
+            let wordStart = start + Int((Double(word.sample) * scale).rounded())
+            let next = index + 1 < words.count ? start + Int((Double(words[index + 1].sample) * scale).rounded()) : written
+            entries.append(.init(kind: .word, start: min(wordStart, written), end: min(max(next, wordStart), written), detail: "", voice: speech.voice.name))
+        }
+    }
+
+    /// Engine parameters for a segment: the voice's settings with the prosody applied.
+    static func request(for speech: SpeechSegment) -> SpeechRequest {
+        let settings = speech.voice.settings
+        // The tract trick plays audio back `tract` times faster, so synthesise that much slower.
+        let wordsPerMinute = Double(settings.rate) * speech.prosody.rate / settings.tract
+        let engineRate = min(max(wordsPerMinute, 80), 450)
+        // Below the engine's slowest rate, stretch the gaps between words instead.
+        let gapSeconds = wordsPerMinute < 80 ? 60 / wordsPerMinute - 60 / 80 : 0
+        let pitch = PitchScale.parameter(PitchScale.factor(Double(settings.pitch)) * speech.prosody.pitch)
+        let range = min(max(Double(settings.range) * speech.prosody.range, 0), 100)
+        return SpeechRequest(
+            pieces: speech.pieces, voiceName: speech.voice.espeakName,
+            wordsPerMinute: Int(engineRate.rounded()), pitch: Int(pitch.rounded()), range: Int(range.rounded()),
+            wordGap: Int((gapSeconds * 100 / settings.tract).rounded()))
+    }
+
+    private func render(_ clip: AudioClip) throws {
+        let source = try decoder.open(clip.url)
+        let resampler = try resamplers.make(from: source.sampleRate, to: options.sampleRate)
+        let gain = Float(pow(10, clip.gainDB / 20))
+        let first = min(Int((clip.clipBegin * source.sampleRate).rounded()), source.frameCount)
+        let last = clip.clipEnd.map { min(Int(($0 * source.sampleRate).rounded()), source.frameCount) } ?? source.frameCount
+        if first > 0 { try source.seek(to: first) }
+        var remaining = last - first
+        while remaining > 0 {
+            let chunk = try source.read(maxFrames: min(remaining, 16384))
+            if chunk.isEmpty { break }
+            remaining -= chunk.count
+            try emit(resampler.process(chunk), gain: gain)
+        }
+        try emit(resampler.flush(), gain: gain)
+    }
+
+    private func silence(_ count: Int) throws {
+        var remaining = count
+        let block = [Float](repeating: 0, count: 8192)
+        while remaining > 0 {
+            let n = min(remaining, block.count)
+            try emit(n == block.count ? block : Array(block[..<n]), gain: 1)
+            remaining -= n
+        }
+    }
+
+    // MARK: - Output
+
+    private func emit(_ samples: [Float], gain: Float) throws {
+        guard !samples.isEmpty else { return }
+        written += samples.count
+        if Double(written) > options.limits.maxOutputSeconds * options.sampleRate {
+            throw SSMLError(.limitExceeded, "the output passes the limit of \(Int(options.limits.maxOutputSeconds)) s")
+        }
+        var out = samples
+        if gain != 1 {
+            for i in out.indices { out[i] = SoftLimiter.apply(out[i] * gain) }
+        } else {
+            for i in out.indices { out[i] = SoftLimiter.apply(out[i]) }
+        }
+        try sink.write(out)
+    }
+}
+
+/// Keeps every sample below full scale: linear up to the knee, then a smooth curve that never reaches 1.
+public enum SoftLimiter {
+    public static let knee: Float = 0.89
+
+    @inline(__always)
+    public static func apply(_ x: Float) -> Float {
+        let magnitude = abs(x)
+        guard magnitude > knee else { return x }
+        let headroom = 1 - knee
+        let shaped = knee + headroom * 0.98 * tanhf((magnitude - knee) / headroom)
+        return x < 0 ? -shaped : shaped
+    }
+}

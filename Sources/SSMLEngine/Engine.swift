@@ -1,0 +1,52 @@
+import Foundation
+import SSMLCore
+
+/// The whole pipeline with the real engines plugged in: parse, plan, render.
+public struct Engine {
+    public let synthesizer: any SpeechSynthesizer
+    public let resolver: VoiceResolver
+    public let decoder: any AudioDecoder
+    public let resamplers: any ResamplerFactory
+    public let parser: any XMLTreeParser
+    public let limits: Limits
+
+    public init(
+        catalog: VoiceCatalog, synthesizer: (any SpeechSynthesizer)? = nil, decoder: any AudioDecoder = SndFileDecoder(),
+        resamplers: any ResamplerFactory = SoxrResamplerFactory(), parser: any XMLTreeParser = LibXMLParser(),
+        limits: Limits = .standard
+    ) throws {
+        let synthesizer = try synthesizer ?? EspeakSynthesizer.shared()
+        self.synthesizer = synthesizer
+        self.resolver = VoiceResolver(catalog: catalog, languages: synthesizer.languages)
+        self.decoder = decoder
+        self.resamplers = resamplers
+        self.parser = parser
+        self.limits = limits
+    }
+
+    /// Parses and plans `text` (a document, a fragment or plain text). Warnings go to `log`.
+    /// - Parameters:
+    ///   - file: the name used in error locations.
+    ///   - baseDirectory: where relative `<audio src>` paths are looked up.
+    ///   - defaultVoice: the voice before any markup changes it.
+    public func plan(_ text: String, file: String, baseDirectory: URL, defaultVoice: String = "en-us-female", log: DiagnosticLog) throws -> [Segment] {
+        guard let voice = resolver.voice(named: defaultVoice) else {
+            let hint = resolver.suggestions(for: defaultVoice).first.map { "; did you mean \($0)?" } ?? ""
+            throw SSMLError(.unknownVoice, "unknown voice \"\(defaultVoice)\"\(hint)")
+        }
+        let root = try SSMLDocument.load(text, file: file, parser: parser, limits: limits)
+        let decoder = self.decoder
+        let interpreter = Interpreter(
+            resolver: resolver, log: log, limits: limits, baseDirectory: baseDirectory,
+            probe: { url in decoder.problem(with: url) })
+        return try interpreter.plan(root, defaultVoice: voice)
+    }
+
+    /// Renders a plan at `sampleRate` into `sink`.
+    public func render(_ plan: [Segment], sampleRate: Int, into sink: any AudioSink) throws -> RenderReport {
+        var options = RenderOptions(sampleRate: Double(sampleRate))
+        options.limits = limits
+        let renderer = Renderer(synthesizer: synthesizer, decoder: decoder, resamplers: resamplers, options: options)
+        return try renderer.render(plan, into: sink)
+    }
+}
