@@ -17,6 +17,9 @@ public final class EspeakSynthesizer: SpeechSynthesizer {
     public let sampleRate: Double
     public let languages: Set<String>
     public let version: String
+    /// Language code to the voice file espeak-ng loads for it (`en-gb` -> `gmw/en`): `SetVoiceByName`
+    /// accepts file identifiers, not language codes.
+    private let identifiers: [String: String]
     private let lock = Mutex(())
 
     private static let instance = Mutex<Result<EspeakSynthesizer, SSMLError>?>(nil)
@@ -40,30 +43,35 @@ public final class EspeakSynthesizer: SpeechSynthesizer {
         srand(Self.seed)
         espeak_SetSynthCallback(synthCallback)
         sampleRate = Double(rate)
-        languages = Self.listLanguages()
+        identifiers = Self.listVoices()
+        languages = Set(identifiers.keys)
         var path: UnsafePointer<CChar>? = nil
         let versionText = espeak_Info(&path).map { String(cString: $0) } ?? "unknown"
         version = "espeak-ng \(versionText)"
     }
 
-    /// Every language code the installed voices declare, lowercase.
-    /// The corresponding C function is `espeak_ListVoices`.
-    private static func listLanguages() -> Set<String> {
-        var result = Set<String>()
-        guard let list = espeak_ListVoices(nil) else { return result }
+    /// Every language code the installed voices declare (lowercase), with the voice file that speaks it
+    /// at the best priority. The corresponding C function is `espeak_ListVoices`.
+    private static func listVoices() -> [String: String] {
+        var result: [String: (identifier: String, priority: UInt8)] = [:]
+        guard let list = espeak_ListVoices(nil) else { return [:] }
         var index = 0
         while let voice = list[index] {
             index += 1
+            guard let identifier = voice.pointee.identifier.map({ String(cString: $0) }) else { continue }
             // `languages` is a run of (priority byte, NUL-terminated name) pairs ending with a zero byte.
             guard var cursor = voice.pointee.languages.map({ UnsafeRawPointer($0) }) else { continue }
             while cursor.load(as: UInt8.self) != 0 {
+                let priority = cursor.load(as: UInt8.self)
                 cursor += 1
-                let name = String(cString: cursor.assumingMemoryBound(to: CChar.self))
-                if !name.isEmpty { result.insert(name.lowercased()) }
+                let name = String(cString: cursor.assumingMemoryBound(to: CChar.self)).lowercased()
+                if !name.isEmpty, priority < result[name]?.priority ?? .max {
+                    result[name] = (identifier, priority)
+                }
                 cursor += name.utf8.count + 1
             }
         }
-        return result
+        return result.mapValues(\.identifier)
     }
 
     public func synthesize(_ request: SpeechRequest, onAudio: ([Float]) throws -> Void) throws -> [SpeechEvent] {
@@ -71,7 +79,10 @@ public final class EspeakSynthesizer: SpeechSynthesizer {
     }
 
     private func synthesizeLocked(_ request: SpeechRequest, onAudio: ([Float]) throws -> Void) throws -> [SpeechEvent] {
-        guard espeak_SetVoiceByName(request.voiceName) == EE_OK else {
+        let parts = request.voiceName.split(separator: "+", maxSplits: 1).map(String.init)
+        let file = identifiers[parts[0].lowercased()] ?? parts[0]
+        let name = parts.count > 1 ? "\(file)+\(parts[1])" : file
+        guard espeak_SetVoiceByName(name) == EE_OK else {
             throw SSMLError(.engine, "espeak-ng has no voice \"\(request.voiceName)\"")
         }
         // Parameters survive voice changes, so every segment sets all of them.

@@ -48,7 +48,7 @@ public struct VoiceResolver: Sendable {
         return nil
     }
 
-    /// Up to three known names closest to a misspelt one.
+    /// Up to three known names at the smallest edit distance from a misspelt one.
     public func suggestions(for name: String) -> [String] {
         let key = name.lowercased()
         let generated = catalog.voices.map { "\($0.locale.lowercased())-\($0.gender.rawValue)" }
@@ -56,7 +56,8 @@ public struct VoiceResolver: Sendable {
         let scored = names.map { ($0, Self.editDistance(key, $0.lowercased())) }
             .filter { $0.1 <= max(2, key.count / 3) }
             .sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
-        return scored.prefix(3).map(\.0)
+        guard let best = scored.first?.1 else { return [] }
+        return scored.prefix { $0.1 == best }.prefix(3).map(\.0)
     }
 
     static func canonicalLocale(_ key: String) -> String {

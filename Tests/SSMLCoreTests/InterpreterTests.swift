@@ -1,0 +1,175 @@
+import Foundation
+import SSMLEngine
+import SSMLTestSupport
+import Testing
+@testable import SSMLCore
+
+/// Plans documents with the real catalog and parser, and a fake synthesizer's language list.
+struct Planner {
+    let resolver: VoiceResolver
+    let log: DiagnosticLog
+    let directory: URL
+
+    init(strict: Bool = false, directory: URL = URL(fileURLWithPath: "/nonexistent")) throws {
+        resolver = VoiceResolver(catalog: try Repository.catalog(), languages: FakeSynthesizer().languages)
+        log = DiagnosticLog(strict: strict)
+        self.directory = directory
+    }
+
+    func plan(_ text: String, voice: String = "en-us-female") throws -> [Segment] {
+        let root = try SSMLDocument.load(text, file: "t.ssml", parser: LibXMLParser())
+        let decoder = SndFileDecoder()
+        let interpreter = Interpreter(resolver: resolver, log: log, baseDirectory: directory, probe: { decoder.problem(with: $0) })
+        return try interpreter.plan(root, defaultVoice: resolver.voice(named: voice)!)
+    }
+}
+
+extension Segment {
+    var speech: SpeechSegment? { if case .speech(let s) = self { s } else { nil } }
+    var pauseSeconds: Double? { if case .pause(let s, _, _) = self { s } else { nil } }
+}
+
+@Suite struct InterpreterTests {
+    @Test func adjacentTextInOneVoiceIsOneSegment() throws {
+        let plan = try Planner().plan("<speak>Hello <sub alias=\"World Wide Web\">WWW</sub> fans</speak>")
+        #expect(plan.count == 1)
+        #expect(plan[0].speech?.pieces == [.text("Hello"), .text("World Wide Web"), .text("fans")])
+    }
+
+    @Test func breaksTimesAndStrengths() throws {
+        let plan = try Planner().plan("<speak>a<break time=\"1.5s\"/>b<break strength=\"x-strong\"/>c<break/>d</speak>")
+        #expect(plan.compactMap(\.pauseSeconds) == [1.5, 1.2, 0.5])
+    }
+
+    @Test func longBreakIsClampedWithAWarning() throws {
+        let planner = try Planner()
+        let plan = try planner.plan("<speak>a<break time=\"300s\"/>b</speak>")
+        #expect(plan.compactMap(\.pauseSeconds) == [60])
+        #expect(planner.log.warnings.first?.location?.description == "t.ssml:1:16")
+    }
+
+    @Test func sentenceAndParagraphPausesMergeAndTrim() throws {
+        let plan = try Planner().plan("<speak><p><s>One.</s><s>Two.</s></p><p>Three.</p></speak>")
+        #expect(plan.compactMap(\.pauseSeconds) == [BreakValue.sentencePause, BreakValue.paragraphPause])
+        #expect(plan.compactMap(\.speech).map(\.displayText) == ["One.", "Two.", "Three."])
+    }
+
+    @Test func voiceLoopRepeatsWithLoopInfoBetweenPasses() throws {
+        let plan = try Planner().plan("<speak><voice name=\"de-de-female\" loop=\"3\" loop-info=\"Ich wiederhole\">Code 1 2 3</voice></speak>")
+        let texts = plan.compactMap(\.speech).map(\.displayText)
+        #expect(texts == ["Code 1 2 3", "Ich wiederhole", "Code 1 2 3", "Ich wiederhole", "Code 1 2 3"])
+        #expect(plan.compactMap(\.speech).allSatisfy { $0.voice.name == "de-de-female" })
+    }
+
+    @Test func loopAboveTheLimitIsAnError() {
+        #expect(throws: SSMLError.self) { try Planner().plan("<speak><voice name=\"en-us-male\" loop=\"51\">x</voice></speak>") }
+        #expect(throws: SSMLError.self) { try Planner().plan("<speak><voice name=\"en-us-male\" loop=\"0\">x</voice></speak>") }
+    }
+
+    @Test func sayAsCharactersAndDigits() throws {
+        let plan = try Planner().plan("<speak>Code <say-as interpret-as=\"characters\">p4 X</say-as> and <say-as interpret-as=\"telephone\">+49 170-123</say-as></speak>")
+        #expect(plan[0].speech?.pieces == [.text("Code"), .characters("p4X"), .text("and"), .characters("+49"), .characters("170"), .characters("123")])
+    }
+
+    @Test func unexpandedSayAsWarnsAndKeepsTheText() throws {
+        let planner = try Planner()
+        let plan = try planner.plan("<speak><say-as interpret-as=\"date\" format=\"dmy\">1.2.2025</say-as></speak>")
+        #expect(plan[0].speech?.displayText == "1.2.2025")
+        #expect(planner.log.warnings.count == 1)
+    }
+
+    @Test func unknownElementWarnsAndStillSpeaks() throws {
+        let planner = try Planner()
+        let plan = try planner.plan("<speak>\n  <shout loud=\"yes\">Hey</shout>\n</speak>")
+        #expect(plan[0].speech?.displayText == "Hey")
+        #expect(planner.log.warnings.map { $0.location!.description } == ["t.ssml:2:3"])
+    }
+
+    @Test func strictTurnsWarningsIntoErrors() {
+        #expect {
+            try Planner(strict: true).plan("<speak><prosody speed=\"2\">x</prosody></speak>")
+        } throws: { error in
+            (error as? SSMLError)?.location?.attribute == "speed"
+        }
+    }
+
+    @Test func voiceNamesResolve() throws {
+        let plan = try Planner().plan("""
+            <speak><voice name="de-DE-KatjaNeural">a</voice><voice name="Matthew">b</voice>\
+            <voice name="fr-fr-male">c</voice><voice gender="male">d</voice><voice age="8">e</voice></speak>
+            """)
+        let voices = plan.compactMap(\.speech).map { "\($0.voice.locale)/\($0.voice.gender)" }
+        #expect(voices == ["de-DE/female", "en-US/male", "fr-FR/male", "en-US/male", "en-US/child"])
+    }
+
+    @Test func unknownVoiceSuggestsTheClosest() {
+        #expect {
+            try Planner().plan("<speak><voice name=\"de-de-femal\">x</voice></speak>")
+        } throws: { error in
+            let error = error as? SSMLError
+            return error?.kind == .unknownVoice && error?.message == "unknown voice \"de-de-femal\"; did you mean de-de-female?"
+                && error?.location?.description == "t.ssml:1:15"
+        }
+    }
+
+    @Test func xmlLangSwitchesLanguageKeepsGenderAndReturns() throws {
+        let plan = try Planner().plan("<speak>Hello <s xml:lang=\"de-DE\">Guten Tag</s> again</speak>", voice: "en-gb-male")
+        let voices = plan.compactMap(\.speech).map(\.voice.name)
+        #expect(voices == ["en-gb-male", "de-de-male", "en-gb-male"])
+    }
+
+    @Test func languageTheEngineDoesNotSpeakIsAnError() {
+        #expect {
+            try Planner().plan("<speak><lang xml:lang=\"tlh\">Qapla</lang></speak>")
+        } throws: { error in
+            (error as? SSMLError)?.location?.description == "t.ssml:1:14"
+        }
+    }
+
+    @Test func prosodyNests() throws {
+        let plan = try Planner().plan("<speak><prosody rate=\"50%\" volume=\"-6dB\"><prosody rate=\"+100%\" volume=\"-6dB\">x</prosody></prosody></speak>")
+        let prosody = try #require(plan[0].speech?.prosody)
+        #expect(prosody.rate == 1)
+        #expect(prosody.volumeDB == -12)
+    }
+
+    @Test func missingAudioWithoutFallbackIsAnError() {
+        #expect {
+            try Planner().plan("<speak>a <audio src=\"missing.wav\"/></speak>")
+        } throws: { error in
+            let error = error as? SSMLError
+            return error?.kind == .audioSource && error?.location?.attribute == "src"
+        }
+    }
+
+    @Test func missingAudioSpeaksItsFallback() throws {
+        let planner = try Planner()
+        let plan = try planner.plan("<speak>a <audio src=\"missing.wav\">the chime<desc>a bell</desc></audio></speak>")
+        #expect(plan.compactMap(\.speech).map(\.displayText) == ["a the chime"])
+        #expect(planner.log.warnings.count == 1)
+    }
+
+    @Test func remoteAudioIsNotFetched() throws {
+        let planner = try Planner()
+        _ = try planner.plan("<speak><audio src=\"http://127.0.0.1:9/x.mp3\">fallback</audio></speak>")
+        #expect(planner.log.warnings.first?.message.contains("not fetched") == true)
+    }
+
+    @Test func callControlIsReportedNotDropped() throws {
+        let planner = try Planner()
+        let plan = try planner.plan("<speak><dtmf min=\"1\" max=\"4\" digits=\"[0-9]\">Enter your PIN</dtmf><bridge number=\"+4930123\" digit=\"9\"/></speak>")
+        #expect(plan.compactMap(\.speech).map(\.displayText) == ["Enter your PIN"])
+        let controls = plan.compactMap { segment -> CallControl.Kind? in
+            if case .callControl(let control) = segment { return control.kind }
+            return nil
+        }
+        #expect(controls == [.dtmf, .bridge])
+        #expect(planner.log.diagnostics.filter { $0.severity == .note }.count == 2)
+    }
+
+    @Test func badDtmfValuesAreErrors() {
+        #expect(throws: SSMLError.self) { try Planner().plan("<speak><dtmf min=\"3\" max=\"1\">x</dtmf></speak>") }
+        #expect(throws: SSMLError.self) { try Planner().plan("<speak><dtmf digits=\"[0-\">x</dtmf></speak>") }
+        #expect(throws: SSMLError.self) { try Planner().plan("<speak><bridge/></speak>") }
+    }
+}

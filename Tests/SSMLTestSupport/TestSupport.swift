@@ -1,0 +1,134 @@
+import Foundation
+import SSMLCore
+
+/// Paths inside the checkout, for tests.
+public enum Repository {
+    /// The package root (the folder holding Package.swift).
+    public static let root: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
+        }
+        fatalError("Package.swift not found above \(#filePath)")
+    }()
+
+    public static var catalogURL: URL { root.appendingPathComponent("Voices/catalog.json") }
+
+    public static func catalog() throws -> VoiceCatalog { try VoiceCatalog.load(from: catalogURL) }
+
+    /// The built `ssml` command: beside the test bundle in the build folder.
+    public static var ssmlBinary: URL {
+        let executable = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+        var directory = executable.deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("ssml")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory.deleteLastPathComponent()
+        }
+        return root.appendingPathComponent(".build/debug/ssml")
+    }
+
+    /// A fresh empty directory under the system temporary folder.
+    public static func scratchDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ssml-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+/// A deterministic stand-in for espeak-ng: a sine whose frequency follows the pitch parameter and whose
+/// length follows the text length and rate, so interpreter and renderer tests run without the engine.
+public struct FakeSynthesizer: SpeechSynthesizer {
+    public let sampleRate = 22050.0
+    public let languages: Set<String> = ["en-us", "en-gb", "de", "fr", "es", "es-419", "pt-br", "pt"]
+    public let version = "fake 1"
+    /// Seconds of audio per character at 175 words per minute.
+    public static let secondsPerCharacter = 0.06
+
+    public init() {}
+
+    public func synthesize(_ request: SpeechRequest, onAudio: ([Float]) throws -> Void) throws -> [SpeechEvent] {
+        let characters = request.pieces.reduce(0) { total, piece in
+            switch piece {
+            case .text(let text): total + text.count
+            case .characters(let code): total + code.count * 3
+            }
+        }
+        let seconds = Double(characters) * Self.secondsPerCharacter * 175 / Double(request.wordsPerMinute)
+        let count = Int(seconds * sampleRate)
+        let frequency = 107 * PitchScale.factor(Double(request.pitch))
+        var chunk: [Float] = []
+        chunk.reserveCapacity(4096)
+        for n in 0..<count {
+            chunk.append(Float(0.5 * sin(2 * Double.pi * frequency * Double(n) / sampleRate)))
+            if chunk.count == 4096 {
+                try onAudio(chunk)
+                chunk.removeAll(keepingCapacity: true)
+            }
+        }
+        if !chunk.isEmpty { try onAudio(chunk) }
+        return [SpeechEvent(kind: .word, sample: 0, textPosition: 1, length: 1)]
+    }
+}
+
+/// Runs a command and captures its output.
+public struct ProcessResult: Sendable {
+    public var status: Int32
+    public var stdout: Data
+    public var stderr: String
+}
+
+public func run(_ executable: URL, _ arguments: [String], stdin: Data? = nil, in directory: URL? = nil) throws -> ProcessResult {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    if let directory { process.currentDirectoryURL = directory }
+    let out = Pipe(), err = Pipe(), input = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = input
+    try process.run()
+    if let stdin { input.fileHandleForWriting.write(stdin) }
+    try input.fileHandleForWriting.close()
+    // Read both pipes concurrently so a chatty child cannot block on a full pipe.
+    nonisolated(unsafe) var errorData = Data()
+    let reader = Thread { errorData = err.fileHandleForReading.readDataToEndOfFile() }
+    reader.start()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    while !reader.isFinished { usleep(1000) }
+    return ProcessResult(status: process.terminationStatus, stdout: outData, stderr: String(decoding: errorData, as: UTF8.self))
+}
+
+/// The fields of a WAV header that matter for telephony.
+public struct WAVHeader: Equatable, Sendable {
+    /// 1 = PCM, 6 = A-law, 7 = mu-law.
+    public var formatTag: Int
+    public var channels: Int
+    public var sampleRate: Int
+    public var bitsPerSample: Int
+    public var dataBytes: Int
+
+    /// Parses RIFF/WAVE chunks; nil when the bytes are not a WAV file.
+    public init?(_ data: Data) {
+        let bytes = [UInt8](data)
+        func u32(_ i: Int) -> Int { Int(bytes[i]) | Int(bytes[i + 1]) << 8 | Int(bytes[i + 2]) << 16 | Int(bytes[i + 3]) << 24 }
+        func u16(_ i: Int) -> Int { Int(bytes[i]) | Int(bytes[i + 1]) << 8 }
+        guard bytes.count >= 44, bytes[0..<4] == [0x52, 0x49, 0x46, 0x46], bytes[8..<12] == [0x57, 0x41, 0x56, 0x45] else { return nil }
+        guard u32(4) + 8 == bytes.count else { return nil }
+        var offset = 12
+        var format: (Int, Int, Int, Int)?
+        var data: Int?
+        while offset + 8 <= bytes.count {
+            let id = String(decoding: bytes[offset..<offset + 4], as: UTF8.self)
+            let size = u32(offset + 4)
+            if id == "fmt " { format = (u16(offset + 8), u16(offset + 10), u32(offset + 12), u16(offset + 22)) }
+            if id == "data" { data = size }
+            offset += 8 + size + (size & 1)
+        }
+        guard let format, let data else { return nil }
+        (formatTag, channels, sampleRate, bitsPerSample) = format
+        dataBytes = data
+    }
+}
