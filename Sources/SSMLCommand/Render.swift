@@ -74,7 +74,7 @@ struct Render: ParsableCommand {
         if FileManager.default.fileExists(atPath: destination.path, isDirectory: &isDirectory), isDirectory.boolValue {
             throw SSMLError(.usage, "-o \(output) is a directory")
         }
-        let writer = try WAVFileWriter(destination: destination, sampleRate: rate, encoding: encoding)
+        let writer = try AudioFileWriter(destination: destination, sampleRate: rate, format: .wav, encoding: encoding)
         do {
             _ = try engine.render(plan, sampleRate: rate, into: writer)
             try writer.commit()

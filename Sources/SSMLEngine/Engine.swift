@@ -2,7 +2,7 @@ import Foundation
 import SSMLCore
 
 /// The whole pipeline with the real engines plugged in: parse, plan, render.
-public struct Engine {
+public struct Engine: Sendable {
     public let synthesizer: any SpeechSynthesizer
     public let resolver: VoiceResolver
     public let decoder: any AudioDecoder

@@ -50,6 +50,7 @@ public final class EspeakSynthesizer: SpeechSynthesizer {
         version = "espeak-ng \(versionText)"
     }
 
+
     /// Every language code the installed voices declare (lowercase), with the voice file that speaks it
     /// at the best priority. The corresponding C function is `espeak_ListVoices`.
     private static func listVoices() -> [String: String] {
@@ -94,8 +95,11 @@ public final class EspeakSynthesizer: SpeechSynthesizer {
         espeak_SetParameter(espeakPUNCTUATION, Int32(espeakPUNCT_NONE.rawValue), 0)
         espeak_SetParameter(espeakCAPITALS, 0, 0)
 
-        let text = Self.markup(request.pieces)
-        return try withoutActuallyEscaping(onAudio) { onAudio in
+        return try run(Self.markup(request.pieces), onAudio: onAudio)
+    }
+
+    private func run(_ text: String, onAudio: ([Float]) throws -> Void) throws -> [SpeechEvent] {
+        try withoutActuallyEscaping(onAudio) { onAudio in
             let collector = Collector(onAudio: onAudio)
             let box = Unmanaged.passRetained(collector)
             defer { box.release() }

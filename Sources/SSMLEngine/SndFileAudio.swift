@@ -57,7 +57,7 @@ final class SndFileSource: AudioSource {
     }
 }
 
-/// Sample encodings of the output file.
+/// Sample encodings of PCM-style outputs.
 public enum OutputEncoding: String, Sendable, CaseIterable {
     case pcm16, mulaw, alaw
 
@@ -65,26 +65,56 @@ public enum OutputEncoding: String, Sendable, CaseIterable {
     public var requiresTelephonyRate: Bool { self != .pcm16 }
 }
 
-/// Writes a mono WAV through libsndfile into a temporary file beside the target; ``commit()`` renames
-/// it into place, so the target appears whole or not at all and a failed render never clobbers it.
+/// File containers libsndfile writes for us.
+public enum OutputFormat: String, Sendable, CaseIterable {
+    case wav, flac, ogg, mp3
+    /// Headerless samples (16-bit little-endian for pcm16).
+    case raw
+
+    /// Whether the container carries `encoding` (compressed containers choose their own).
+    public func supports(_ encoding: OutputEncoding) -> Bool {
+        switch self {
+        case .wav, .raw: true
+        case .flac, .ogg, .mp3: encoding == .pcm16
+        }
+    }
+}
+
+/// Writes audio through libsndfile into a temporary file beside the target; ``commit()`` renames it into
+/// place, so the target appears whole or not at all and a failed render never clobbers it.
 /// The corresponding C functions are `sf_open`, `sf_write_float` and `sf_close`.
-public final class WAVFileWriter: AudioSink {
+public final class AudioFileWriter: AudioSink {
     public let destination: URL
     private let temporary: URL
+    private let channels: Int
     private var handle: OpaquePointer?
 
-    public init(destination: URL, sampleRate: Int, encoding: OutputEncoding) throws {
+    /// - Parameter channels: samples passed to ``write(_:)`` are interleaved when above 1.
+    public init(destination: URL, sampleRate: Int, format: OutputFormat = .wav, encoding: OutputEncoding = .pcm16, channels: Int = 1) throws {
+        guard format.supports(encoding) else {
+            throw SSMLError(.usage, "\(format.rawValue) files cannot hold \(encoding.rawValue) samples")
+        }
         self.destination = destination
+        self.channels = channels
         let directory = destination.deletingLastPathComponent()
         temporary = directory.appendingPathComponent(".\(destination.lastPathComponent).\(getpid()).tmp")
-        let subtype: Int32 = switch encoding {
-        case .pcm16: Int32(SF_FORMAT_PCM_16)
-        case .mulaw: Int32(SF_FORMAT_ULAW)
-        case .alaw: Int32(SF_FORMAT_ALAW)
+        let major: Int32 = switch format {
+        case .wav: Int32(SF_FORMAT_WAV)
+        case .flac: Int32(SF_FORMAT_FLAC)
+        case .ogg: Int32(SF_FORMAT_OGG)
+        case .mp3: Int32(SF_FORMAT_MPEG)
+        case .raw: Int32(SF_FORMAT_RAW) | Int32(SF_ENDIAN_LITTLE)
         }
-        var info = SF_INFO(frames: 0, samplerate: Int32(sampleRate), channels: 1, format: Int32(SF_FORMAT_WAV) | subtype, sections: 0, seekable: 0)
-        guard let handle = sf_open(temporary.path, Int32(SFM_WRITE), &info) else {
-            throw SSMLError(.io, "cannot write \(destination.path): \(String(cString: sf_strerror(nil)))")
+        let subtype: Int32 = switch (format, encoding) {
+        case (.ogg, _): Int32(SF_FORMAT_VORBIS)
+        case (.mp3, _): Int32(SF_FORMAT_MPEG_LAYER_III)
+        case (_, .pcm16): Int32(SF_FORMAT_PCM_16)
+        case (_, .mulaw): Int32(SF_FORMAT_ULAW)
+        case (_, .alaw): Int32(SF_FORMAT_ALAW)
+        }
+        var info = SF_INFO(frames: 0, samplerate: Int32(sampleRate), channels: Int32(channels), format: major | subtype, sections: 0, seekable: 0)
+        guard sf_format_check(&info) == SF_TRUE, let handle = sf_open(temporary.path, Int32(SFM_WRITE), &info) else {
+            throw SSMLError(.io, "cannot write \(destination.path) as \(format.rawValue) at \(sampleRate) Hz: \(String(cString: sf_strerror(nil)))")
         }
         self.handle = handle
         // Clip instead of wrapping around if a sample ever reaches full scale.
@@ -95,8 +125,9 @@ public final class WAVFileWriter: AudioSink {
 
     public func write(_ samples: [Float]) throws {
         guard let handle else { throw SSMLError(.io, "the output file is already closed") }
-        let written = samples.withUnsafeBufferPointer { sf_write_float(handle, $0.baseAddress, sf_count_t($0.count)) }
-        guard written == samples.count else {
+        let frames = samples.count / channels
+        let written = samples.withUnsafeBufferPointer { sf_writef_float(handle, $0.baseAddress, sf_count_t(frames)) }
+        guard written == frames else {
             throw SSMLError(.io, "writing \(destination.path) failed: \(String(cString: sf_strerror(handle)))")
         }
     }
@@ -106,12 +137,12 @@ public final class WAVFileWriter: AudioSink {
         guard let handle else { return }
         self.handle = nil
         guard sf_close(handle) == 0 else {
-            try? FileManager.default.removeItem(at: temporary)
+            unlink(temporary.path)
             throw SSMLError(.io, "closing \(destination.path) failed")
         }
         guard rename(temporary.path, destination.path) == 0 else {
             let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
+            unlink(temporary.path)
             throw SSMLError(.io, "cannot move the output into \(destination.path): \(reason)")
         }
     }

@@ -91,10 +91,12 @@ public final class Renderer {
         let gain = Float(pow(10, options.speechHeadroomDB / 20) * speech.prosody.gain)
         let resampler = try resamplers.make(from: inputRate, to: options.sampleRate)
         let start = written
+        let tail = TailTrimmer(keep: Int(Self.speechTail * options.sampleRate))
         let events = try synthesizer.synthesize(request) { chunk in
-            try emit(resampler.process(chunk), gain: gain)
+            try emit(tail.push(resampler.process(chunk)), gain: gain)
         }
-        try emit(resampler.flush(), gain: gain)
+        try emit(tail.push(resampler.flush()), gain: gain)
+        try emit(tail.finish(), gain: gain)
         let scale = options.sampleRate / inputRate
         let words = events.filter { $0.kind == .word }
         for (index, word) in words.enumerated() {
@@ -103,6 +105,11 @@ public final class Renderer {
             entries.append(.init(kind: .word, start: min(wordStart, written), end: min(max(next, wordStart), written), detail: "", voice: speech.voice.name))
         }
     }
+
+    /// Silence kept after the last sound of a speech segment. espeak-ng ends a segment with 30 to 130 ms
+    /// of low noise (about -45 dBFS) depending on what it said before (static state in the engine), so the tail is
+    /// normalised: a segment sounds the same wherever it stands, and a `<break>` adds exactly its time.
+    public static let speechTail = 0.02
 
     /// Engine parameters for a segment: the voice's settings with the prosody applied.
     static func request(for speech: SpeechSegment) -> SpeechRequest {
@@ -162,6 +169,39 @@ public final class Renderer {
             for i in out.indices { out[i] = SoftLimiter.apply(out[i]) }
         }
         try sink.write(out)
+    }
+}
+
+/// Holds back a trailing run of quiet samples so that at most `keep` of them end a stream.
+final class TailTrimmer {
+    /// Below -40 dBFS counts as quiet: espeak-ng's after-noise reaches 0.009, speech sits 35 dB above this.
+    static let threshold: Float = 0.01
+    /// A quiet run longer than this (seconds of samples at any rate up to 48 kHz) is inside the speech, not its tail.
+    static let longestHeld = 48000 * 2
+
+    let keep: Int
+    private var held: [Float] = []
+
+    init(keep: Int) { self.keep = keep }
+
+    /// The samples that can be released now.
+    func push(_ samples: [Float]) -> [Float] {
+        guard let lastLoud = samples.lastIndex(where: { abs($0) > Self.threshold }) else {
+            held += samples
+            if held.count > Self.longestHeld {
+                defer { held.removeAll(keepingCapacity: true) }
+                return held
+            }
+            return []
+        }
+        defer { held = Array(samples[(lastLoud + 1)...]) }
+        return held + samples[...lastLoud]
+    }
+
+    /// The end of the stream: at most `keep` quiet samples.
+    func finish() -> [Float] {
+        defer { held = [] }
+        return Array(held.prefix(keep))
     }
 }
 
