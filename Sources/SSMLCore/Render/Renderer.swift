@@ -174,8 +174,9 @@ public final class Renderer {
 
 /// Holds back a trailing run of quiet samples so that at most `keep` of them end a stream.
 final class TailTrimmer {
-    /// Below -40 dBFS counts as quiet: espeak-ng's after-noise reaches 0.009, speech sits 35 dB above this.
-    static let threshold: Float = 0.01
+    /// Quiet, measured on the engine's raw output (before headroom and prosody gain): espeak-ng's
+    /// after-noise reaches 0.012 there, while its speech peaks at 0.7-0.9, some 35 dB above this.
+    static let threshold: Float = 0.015
     /// A quiet run longer than this (seconds of samples at any rate up to 48 kHz) is inside the speech, not its tail.
     static let longestHeld = 48000 * 2
 
