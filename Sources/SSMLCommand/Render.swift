@@ -54,6 +54,7 @@ struct Render: ParsableCommand {
         if encoding.requiresTelephonyRate && rate != 8000 {
             throw SSMLError(.usage, "--encoding \(encoding.rawValue) is G.711, defined at 8000 Hz only (use --rate 8000)")
         }
+        let destination = try RenderOutput.resolve(output)
         let source = try CommandSupport.read(input)
         let engine = try Engine(catalog: CommandSupport.catalog())
         let log = DiagnosticLog(strict: strict)
@@ -66,30 +67,8 @@ struct Render: ParsableCommand {
         }
         CommandSupport.printDiagnostics(log, quiet: quiet)
 
-        let toStdout = output == "-"
-        let destination = toStdout
-            ? FileManager.default.temporaryDirectory.appendingPathComponent("ssml-\(getpid()).wav")
-            : URL(fileURLWithPath: output)
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: destination.path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw SSMLError(.usage, "-o \(output) is a directory")
-        }
-        let writer = try AudioFileWriter(destination: destination, sampleRate: rate, format: .wav, encoding: encoding)
-        do {
-            _ = try engine.render(plan, sampleRate: rate, into: writer)
-            try writer.commit()
-        } catch {
-            writer.abandon()
-            throw error
-        }
-        if toStdout {
-            defer { try? FileManager.default.removeItem(at: destination) }
-            guard let handle = FileHandle(forReadingAtPath: destination.path) else {
-                throw SSMLError(.io, "cannot read back the rendered audio")
-            }
-            while let chunk = try handle.read(upToCount: 1 << 16), !chunk.isEmpty {
-                FileHandle.standardOutput.write(chunk)
-            }
+        try destination.write(sampleRate: rate, format: .wav, encoding: encoding) { sink in
+            _ = try engine.render(plan, sampleRate: rate, into: sink)
         }
     }
 }

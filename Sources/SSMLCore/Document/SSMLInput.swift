@@ -14,8 +14,8 @@ public enum SSMLInput: Sendable, Equatable {
         "desc", "lexicon", "meta", "metadata",
     ]
 
-    /// Classifies raw input: a `<speak>` root or XML declaration is a document; a known SSML tag
-    /// anywhere makes a fragment; anything else is plain text.
+    /// Classifies raw input: a `<speak>` root or XML declaration is a document; a known SSML tag, or any
+    /// `<name …>` closed later by `</name>`, makes a fragment; anything else (`a <b> c`) is plain text.
     public static func classify(_ text: String) -> SSMLInput {
         var body = Substring(text)
         if body.first == "\u{FEFF}" { body = body.dropFirst() }
@@ -29,6 +29,7 @@ public enum SSMLInput: Sendable, Equatable {
     }
 
     private static func containsMarkup(_ text: Substring) -> Bool {
+        var opened = Set<String>()
         var index = text.startIndex
         while let open = text[index...].firstIndex(of: "<") {
             var cursor = text.index(after: open)
@@ -36,6 +37,13 @@ public enum SSMLInput: Sendable, Equatable {
             let name = text[cursor...].prefix { $0.isLetter || $0 == "-" || $0 == ":" || $0 == "_" }
             let local = name.split(separator: ":").last.map(String.init) ?? ""
             if markupNames.contains(local.lowercased()) { return true }
+            if !name.isEmpty {
+                if text[text.index(after: open)] == "/" {
+                    if opened.contains(String(name)) { return true }
+                } else {
+                    opened.insert(String(name))
+                }
+            }
             index = text.index(after: open)
         }
         return false

@@ -1,0 +1,58 @@
+import Foundation
+import SSMLCore
+
+/// Where a render's audio goes, decided before anything is written.
+///
+/// A regular file (new or existing) is written beside itself and renamed into place, so it appears whole
+/// or not at all. Standard output, devices and FIFOs (`-o -`, `-o /dev/null`) cannot be renamed over:
+/// they get the finished file's bytes, copied in only after the render succeeded.
+public enum RenderOutput {
+    case file(URL)
+    case stream(path: String?)
+
+    /// Checks `path` (`-` for standard output) without touching anything.
+    public static func resolve(_ path: String) throws -> RenderOutput {
+        if path == "-" { return .stream(path: nil) }
+        let url = URL(fileURLWithPath: path)
+        var status = stat()
+        if stat(url.path, &status) == 0 {
+            switch status.st_mode & S_IFMT {
+            case S_IFDIR: throw SSMLError(.usage, "-o \(path) is a directory")
+            case S_IFREG: return .file(url.resolvingSymlinksInPath())
+            default: return .stream(path: url.path)
+            }
+        }
+        let directory = url.deletingLastPathComponent()
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw SSMLError(.usage, "-o \(path): the folder \(directory.path) does not exist")
+        }
+        return .file(url)
+    }
+
+    /// Runs `render` against a writer for this output and puts the result in place only if it succeeds.
+    public func write(sampleRate: Int, format: OutputFormat, encoding: OutputEncoding, _ render: (any AudioSink) throws -> Void) throws {
+        let destination: URL
+        switch self {
+        case .file(let url): destination = url
+        case .stream: destination = FileManager.default.temporaryDirectory.appendingPathComponent("ssml-\(getpid())-\(UUID().uuidString).\(format.rawValue)")
+        }
+        let writer = try AudioFileWriter(destination: destination, sampleRate: sampleRate, format: format, encoding: encoding)
+        do {
+            try render(writer)
+            try writer.commit()
+        } catch {
+            writer.abandon()
+            throw error
+        }
+        guard case .stream(let path) = self else { return }
+        defer { try? FileManager.default.removeItem(at: destination) }
+        let target: FileHandle? = path.map { FileHandle(forWritingAtPath: $0) } ?? FileHandle.standardOutput
+        guard let target, let source = FileHandle(forReadingAtPath: destination.path) else {
+            throw SSMLError(.io, "cannot open \(path ?? "standard output") for writing")
+        }
+        while let chunk = try source.read(upToCount: 1 << 16), !chunk.isEmpty {
+            try target.write(contentsOf: chunk)
+        }
+    }
+}

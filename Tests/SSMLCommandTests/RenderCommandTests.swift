@@ -1,0 +1,163 @@
+import Foundation
+import SSMLCore
+import SSMLEngine
+import SSMLTestSupport
+import Testing
+
+/// The `ssml` binary, run as a user would.
+@Suite struct RenderCommandTests {
+    let document = """
+        <speak>
+          <voice name="de-de-female" loop="2" loop-info="Ich wiederhole">Ihr Code lautet <say-as interpret-as="characters">a7x9</say-as>.</voice>
+          <break time="500ms"/>
+          <prosody rate="slow" pitch="+10%">Thank you.</prosody>
+        </speak>
+        """
+
+    func write(_ text: String, _ name: String, in directory: URL) throws -> URL {
+        let url = directory.appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    @Test(arguments: [(8000, "pcm16", 1, 16), (8000, "mulaw", 7, 8), (8000, "alaw", 6, 8), (16000, "pcm16", 1, 16), (48000, "pcm16", 1, 16)])
+    func writesTelephonyWAV(rate: Int, encoding: String, formatTag: Int, bits: Int) throws {
+        let directory = try Repository.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let input = try write(document, "p.ssml", in: directory)
+        let output = directory.appendingPathComponent("p.wav")
+        let result = try run(Repository.ssmlBinary, ["render", input.path, "-o", output.path, "--rate", "\(rate)", "--encoding", encoding])
+        #expect(result.status == 0, "\(result.stderr)")
+        let data = try Data(contentsOf: output)
+        let header = try #require(WAVHeader(data))
+        #expect(header.formatTag == formatTag && header.channels == 1 && header.sampleRate == rate && header.bitsPerSample == bits)
+        let seconds = Double(header.dataBytes) / Double(rate * bits / 8)
+        #expect(seconds > 4 && seconds < 15, "duration \(seconds)")
+        // Decoded back with libsndfile: audible, not clipped.
+        let source = try SndFileDecoder().open(output)
+        let audio = AudioAnalysis(samples: try source.read(maxFrames: source.frameCount), sampleRate: Double(rate))
+        #expect(audio.activeRMSDB() > -30 && audio.peak < 0.99)
+    }
+
+    @Test func sameInputGivesTheSameBytes() throws {
+        let directory = try Repository.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let input = try write(document.replacingOccurrences(of: "de-de-female", with: "en-us-child"), "p.ssml", in: directory)
+        var outputs: [Data] = []
+        for index in 0..<3 {
+            let output = directory.appendingPathComponent("p\(index).wav")
+            let result = try run(Repository.ssmlBinary, ["render", input.path, "-o", output.path, "--rate", "8000", "--encoding", "mulaw"])
+            #expect(result.status == 0)
+            outputs.append(try Data(contentsOf: output))
+        }
+        #expect(outputs[0] == outputs[1] && outputs[1] == outputs[2])
+    }
+
+    @Test func errorNamesThePlaceAndLeavesTheOldFile() throws {
+        let directory = try Repository.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let input = try write("<speak>\n  <prosody rate=\"warp9\">x</prosody>\n</speak>", "prompt.ssml", in: directory)
+        let output = directory.appendingPathComponent("prompt.wav")
+        try Data("keep me".utf8).write(to: output)
+        let result = try run(Repository.ssmlBinary, ["render", "prompt.ssml", "-o", "prompt.wav"], in: directory)
+        #expect(result.status != 0)
+        #expect(result.stderr == "prompt.ssml:2:12: error: prosody rate \"warp9\" is not a rate (use x-slow, slow, medium, fast, x-fast, N%, +N%, -N% or a multiplier like 1.2)\n")
+        #expect(try Data(contentsOf: output) == Data("keep me".utf8))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["prompt.ssml", "prompt.wav"])
+        _ = input
+    }
+
+    @Test func failureDuringRenderLeavesNoFile() throws {
+        let directory = try Repository.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // Valid to plan, but the output passes the 4-hour cap while rendering: 50 loops of 50 loops of 60 s breaks.
+        let inner = "<voice name=\"en-us-male\" loop=\"50\"><break time=\"60s\"/></voice>"
+        let text = "<speak><voice name=\"en-us-male\" loop=\"50\">\(inner)</voice></speak>"
+        let result = try run(Repository.ssmlBinary, ["render", "-", "-o", "out.wav", "--rate", "8000"], stdin: Data(text.utf8), in: directory)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("limit"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+    }
+
+    @Test func entityBombIsRefusedQuickly() throws {
+        let directory = try Repository.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let bomb = "<?xml version=\"1.0\"?>\n<!DOCTYPE s [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]>\n<speak>&b;</speak>"
+        let started = Date()
+        let result = try run(Repository.ssmlBinary, ["render", "-", "-o", "x.wav"], stdin: Data(bomb.utf8), in: directory)
+        #expect(Date().timeIntervalSince(started) < 5)
+        #expect(result.status != 0)
+        #expect(result.stderr.hasPrefix("<stdin>:2:1: error: documents that declare a DTD or entities are refused"))
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("x.wav").path))
+    }
+
+    @Test func stdinAndStdout() throws {
+        let result = try run(Repository.ssmlBinary, ["render", "-", "-o", "-", "--rate", "8000", "--encoding", "alaw"], stdin: Data("Tom & Jerry: if a<b then call us.".utf8))
+        #expect(result.status == 0, "\(result.stderr)")
+        let header = try #require(WAVHeader(result.stdout))
+        #expect(header.formatTag == 6 && header.sampleRate == 8000)
+        #expect(Double(header.dataBytes) / 8000 > 1.5)
+    }
+
+    @Test func warningsCarryLocationsAndStrictFails() throws {
+        let text = "Hello <shout>there</shout>"
+        let lenient = try run(Repository.ssmlBinary, ["render", "-", "-o", "-"], stdin: Data(text.utf8))
+        #expect(lenient.status == 0)
+        #expect(lenient.stderr.contains("<stdin>:1:7: warning: unknown element <shout>"))
+        let strict = try run(Repository.ssmlBinary, ["render", "-", "-o", "-", "--strict"], stdin: Data(text.utf8))
+        #expect(strict.status != 0 && strict.stdout.isEmpty)
+        #expect(strict.stderr.contains("<stdin>:1:7: error: unknown element <shout>"))
+    }
+
+    @Test(arguments: [["--rate", "12345"], ["--encoding", "mulaw", "--rate", "16000"], ["--encoding", "opus"], ["--voice", "de-de-femal"]])
+    func badOptionsAreUsageErrors(options: [String]) throws {
+        let result = try run(Repository.ssmlBinary, ["render", "-", "-o", "-"] + options, stdin: Data("hi".utf8))
+        #expect(result.status != 0)
+        #expect(result.stderr.hasPrefix("error: "), "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func callControlIsReportedOnStderr() throws {
+        let text = "<speak><dtmf digits=\"[1-3]\" max=\"1\">Press 1 or 2</dtmf><bridge number=\"+4930123\"/></speak>"
+        let result = try run(Repository.ssmlBinary, ["render", "-", "-o", "-"], stdin: Data(text.utf8))
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("<stdin>:1:8: note: <dtmf>"))
+        #expect(result.stderr.contains("<stdin>:1:56: note: <bridge> transfers a live call to +4930123"))
+    }
+}
+
+@Suite struct OutputTargetTests {
+    @Test func devicesAreWrittenNotReplaced() throws {
+        let directory = try Repository.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let fifo = directory.appendingPathComponent("pipe")
+        #expect(mkfifo(fifo.path, 0o600) == 0)
+        let reader = Thread {
+            _ = FileHandle(forReadingAtPath: fifo.path)?.readDataToEndOfFile()
+        }
+        reader.start()
+        let result = try run(Repository.ssmlBinary, ["render", "-", "-o", fifo.path], stdin: Data("hello".utf8))
+        #expect(result.status == 0, "\(result.stderr)")
+        var status = stat()
+        #expect(stat(fifo.path, &status) == 0 && status.st_mode & S_IFMT == S_IFIFO, "the FIFO must still be a FIFO")
+    }
+
+    @Test func symlinkTargetIsReplacedNotTheLink() throws {
+        let directory = try Repository.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let target = directory.appendingPathComponent("real.wav")
+        try Data("old".utf8).write(to: target)
+        let link = directory.appendingPathComponent("link.wav")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: target)
+        let result = try run(Repository.ssmlBinary, ["render", "-", "-o", link.path], stdin: Data("hello".utf8))
+        #expect(result.status == 0)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link.path) == target.path)
+        #expect(WAVHeader(try Data(contentsOf: target)) != nil)
+    }
+
+    @Test func missingFolderIsAnErrorBeforeRendering() throws {
+        let result = try run(Repository.ssmlBinary, ["render", "-", "-o", "/nonexistent-folder/x.wav"], stdin: Data("hello".utf8))
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("does not exist"))
+    }
+}
