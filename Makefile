@@ -61,6 +61,10 @@ samples: release
 bench: release bench-deps
 	@python3 scripts/bench.py --ssml $(RELEASE_BIN)
 
+## voices-report: render one sentence per catalog voice, write Voices/REPORT.md, fail on silent or misordered voices.
+voices-report: release
+	$(RELEASE_BIN) voices --report Voices/REPORT.md
+
 ## install: the command and its voice catalog under $(PREFIX).
 install: release
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/swift-ssml/Voices

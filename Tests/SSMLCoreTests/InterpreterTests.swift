@@ -173,3 +173,46 @@ extension Segment {
         #expect(throws: SSMLError.self) { try Planner().plan("<speak><bridge/></speak>") }
     }
 }
+
+@Suite struct VoiceResolverTests {
+    let resolver: VoiceResolver
+
+    init() throws {
+        resolver = VoiceResolver(catalog: try Repository.catalog(), languages: ["en-us", "en-gb", "de", "fr-fr", "fr-be", "es", "es-419", "pt", "pt-br", "it", "nl", "cmn", "ja", "ru", "ar", "hr"])
+    }
+
+    @Test(arguments: [
+        ("fr-fr-female", "fr-FR", VoiceGender.female), ("en-gb-child", "en-GB", .child), ("de-DE-KatjaNeural", "de-DE", .female),
+        ("en-US-GuyNeural", "en-US", .male), ("Joanna", "en-US", .female), ("Hans", "de-DE", .male), ("Celine", "fr-FR", .female),
+        ("Microsoft Server Speech Text to Speech Voice (de-DE, ConradNeural)", "de-DE", .male),
+        ("en-US-AvaMultilingualNeural", "en-US", .female), ("es-MX-JorgeNeural", "es-MX", .male), ("Mizuki", "ja-JP", .female),
+        ("pt-br-male", "pt-BR", .male), ("hr-hr-child", "hr-HR", .child), ("ar-sa-male", "ar-SA", .male),
+    ])
+    func namesResolveToLanguageAndGender(name: String, locale: String, gender: VoiceGender) throws {
+        let voice = try #require(resolver.voice(named: name))
+        #expect(voice.locale == locale && voice.gender == gender)
+    }
+
+    @Test func regionVariantsUseTheirOwnEspeakLanguage() {
+        #expect(resolver.voice(named: "es-mx-female")?.espeak == "es-419")
+        #expect(resolver.voice(named: "pt-br-female")?.espeak == "pt-br")
+        #expect(resolver.voice(named: "fr-be-male")?.espeak == "fr-be")
+        #expect(resolver.voice(named: "zh-cn-female")?.espeak == "cmn")
+    }
+
+    @Test func catalogCoversFortyLocalesInThreeGenders() throws {
+        let catalog = try Repository.catalog()
+        let byLocale = Dictionary(grouping: catalog.voices, by: \.locale)
+        let complete = byLocale.filter { Set($0.value.map(\.gender)) == Set(VoiceGender.allCases) }
+        #expect(complete.count >= 40)
+        #expect(Set(catalog.voices.map(\.name)).count == catalog.voices.count, "names are unique")
+        let aliases = catalog.voices.flatMap(\.aliases).map { $0.lowercased() }
+        #expect(Set(aliases).count == aliases.count, "an alias names one voice")
+    }
+
+    @Test func unknownNamesAreNotGuessed() {
+        #expect(resolver.voice(named: "en-us-robot") == nil)
+        #expect(resolver.voice(named: "xx-yy-female") == nil)
+        #expect(resolver.suggestions(for: "de-de-femal") == ["de-de-female"])
+    }
+}

@@ -133,32 +133,90 @@ public struct AudioAnalysis: Sendable {
         return estimates[estimates.count / 2]
     }
 
-    /// Frequency below which `fraction` of the spectral energy lies, averaged over loud frames:
-    /// a simple measure of where the formants sit.
-    public func spectralCentroid() -> Double {
-        let frame = 512
-        var weighted = 0.0, total = 0.0
-        var start = 0
+    /// The average LPC envelope in dB of the loud frames, sampled at `grid` (Hz): the shape of the vocal
+    /// tract's resonances over the whole utterance, smooth enough to compare voices.
+    public func averageEnvelope(grid: [Double]) -> [Double]? {
+        let frame = Int(sampleRate * 0.025)
+        let hop = Int(sampleRate * 0.01)
+        let order = min(2 + Int(sampleRate / 1000), 18)
+        let window = (0..<frame).map { 0.54 - 0.46 * cos(2 * Double.pi * Double($0) / Double(frame - 1)) }
         let loudest = peak
+        var sum = [Double](repeating: 0, count: grid.count)
+        var frames = 0
+        var start = 1
         while start + frame < samples.count {
             let slice = samples[start..<start + frame]
-            if slice.reduce(Float(0), { max($0, abs($1)) }) > loudest * 0.2 {
-                // A coarse DFT over 64 bands is enough to compare voices.
-                for band in 1..<64 {
-                    let k = Double(band) * Double(frame) / 128
-                    var re = 0.0, im = 0.0
-                    for (n, x) in slice.enumerated() {
-                        let angle = 2 * Double.pi * k * Double(n) / Double(frame)
-                        re += Double(x) * cos(angle)
-                        im -= Double(x) * sin(angle)
+            if slice.reduce(Float(0), { max($0, abs($1)) }) > loudest * 0.3 {
+                var x = [Double](repeating: 0, count: frame)
+                for n in 0..<frame { x[n] = (Double(samples[start + n]) - 0.97 * Double(samples[start + n - 1])) * window[n] }
+                if let a = Self.lpc(x, order: order) {
+                    for (i, frequency) in grid.enumerated() {
+                        let w = 2 * Double.pi * frequency / sampleRate
+                        var re = 1.0, im = 0.0
+                        for k in 1...order { re += a[k] * cos(w * Double(k)); im -= a[k] * sin(w * Double(k)) }
+                        sum[i] -= 10 * log10(re * re + im * im)
                     }
-                    let power = re * re + im * im
-                    weighted += power * k * sampleRate / Double(frame)
-                    total += power
+                    frames += 1
                 }
             }
-            start += frame * 4
+            start += hop
         }
-        return total > 0 ? weighted / total : 0
+        return frames == 0 ? nil : sum.map { $0 / Double(frames) }
+    }
+
+    /// The factor by which `self`'s formants sit above `reference`'s: the frequency scale that best aligns
+    /// the two average envelopes between 300 and 3500 Hz (1.2 means resonances 20 % higher, as from a
+    /// vocal tract 1/1.2 as long). Nil when either signal has no loud frames.
+    public func formantScale(relativeTo reference: AudioAnalysis) -> Double? {
+        let grid = Array(stride(from: 100.0, through: min(4500, sampleRate / 2 - 50), by: 10))
+        guard let mine = averageEnvelope(grid: grid), let theirs = reference.averageEnvelope(grid: grid) else { return nil }
+        func value(_ envelope: [Double], at frequency: Double) -> Double {
+            let position = (frequency - grid[0]) / 10
+            let i = max(0, min(grid.count - 2, Int(position)))
+            let t = max(0, min(1, position - Double(i)))
+            return envelope[i] * (1 - t) + envelope[i + 1] * t
+        }
+        let points = Array(stride(from: 300.0, through: min(3500, grid.last! / 1.6), by: 10))
+        var best = (scale: 1.0, score: -Double.infinity)
+        for scale in stride(from: 0.7, through: 1.6, by: 0.01) {
+            let a = points.map { value(mine, at: $0 * scale) }
+            let b = points.map { value(theirs, at: $0) }
+            let meanA = a.reduce(0, +) / Double(a.count), meanB = b.reduce(0, +) / Double(b.count)
+            var covariance = 0.0, varianceA = 0.0, varianceB = 0.0
+            for (x, y) in zip(a, b) {
+                covariance += (x - meanA) * (y - meanB)
+                varianceA += (x - meanA) * (x - meanA)
+                varianceB += (y - meanB) * (y - meanB)
+            }
+            let score = covariance / max((varianceA * varianceB).squareRoot(), 1e-12)
+            if score > best.score { best = (scale, score) }
+        }
+        return best.scale
+    }
+
+    /// Linear-prediction coefficients (a[0] = 1) by Levinson-Durbin on the autocorrelation.
+    static func lpc(_ x: [Double], order: Int) -> [Double]? {
+        var r = [Double](repeating: 0, count: order + 1)
+        for lag in 0...order {
+            var sum = 0.0
+            for n in lag..<x.count { sum += x[n] * x[n - lag] }
+            r[lag] = sum
+        }
+        guard r[0] > 1e-9 else { return nil }
+        r[0] *= 1.0001  // a little white noise keeps the recursion stable
+        var a = [Double](repeating: 0, count: order + 1)
+        a[0] = 1
+        var error = r[0]
+        for i in 1...order {
+            var acc = r[i]
+            for j in 1..<i { acc += a[j] * r[i - j] }
+            let k = -acc / error
+            let previous = a
+            for j in 1..<i { a[j] = previous[j] + k * previous[i - j] }
+            a[i] = k
+            error *= 1 - k * k
+            if error <= 0 { return nil }
+        }
+        return a
     }
 }

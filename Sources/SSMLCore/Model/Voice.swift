@@ -40,16 +40,50 @@ public struct VoiceSpec: Sendable, Codable, Equatable, Hashable {
 }
 
 /// The voice catalog: named entries plus per-gender templates that make a voice for any language espeak-ng speaks.
+///
+/// In the file, an entry without `settings` takes `templates[gender]`.
 public struct VoiceCatalog: Sendable, Codable, Equatable {
     public var voices: [VoiceSpec]
     public var templates: [String: VoiceSettings]
     /// Locale (lowercase) to espeak-ng language, for locales whose espeak name differs (`es-mx` -> `es-419`).
     public var localeMap: [String: String]
+    /// Text the voice report reads in an espeak-ng language that cannot read digits.
+    public var samples: [String: String] = [:]
 
     public init(voices: [VoiceSpec], templates: [String: VoiceSettings], localeMap: [String: String] = [:]) {
         self.voices = voices
         self.templates = templates
         self.localeMap = localeMap
+    }
+
+    private enum CodingKeys: String, CodingKey { case voices, templates, localeMap, samples }
+
+    /// An entry as written in the file, where settings are optional.
+    private struct Entry: Decodable {
+        var name: String
+        var locale: String
+        var gender: VoiceGender
+        var espeak: String
+        var settings: VoiceSettings?
+        var aliases: [String]?
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let templates = try container.decode([String: VoiceSettings].self, forKey: .templates)
+        self.templates = templates
+        localeMap = try container.decodeIfPresent([String: String].self, forKey: .localeMap) ?? [:]
+        samples = try container.decodeIfPresent([String: String].self, forKey: .samples) ?? [:]
+        let entries = try container.decode([Entry].self, forKey: .voices)
+        voices = try entries.map { entry in
+            guard let settings = entry.settings ?? templates[entry.gender.rawValue] else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .voices, in: container, debugDescription: "\(entry.name) has no settings and no \(entry.gender) template")
+            }
+            return VoiceSpec(
+                name: entry.name.lowercased(), locale: entry.locale, gender: entry.gender, espeak: entry.espeak,
+                settings: settings, aliases: entry.aliases ?? [])
+        }
     }
 
     /// Decodes a catalog file (`Voices/catalog.json`).
@@ -84,11 +118,32 @@ public struct VoiceCatalog: Sendable, Codable, Equatable {
         return nil
     }
 
-    /// The entry whose name or alias is `name` (case-insensitive).
+    /// The entry whose name or alias is `name` (case-insensitive). Azure's long form
+    /// (`Microsoft Server Speech Text to Speech Voice (de-DE, KatjaNeural)`) and multilingual names
+    /// (`en-US-AvaMultilingualNeural`) are read as the short neural name.
     public func entry(named name: String) -> VoiceSpec? {
-        let key = name.lowercased()
-        return voices.first { $0.name == key || $0.aliases.contains { $0.lowercased() == key } }
+        for key in Self.spellings(of: name) {
+            if let entry = voices.first(where: { $0.name == key || $0.aliases.contains { $0.lowercased() == key } }) {
+                return entry
+            }
+        }
+        return nil
     }
+
+    static func spellings(of name: String) -> [String] {
+        var key = name.trimmingCharacters(in: .whitespaces).lowercased()
+        if key.hasPrefix("microsoft server speech text to speech voice ("), key.hasSuffix(")") {
+            let inner = key.dropFirst("microsoft server speech text to speech voice (".count).dropLast()
+            let parts = inner.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            if parts.count == 2 { key = "\(parts[0])-\(parts[1])" }
+        }
+        var keys = [key]
+        if key.hasSuffix("multilingualneural") {
+            keys.append(String(key.dropLast("multilingualneural".count)) + "neural")
+        }
+        return keys
+    }
+
 
     /// Every name a user may write, for suggestions.
     public var allNames: [String] { voices.flatMap { [$0.name] + $0.aliases } }

@@ -14,6 +14,13 @@ public struct SpeechSegment: Sendable, Equatable {
     public var prosody: Prosody
     public var location: SourceLocation
 
+    public init(pieces: [SpeechPiece], voice: VoiceSpec, prosody: Prosody, location: SourceLocation) {
+        self.pieces = pieces
+        self.voice = voice
+        self.prosody = prosody
+        self.location = location
+    }
+
     /// The text as it would be read, for reports (`characters` pieces are spaced out).
     public var displayText: String {
         pieces.map { piece in

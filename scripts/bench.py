@@ -1,0 +1,373 @@
+#!/usr/bin/env python3
+"""Time `ssml render` on a long document against the obvious baseline, with peak memory.
+
+    python3 scripts/bench.py --ssml .build/release/ssml [--minutes 25] [--long-minutes 60] [--keep]
+
+Baseline: `espeak-ng -m -w base.wav -f doc.ssml`, then `sox base.wav -r 8000 -e u-law base8k.wav`.
+Ours:     `ssml render doc.ssml -o ours.wav --rate 8000 --encoding mulaw`.
+
+The document is generated deterministically (fixed seed): a <speak> with many <p> paragraphs of English
+sentences from a list of ordinary words, sized for about N minutes of espeak-ng speech (it reads about
+14.5 characters of text per second at its default rate; the first baseline run measures the real figure
+and the document is regenerated once if it is more than 5 % off).
+
+Each side runs 3 times, interleaved (baseline, ours, baseline, ...) so that other load on the machine
+hits both alike; times are medians of wall-clock (monotonic) time, peak RSS is the largest ru_maxrss of
+the child over the runs (os.wait4). Then the same for a ~60-minute document, to show that our memory does
+not grow with the length of the input.
+
+Standard library only. Exit status: 0 after measuring (even when a target is missed: this is a
+measurement, not a test), 1 when a command fails, 2 on bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import shutil
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SEED = 20240521
+RUNS = 3
+CHARS_PER_SECOND = 14.5  # espeak-ng at its default rate, before calibration
+CALIBRATION_TOLERANCE = 0.05
+TARGET_RATIO = 0.80
+TARGET_PEAK_MB = 150.0
+
+WORDS = """
+the a an and but or so because when while after before if then than that this these those
+we you they he she it our your their his her its my one some many every each other another
+people family friend neighbour teacher doctor driver farmer child children parents mother father
+house garden kitchen window door table chair street road river bridge village town city market
+station office school library hospital shop bakery morning afternoon evening night week month year
+summer winter spring autumn weather rain wind sun cloud snow water bread coffee tea milk apple
+letter book paper story picture music song game ticket train bus car bicycle boat plane journey
+walk walked walks talk talked talks look looked looks bring brought carry carried open opened
+close closed start started finish finished help helped visit visited watch watched wait waited
+make made take took give gave find found keep kept leave left think thought know knew tell told
+remember remembered decide decided learn learned answer answered travel travelled listen listened
+good new old long little great small large young early late important different easy hard quiet
+busy happy warm cold bright dark clean simple careful ready free full open kind honest useful
+always often sometimes never usually quickly slowly carefully together almost again already
+still soon today tomorrow yesterday here there everywhere nearly really quite very just also
+about across along around at behind beside between by during for from in into near of on over
+through to toward under until up with without
+""".split()
+
+# Sentence shapes: a subject, a verb phrase and sometimes a clause, so the text reads like prose.
+SUBJECTS = ["the teacher", "our neighbour", "my friend", "the doctor", "the children", "her mother",
+            "the driver", "a young farmer", "the old man", "his family", "the people", "everyone"]
+
+
+@dataclass
+class Run:
+    seconds: float
+    cpu_seconds: float
+    peak_kib: int
+
+
+@dataclass
+class Side:
+    runs: list[Run] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(r.seconds for r in self.runs)
+
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(r.cpu_seconds for r in self.runs)
+
+    @property
+    def peak_mb(self) -> float:
+        return max(r.peak_kib for r in self.runs) / 1024.0
+
+
+class CommandFailed(Exception):
+    pass
+
+
+def sentence(rng: random.Random) -> str:
+    words = [rng.choice(SUBJECTS)]
+    words += [rng.choice(WORDS) for _ in range(rng.randint(6, 14))]
+    if rng.random() < 0.35:
+        words[-1] += ","
+        words += [rng.choice(WORDS) for _ in range(rng.randint(3, 7))]
+    text = " ".join(words)
+    return text[0].upper() + text[1:] + rng.choice([".", ".", ".", "?", "!"])
+
+
+def generate(target_chars: int) -> tuple[str, int]:
+    """A <speak> document with about target_chars characters of text; returns (xml, text characters)."""
+    rng = random.Random(SEED)
+    paragraphs: list[str] = []
+    chars = 0
+    while chars < target_chars:
+        sentences: list[str] = []
+        for _ in range(rng.randint(3, 7)):
+            sentences.append(sentence(rng))
+            chars += len(sentences[-1]) + 1
+            if chars >= target_chars:
+                break
+        paragraphs.append(f"  <p>{' '.join(sentences)}</p>")
+    body = "\n".join(paragraphs)
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<speak xml:lang="en-US">\n{body}\n</speak>\n', chars
+
+
+def wav_seconds(path: Path) -> float:
+    """Duration of a RIFF/WAVE file from its header (any encoding: data bytes / byte rate)."""
+    with open(path, "rb") as f:
+        header = f.read(12)
+        if header[:4] != b"RIFF" or header[8:12] != b"WAVE":
+            raise CommandFailed(f"{path} is not a WAV file")
+        byte_rate = None
+        while True:
+            chunk = f.read(8)
+            if len(chunk) < 8:
+                break
+            cid, size = chunk[:4], struct.unpack("<I", chunk[4:])[0]
+            if cid == b"fmt ":
+                fmt = f.read(size)
+                byte_rate = struct.unpack("<I", fmt[8:12])[0]
+                if size & 1:
+                    f.seek(1, os.SEEK_CUR)
+            elif cid == b"data":
+                if not byte_rate:
+                    break
+                here = f.tell()
+                end = f.seek(0, os.SEEK_END)
+                # espeak-ng writing to a file it cannot seek leaves 0x7fffffff-ish sizes: trust the file.
+                return min(size, end - here) / byte_rate
+            else:
+                f.seek(size + (size & 1), os.SEEK_CUR)
+    raise CommandFailed(f"{path}: no fmt or data chunk")
+
+
+def sample_hwm(pid: int, done: threading.Event, peak: list[int]) -> None:
+    """Poll VmHWM (peak resident set, KiB) of a running process until `done` is set."""
+    path = f"/proc/{pid}/status"
+    while not done.is_set():
+        try:
+            with open(path) as f:
+                for line in f:
+                    if line.startswith("VmHWM:"):
+                        peak[0] = max(peak[0], int(line.split()[1]))
+                        break
+        except (OSError, ValueError):
+            pass
+        done.wait(0.005)
+
+
+def run(cmd: list[str], cwd: Path) -> Run:
+    """Run a command, returning its wall time, CPU time and peak RSS (KiB); raise on failure.
+
+    Linux charges a child, at exec, with the peak RSS of the memory it replaces: the forking Python
+    process (~15 MB). So wait4's ru_maxrss is exact only above Python's own peak; below it, the peak is
+    taken from VmHWM in /proc, sampled every 5 ms while the command runs.
+    """
+    floor = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    err_path = cwd / "stderr.txt"
+    done, sampled = threading.Event(), [0]
+    with open(err_path, "wb") as err:
+        start = time.monotonic()
+        try:
+            proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
+        except OSError as error:
+            raise CommandFailed(f"cannot run {cmd[0]}: {error}") from error
+        sampler = threading.Thread(target=sample_hwm, args=(proc.pid, done, sampled), daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.monotonic() - start
+        done.set()
+        sampler.join()
+    proc.returncode = os.waitstatus_to_exitcode(status)  # reaped by wait4; keep Popen from waiting again
+    if proc.returncode != 0:
+        message = err_path.read_text(errors="replace").strip()
+        raise CommandFailed(f"{' '.join(cmd)} exited with status {proc.returncode}\n{message}")
+    peak = usage.ru_maxrss if usage.ru_maxrss > floor else max(sampled[0], 1)
+    return Run(elapsed, usage.ru_utime + usage.ru_stime, peak)
+
+
+@dataclass
+class Result:
+    label: str
+    chars: int
+    base_seconds: float  # espeak-ng's audio
+    ours_seconds: float  # our audio (includes <p> pauses)
+    espeak: Side
+    sox: Side
+    ours: Side
+
+    @property
+    def baseline_median(self) -> float:
+        # Median of the per-run totals, so one slow espeak run and one slow sox run don't add up.
+        return statistics.median(e.seconds + s.seconds for e, s in zip(self.espeak.runs, self.sox.runs))
+
+    @property
+    def ratio(self) -> float:
+        return self.ours.median / self.baseline_median
+
+
+def measure(label: str, minutes: float, cps: float, ssml: Path, espeak: str, sox: str, work: Path) -> tuple[Result, float]:
+    """Generate a document of about `minutes` of speech and time both sides; returns the result and the
+    measured characters per second of espeak-ng."""
+    target = minutes * 60.0
+    for attempt in range(2):
+        xml, chars = generate(round(target * cps))
+        doc = work / f"doc-{label}.ssml"
+        doc.write_text(xml, encoding="utf-8")
+        espeak_side, sox_side, ours_side = Side(), Side(), Side()
+        base_seconds = ours_seconds = 0.0
+        recalibrated = False
+        for index in range(RUNS):
+            print(f"  {label}: run {index + 1}/{RUNS} ...", file=sys.stderr, flush=True)
+            for name in ("base.wav", "base8k.wav", "ours.wav"):
+                (work / name).unlink(missing_ok=True)
+            espeak_side.runs.append(run([espeak, "-m", "-w", "base.wav", "-f", doc.name], work))
+            sox_side.runs.append(run([sox, "base.wav", "-r", "8000", "-e", "u-law", "base8k.wav"], work))
+            base_seconds = wav_seconds(work / "base.wav")
+            if index == 0 and attempt == 0:
+                measured = chars / base_seconds
+                if abs(base_seconds - target) / target > CALIBRATION_TOLERANCE:
+                    print(f"  {label}: {chars} characters gave {base_seconds / 60:.1f} min "
+                          f"({measured:.2f} characters/s); regenerating", file=sys.stderr, flush=True)
+                    cps = measured
+                    recalibrated = True
+                    break
+            ours_side.runs.append(run([str(ssml), "render", doc.name, "-o", "ours.wav",
+                                       "--rate", "8000", "--encoding", "mulaw"], work))
+            ours_seconds = wav_seconds(work / "ours.wav")
+        if not recalibrated:
+            result = Result(label, chars, base_seconds, ours_seconds, espeak_side, sox_side, ours_side)
+            return result, chars / base_seconds
+    raise AssertionError("unreachable")
+
+
+def print_table(results: list[Result]) -> None:
+    rows: list[tuple[str, ...]] = [("", *[r.label for r in results])]
+
+    def row(name: str, fmt, values) -> None:
+        rows.append((name, *[fmt(v) for v in values]))
+
+    row("text characters", lambda v: f"{v:,}", [r.chars for r in results])
+    row("audio min, espeak-ng", lambda v: f"{v / 60:.2f}", [r.base_seconds for r in results])
+    row("audio min, ssml (with <p> pauses)", lambda v: f"{v / 60:.2f}", [r.ours_seconds for r in results])
+    row("baseline espeak-ng s", lambda v: f"{v:.2f}", [r.espeak.median for r in results])
+    row("baseline sox s", lambda v: f"{v:.2f}", [r.sox.median for r in results])
+    row("baseline total s", lambda v: f"{v:.2f}", [r.baseline_median for r in results])
+    row("ssml render s", lambda v: f"{v:.2f}", [r.ours.median for r in results])
+    row("ratio ssml / baseline (<= 0.80)", lambda v: f"{v:.3f}", [r.ratio for r in results])
+    row("baseline CPU s (user+sys)", lambda v: f"{v:.2f}",
+        [r.espeak.cpu_median + r.sox.cpu_median for r in results])
+    row("ssml CPU s (user+sys)", lambda v: f"{v:.2f}", [r.ours.cpu_median for r in results])
+    row("ratio CPU ssml / baseline", lambda v: f"{v:.3f}",
+        [r.ours.cpu_median / (r.espeak.cpu_median + r.sox.cpu_median) for r in results])
+    row("ssml render s, min..max", lambda v: v, [f"{min(x.seconds for x in r.ours.runs):.2f}..{max(x.seconds for x in r.ours.runs):.2f}" for r in results])
+    row("baseline total s, min..max", lambda v: v,
+        [f"{min(e.seconds + x.seconds for e, x in zip(r.espeak.runs, r.sox.runs)):.2f}.."
+         f"{max(e.seconds + x.seconds for e, x in zip(r.espeak.runs, r.sox.runs)):.2f}" for r in results])
+    row("baseline speed, x realtime", lambda v: f"{v:.1f}", [r.base_seconds / r.baseline_median for r in results])
+    row("ssml speed, x realtime", lambda v: f"{v:.1f}", [r.ours_seconds / r.ours.median for r in results])
+    row("peak RSS espeak-ng MB", lambda v: f"{v:.1f}", [r.espeak.peak_mb for r in results])
+    row("peak RSS sox MB", lambda v: f"{v:.1f}", [r.sox.peak_mb for r in results])
+    row("peak RSS ssml MB (< 150)", lambda v: f"{v:.1f}", [r.ours.peak_mb for r in results])
+
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for index, r in enumerate(rows):
+        print("  ".join([r[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(r[1:], widths[1:])]))
+        if index == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+def version(cmd: list[str]) -> str:
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=20)
+        return (out.stdout or out.stderr).strip().splitlines()[0]
+    except (OSError, IndexError, subprocess.TimeoutExpired):
+        return "?"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--ssml", required=True, help="the ssml binary (e.g. .build/release/ssml)")
+    parser.add_argument("--minutes", type=float, default=25.0, help="length of the main document (default 25)")
+    parser.add_argument("--long-minutes", type=float, default=60.0,
+                        help="length of the long document for the memory check (default 60; 0 skips it)")
+    parser.add_argument("--keep", action="store_true", help="work in ./bench-out and keep the files")
+    args = parser.parse_args()
+
+    ssml = Path(args.ssml).resolve()
+    if not (ssml.is_file() and os.access(ssml, os.X_OK)):
+        print(f"bench: {args.ssml} is not an executable (build it with: swift build -c release)", file=sys.stderr)
+        return 2
+    if args.minutes <= 0 or args.long_minutes < 0:
+        print("bench: --minutes must be > 0 and --long-minutes >= 0", file=sys.stderr)
+        return 2
+    espeak = shutil.which("espeak-ng")
+    sox = shutil.which("sox")
+    if not espeak or not sox:
+        print("bench: needs espeak-ng and sox on PATH (make bench-deps)", file=sys.stderr)
+        return 1
+
+    if args.keep:
+        work = Path("bench-out").resolve()
+        work.mkdir(exist_ok=True)
+        cleanup = None
+    else:
+        cleanup = tempfile.TemporaryDirectory(prefix="ssml-bench-")
+        work = Path(cleanup.name)
+
+    print(f"ssml:      {ssml}")
+    print(f"espeak-ng: {version([espeak, '--version'])}")
+    print(f"sox:       {version([sox, '--version'])}")
+    print(f"machine:   {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}; "
+          f"{RUNS} runs each, interleaved; times are medians, RSS the maximum")
+    print(f"work dir:  {work}{'' if args.keep else ' (removed at the end; --keep keeps ./bench-out)'}")
+    print()
+
+    try:
+        results: list[Result] = []
+        main_label = f"~{args.minutes:g} min"
+        first, cps = measure(main_label, args.minutes, CHARS_PER_SECOND, ssml, espeak, sox, work)
+        results.append(first)
+        print(f"  calibration: espeak-ng reads {cps:.2f} characters of text per second", file=sys.stderr)
+        long = None
+        if args.long_minutes > 0:
+            long, _ = measure(f"~{args.long_minutes:g} min", args.long_minutes, cps, ssml, espeak, sox, work)
+            results.append(long)
+    except CommandFailed as error:
+        print(f"bench: {error}", file=sys.stderr)
+        return 1
+    finally:
+        if cleanup is not None:
+            cleanup.cleanup()
+
+    print_table(results)
+    print()
+    ratio_ok = first.ratio <= TARGET_RATIO
+    peak = max(r.ours.peak_mb for r in results)
+    peak_ok = peak < TARGET_PEAK_MB
+    print(f"time ratio ssml / (espeak-ng + sox) at {main_label}: {first.ratio:.3f}")
+    if long is not None:
+        growth = long.ours.peak_mb / first.ours.peak_mb
+        print(f"ssml peak RSS: {first.ours.peak_mb:.1f} MB at {first.label}, {long.ours.peak_mb:.1f} MB at "
+              f"{long.label}; ratio {growth:.2f} (~1.0: memory does not grow with length)")
+        print(f"baseline peak RSS at {long.label}: espeak-ng {long.espeak.peak_mb:.1f} MB, sox {long.sox.peak_mb:.1f} MB")
+    print(f"targets: ratio <= {TARGET_RATIO:.2f}: {'PASS' if ratio_ok else 'FAIL'}; "
+          f"peak memory < {TARGET_PEAK_MB:.0f} MB: {'PASS' if peak_ok else 'FAIL'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
