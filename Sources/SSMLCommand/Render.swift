@@ -28,6 +28,9 @@ struct Render: ParsableCommand {
     @Option(help: "The voice before any markup changes it.")
     var voice: String = "en-us-female"
 
+    @Flag(help: "A language espeak-ng does not speak keeps the surrounding voice (a warning) instead of failing.")
+    var voiceFallback = false
+
     @Flag(help: "Treat warnings (unknown elements or attributes, ignored values) as errors.")
     var strict = false
 
@@ -60,7 +63,7 @@ struct Render: ParsableCommand {
         let log = DiagnosticLog(strict: strict)
         let plan: [Segment]
         do {
-            plan = try engine.plan(source.text, file: source.name, baseDirectory: source.directory, defaultVoice: voice, log: log)
+            plan = try engine.plan(source.text, file: source.name, baseDirectory: source.directory, defaultVoice: voice, voiceFallback: voiceFallback, log: log)
         } catch {
             CommandSupport.printDiagnostics(log, quiet: quiet)
             throw error

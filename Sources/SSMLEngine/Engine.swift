@@ -29,7 +29,8 @@ public struct Engine: Sendable {
     ///   - file: the name used in error locations.
     ///   - baseDirectory: where relative `<audio src>` paths are looked up.
     ///   - defaultVoice: the voice before any markup changes it.
-    public func plan(_ text: String, file: String, baseDirectory: URL, defaultVoice: String = "en-us-female", log: DiagnosticLog) throws -> [Segment] {
+    ///   - voiceFallback: a language espeak-ng does not speak keeps the surrounding voice, with a warning.
+    public func plan(_ text: String, file: String, baseDirectory: URL, defaultVoice: String = "en-us-female", voiceFallback: Bool = false, log: DiagnosticLog) throws -> [Segment] {
         guard let voice = resolver.voice(named: defaultVoice) else {
             let hint = resolver.suggestions(for: defaultVoice).first.map { "; did you mean \($0)?" } ?? ""
             throw SSMLError(.unknownVoice, "unknown voice \"\(defaultVoice)\"\(hint)")
@@ -39,6 +40,7 @@ public struct Engine: Sendable {
         let interpreter = Interpreter(
             resolver: resolver, log: log, limits: limits, baseDirectory: baseDirectory,
             probe: { url in decoder.problem(with: url) })
+        interpreter.voiceFallback = voiceFallback
         return try interpreter.plan(root, defaultVoice: voice)
     }
 

@@ -216,3 +216,23 @@ extension Segment {
         #expect(resolver.suggestions(for: "de-de-femal") == ["de-de-female"])
     }
 }
+
+@Suite struct FallbackAndClampTests {
+    @Test func voiceFallbackKeepsTheSurroundingVoice() throws {
+        let planner = try Planner()
+        let root = try SSMLDocument.load("<speak>Hi <lang xml:lang=\"tlh\">Qapla</lang></speak>", file: "t.ssml", parser: LibXMLParser())
+        let interpreter = Interpreter(resolver: planner.resolver, log: planner.log, baseDirectory: planner.directory, probe: { _ in nil })
+        interpreter.voiceFallback = true
+        let plan = try interpreter.plan(root, defaultVoice: planner.resolver.voice(named: "en-gb-male")!)
+        #expect(plan.compactMap(\.speech).map(\.voice.name) == ["en-gb-male"])
+        #expect(planner.log.warnings.first?.location?.description == "t.ssml:1:17")
+    }
+
+    @Test func absurdRatesAreClampedWithAWarning() throws {
+        let planner = try Planner()
+        let plan = try planner.plan("<speak><prosody rate=\"0.001\">slow</prosody><prosody rate=\"x-slow\"><prosody rate=\"x-slow\"><prosody rate=\"x-slow\">x</prosody></prosody></prosody></speak>")
+        #expect(plan.compactMap(\.speech).map(\.prosody.rate) == [0.25])
+        #expect(plan[0].speech?.pieces == [.text("slow"), .text("x")])
+        #expect(planner.log.warnings.count == 2)
+    }
+}

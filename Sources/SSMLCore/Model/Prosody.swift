@@ -29,6 +29,10 @@ public enum ProsodyValue {
     public static let rateKeywords: [String: Double] = [
         "x-slow": 0.5, "slow": 0.7, "medium": 1.0, "default": 1.0, "fast": 1.4, "x-fast": 1.8,
     ]
+    /// The rates a render honours, as multipliers of normal: beyond them speech is unintelligible, and a
+    /// tiny rate would stretch a sentence over hours. Outside values are clamped with a warning.
+    public static let rateRange = 0.25...4.0
+
     /// Pitch keywords as F0 multipliers (x-low is about 6 semitones down, x-high about 6 up).
     public static let pitchKeywords: [String: Double] = [
         "x-low": 0.7, "low": 0.85, "medium": 1.0, "default": 1.0, "high": 1.2, "x-high": 1.42,

@@ -17,6 +17,8 @@ public final class Interpreter {
     let limits: Limits
     let baseDirectory: URL
     let probe: AudioProbe
+    /// When a language is not spoken: warn and keep the surrounding voice instead of failing.
+    public var voiceFallback = false
 
     private var segments: [Segment] = []
     private var pending: (pieces: [SpeechPiece], frame: Frame, location: SourceLocation)?
@@ -378,14 +380,18 @@ public final class Interpreter {
         guard let lang = element.attribute("lang", prefix: "xml") else { return frame }
         var inner = frame
         let place = lang.location.with(element: element.qualifiedName, attribute: "xml:lang")
-        inner.voice = try voiceFor(locale: lang.value, gender: frame.voice.gender, at: place)
+        inner.voice = try voiceFor(locale: lang.value, gender: frame.voice.gender, at: place, current: frame.voice)
         return inner
     }
 
-    private func voiceFor(locale: String, gender: VoiceGender, at place: SourceLocation) throws -> VoiceSpec {
+    private func voiceFor(locale: String, gender: VoiceGender, at place: SourceLocation, current: VoiceSpec? = nil) throws -> VoiceSpec {
         if let voice = resolver.voice(locale: locale, gender: gender) { return voice }
         if gender == .child, let voice = resolver.voice(locale: locale, gender: .female) { return voice }
-        throw SSMLError(.unknownVoice, "language \"\(locale)\" is not spoken by espeak-ng", at: place)
+        if voiceFallback, let current {
+            try log.warn("language \"\(locale)\" is not spoken by espeak-ng; keeping \(current.name) (--voice-fallback)", at: place, kind: .unknownVoice)
+            return current
+        }
+        throw SSMLError(.unknownVoice, "language \"\(locale)\" is not spoken by espeak-ng (see `ssml voices`; --voice-fallback keeps the surrounding voice)", at: place)
     }
 
     private func prosodyFrame(_ element: XMLElement, frame: Frame) throws -> Frame {
@@ -395,6 +401,11 @@ public final class Interpreter {
         }
         if let rate = element.attribute("rate") {
             do { inner.prosody.rate *= try ProsodyValue.rate(rate.value) } catch { throw fail(rate, error.message) }
+            let clamped = min(max(inner.prosody.rate, ProsodyValue.rateRange.lowerBound), ProsodyValue.rateRange.upperBound)
+            if clamped != inner.prosody.rate {
+                try log.warn("prosody rate \"\(rate.value)\" gives \(String(format: "%.3g", inner.prosody.rate))x the normal rate; clamped to \(String(format: "%.2g", clamped))x", at: rate.location.with(element: "prosody", attribute: "rate"), kind: .limitExceeded)
+                inner.prosody.rate = clamped
+            }
         }
         if let pitch = element.attribute("pitch") {
             do {
