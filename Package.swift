@@ -41,7 +41,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
-        .target(name: "SSMLTestSupport", dependencies: ["SSMLCore"], path: "Tests/SSMLTestSupport"),
+        .target(name: "SSMLTestSupport", dependencies: ["SSMLCore", "SSMLEngine"], path: "Tests/SSMLTestSupport"),
         .testTarget(name: "SSMLCoreTests", dependencies: ["SSMLCore", "SSMLEngine", "SSMLTestSupport"]),
         .testTarget(name: "SSMLEngineTests", dependencies: ["SSMLCore", "SSMLEngine", "SSMLTestSupport"]),
         .testTarget(name: "SSMLCommandTests", dependencies: ["SSMLCore", "SSMLEngine", "SSMLTestSupport"]),

@@ -23,6 +23,7 @@ measurement, not a test), 1 when a command fails, 2 on bad usage.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import resource
@@ -198,43 +199,96 @@ def run(cmd: list[str], cwd: Path) -> Run:
     return Run(elapsed, usage.ru_utime + usage.ru_stime, peak)
 
 
+def locate_catalog(ssml: Path) -> Path | None:
+    """The voice catalog the binary reads: $SSML_VOICES, then share/swift-ssml/Voices or Voices/ in a
+    folder above the executable (as VoiceCatalog.locate does), then this checkout's Voices/."""
+    explicit = os.environ.get("SSML_VOICES")
+    if explicit:
+        path = Path(explicit)
+        return path if path.suffix == ".json" else path / "catalog.json"
+    directory = ssml.resolve().parent
+    for _ in range(6):
+        for candidate in ("../share/swift-ssml/Voices/catalog.json", "Voices/catalog.json"):
+            path = (directory / candidate).resolve()
+            if path.is_file():
+                return path
+        directory = directory.parent
+    path = Path(__file__).resolve().parent.parent / "Voices" / "catalog.json"
+    return path if path.is_file() else None
+
+
+def same_voice_args(ssml: Path) -> tuple[list[str], str]:
+    """espeak-ng options for the voice `ssml` speaks by default (en-us-female), from its voice catalog.
+
+    The baseline command uses espeak-ng's default voice, a male voice without breath noise; a female
+    variant with breath noise (f2) costs espeak-ng ~30 % more CPU. This second baseline does the same
+    synthesis work as ssml, for reference (the target is judged on the plain baseline).
+    """
+    variant, rate, pitch = "f2", 170, 50
+    catalog = locate_catalog(ssml)
+    try:
+        female = json.loads(catalog.read_text(encoding="utf-8"))["templates"]["female"] if catalog else {}
+        variant, rate, pitch = female.get("variant", variant), female.get("rate", rate), female.get("pitch", pitch)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    voice = f"en-us+{variant}" if variant else "en-us"
+    return ["-v", voice, "-s", str(rate), "-p", str(pitch)], f"{voice}, {rate} wpm"
+
+
+@dataclass
+class Pipeline:
+    espeak: Side = field(default_factory=Side)
+    sox: Side = field(default_factory=Side)
+
+    @property
+    def median(self) -> float:
+        # Median of the per-run totals, so one slow espeak run and one slow sox run don't add up.
+        return statistics.median(e.seconds + s.seconds for e, s in zip(self.espeak.runs, self.sox.runs))
+
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(e.cpu_seconds + s.cpu_seconds for e, s in zip(self.espeak.runs, self.sox.runs))
+
+    @property
+    def spread(self) -> str:
+        totals = [e.seconds + s.seconds for e, s in zip(self.espeak.runs, self.sox.runs)]
+        return f"{min(totals):.2f}..{max(totals):.2f}"
+
+
 @dataclass
 class Result:
     label: str
     chars: int
     base_seconds: float  # espeak-ng's audio
     ours_seconds: float  # our audio (includes <p> pauses)
-    espeak: Side
-    sox: Side
+    base: Pipeline
+    same: Pipeline | None  # espeak-ng with ssml's default voice, then sox
     ours: Side
 
     @property
-    def baseline_median(self) -> float:
-        # Median of the per-run totals, so one slow espeak run and one slow sox run don't add up.
-        return statistics.median(e.seconds + s.seconds for e, s in zip(self.espeak.runs, self.sox.runs))
-
-    @property
     def ratio(self) -> float:
-        return self.ours.median / self.baseline_median
+        return self.ours.median / self.base.median
 
 
-def measure(label: str, minutes: float, cps: float, ssml: Path, espeak: str, sox: str, work: Path) -> tuple[Result, float]:
+def measure(label: str, minutes: float, cps: float, ssml: Path, espeak: str, sox: str, work: Path,
+            same_voice: list[str] | None) -> tuple[Result, float]:
     """Generate a document of about `minutes` of speech and time both sides; returns the result and the
     measured characters per second of espeak-ng."""
     target = minutes * 60.0
     for attempt in range(2):
         xml, chars = generate(round(target * cps))
-        doc = work / f"doc-{label}.ssml"
+        doc = work / f"doc-{label.strip('~').replace(' ', '')}.ssml"
         doc.write_text(xml, encoding="utf-8")
-        espeak_side, sox_side, ours_side = Side(), Side(), Side()
+        base, ours = Pipeline(), Side()
+        same = Pipeline() if same_voice else None
         base_seconds = ours_seconds = 0.0
         recalibrated = False
         for index in range(RUNS):
             print(f"  {label}: run {index + 1}/{RUNS} ...", file=sys.stderr, flush=True)
-            for name in ("base.wav", "base8k.wav", "ours.wav"):
+            for name in ("base.wav", "base8k.wav", "same.wav", "same8k.wav", "ours.wav"):
                 (work / name).unlink(missing_ok=True)
-            espeak_side.runs.append(run([espeak, "-m", "-w", "base.wav", "-f", doc.name], work))
-            sox_side.runs.append(run([sox, "base.wav", "-r", "8000", "-e", "u-law", "base8k.wav"], work))
+            base.espeak.runs.append(run([espeak, "-m", "-w", "base.wav", "-f", doc.name], work))
+            base.sox.runs.append(run([sox, "base.wav", "-r", "8000", "-e", "u-law", "base8k.wav"], work))
             base_seconds = wav_seconds(work / "base.wav")
             if index == 0 and attempt == 0:
                 measured = chars / base_seconds
@@ -244,43 +298,50 @@ def measure(label: str, minutes: float, cps: float, ssml: Path, espeak: str, sox
                     cps = measured
                     recalibrated = True
                     break
-            ours_side.runs.append(run([str(ssml), "render", doc.name, "-o", "ours.wav",
-                                       "--rate", "8000", "--encoding", "mulaw"], work))
+            ours.runs.append(run([str(ssml), "render", doc.name, "-o", "ours.wav",
+                                  "--rate", "8000", "--encoding", "mulaw"], work))
             ours_seconds = wav_seconds(work / "ours.wav")
+            if same is not None and same_voice is not None:
+                same.espeak.runs.append(run([espeak, *same_voice, "-m", "-w", "same.wav", "-f", doc.name], work))
+                same.sox.runs.append(run([sox, "same.wav", "-r", "8000", "-e", "u-law", "same8k.wav"], work))
         if not recalibrated:
-            result = Result(label, chars, base_seconds, ours_seconds, espeak_side, sox_side, ours_side)
-            return result, chars / base_seconds
+            return Result(label, chars, base_seconds, ours_seconds, base, same, ours), chars / base_seconds
     raise AssertionError("unreachable")
 
 
-def print_table(results: list[Result]) -> None:
+def print_table(results: list[Result], same_voice: str) -> None:
     rows: list[tuple[str, ...]] = [("", *[r.label for r in results])]
 
-    def row(name: str, fmt, values) -> None:
-        rows.append((name, *[fmt(v) for v in values]))
+    def row(name: str, values: list[str]) -> None:
+        rows.append((name, *values))
 
-    row("text characters", lambda v: f"{v:,}", [r.chars for r in results])
-    row("audio min, espeak-ng", lambda v: f"{v / 60:.2f}", [r.base_seconds for r in results])
-    row("audio min, ssml (with <p> pauses)", lambda v: f"{v / 60:.2f}", [r.ours_seconds for r in results])
-    row("baseline espeak-ng s", lambda v: f"{v:.2f}", [r.espeak.median for r in results])
-    row("baseline sox s", lambda v: f"{v:.2f}", [r.sox.median for r in results])
-    row("baseline total s", lambda v: f"{v:.2f}", [r.baseline_median for r in results])
-    row("ssml render s", lambda v: f"{v:.2f}", [r.ours.median for r in results])
-    row("ratio ssml / baseline (<= 0.80)", lambda v: f"{v:.3f}", [r.ratio for r in results])
-    row("baseline CPU s (user+sys)", lambda v: f"{v:.2f}",
-        [r.espeak.cpu_median + r.sox.cpu_median for r in results])
-    row("ssml CPU s (user+sys)", lambda v: f"{v:.2f}", [r.ours.cpu_median for r in results])
-    row("ratio CPU ssml / baseline", lambda v: f"{v:.3f}",
-        [r.ours.cpu_median / (r.espeak.cpu_median + r.sox.cpu_median) for r in results])
-    row("ssml render s, min..max", lambda v: v, [f"{min(x.seconds for x in r.ours.runs):.2f}..{max(x.seconds for x in r.ours.runs):.2f}" for r in results])
-    row("baseline total s, min..max", lambda v: v,
-        [f"{min(e.seconds + x.seconds for e, x in zip(r.espeak.runs, r.sox.runs)):.2f}.."
-         f"{max(e.seconds + x.seconds for e, x in zip(r.espeak.runs, r.sox.runs)):.2f}" for r in results])
-    row("baseline speed, x realtime", lambda v: f"{v:.1f}", [r.base_seconds / r.baseline_median for r in results])
-    row("ssml speed, x realtime", lambda v: f"{v:.1f}", [r.ours_seconds / r.ours.median for r in results])
-    row("peak RSS espeak-ng MB", lambda v: f"{v:.1f}", [r.espeak.peak_mb for r in results])
-    row("peak RSS sox MB", lambda v: f"{v:.1f}", [r.sox.peak_mb for r in results])
-    row("peak RSS ssml MB (< 150)", lambda v: f"{v:.1f}", [r.ours.peak_mb for r in results])
+    def same(fn) -> list[str]:
+        return [fn(r.same) if r.same is not None else "-" for r in results]
+
+    row("text characters", [f"{r.chars:,}" for r in results])
+    row("audio min, espeak-ng", [f"{r.base_seconds / 60:.2f}" for r in results])
+    row("audio min, ssml (with <p> pauses)", [f"{r.ours_seconds / 60:.2f}" for r in results])
+    row("baseline espeak-ng s", [f"{r.base.espeak.median:.2f}" for r in results])
+    row("baseline sox s", [f"{r.base.sox.median:.2f}" for r in results])
+    row("baseline total s", [f"{r.base.median:.2f}" for r in results])
+    row("ssml render s", [f"{r.ours.median:.2f}" for r in results])
+    row("ratio ssml / baseline (<= 0.80)", [f"{r.ratio:.3f}" for r in results])
+    row("baseline total s, min..max", [r.base.spread for r in results])
+    row("ssml render s, min..max", [f"{min(x.seconds for x in r.ours.runs):.2f}..{max(x.seconds for x in r.ours.runs):.2f}"
+                                     for r in results])
+    row("baseline speed, x realtime", [f"{r.base_seconds / r.base.median:.0f}" for r in results])
+    row("ssml speed, x realtime", [f"{r.ours_seconds / r.ours.median:.0f}" for r in results])
+    row("baseline CPU s (user+sys)", [f"{r.base.cpu_median:.2f}" for r in results])
+    row("ssml CPU s (user+sys)", [f"{r.ours.cpu_median:.2f}" for r in results])
+    row("ratio CPU ssml / baseline", [f"{r.ours.cpu_median / r.base.cpu_median:.3f}" for r in results])
+    row(f"same-voice baseline total s ({same_voice})", same(lambda p: f"{p.median:.2f}"))
+    row("same-voice baseline CPU s", same(lambda p: f"{p.cpu_median:.2f}"))
+    row("ratio ssml / same-voice baseline", [f"{r.ours.median / r.same.median:.3f}" if r.same else "-" for r in results])
+    row("ratio CPU ssml / same-voice baseline",
+        [f"{r.ours.cpu_median / r.same.cpu_median:.3f}" if r.same else "-" for r in results])
+    row("peak RSS espeak-ng MB", [f"{r.base.espeak.peak_mb:.1f}" for r in results])
+    row("peak RSS sox MB", [f"{r.base.sox.peak_mb:.1f}" for r in results])
+    row("peak RSS ssml MB (< 150)", [f"{r.ours.peak_mb:.1f}" for r in results])
 
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for index, r in enumerate(rows):
@@ -329,6 +390,7 @@ def main() -> int:
         work = Path(cleanup.name)
 
     print(f"ssml:      {ssml}")
+    print(f"catalog:   {locate_catalog(ssml) or '?'}")
     print(f"espeak-ng: {version([espeak, '--version'])}")
     print(f"sox:       {version([sox, '--version'])}")
     print(f"machine:   {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}; "
@@ -336,15 +398,16 @@ def main() -> int:
     print(f"work dir:  {work}{'' if args.keep else ' (removed at the end; --keep keeps ./bench-out)'}")
     print()
 
+    voice_args, voice_label = same_voice_args(ssml)
     try:
         results: list[Result] = []
         main_label = f"~{args.minutes:g} min"
-        first, cps = measure(main_label, args.minutes, CHARS_PER_SECOND, ssml, espeak, sox, work)
+        first, cps = measure(main_label, args.minutes, CHARS_PER_SECOND, ssml, espeak, sox, work, voice_args)
         results.append(first)
         print(f"  calibration: espeak-ng reads {cps:.2f} characters of text per second", file=sys.stderr)
         long = None
         if args.long_minutes > 0:
-            long, _ = measure(f"~{args.long_minutes:g} min", args.long_minutes, cps, ssml, espeak, sox, work)
+            long, _ = measure(f"~{args.long_minutes:g} min", args.long_minutes, cps, ssml, espeak, sox, work, None)
             results.append(long)
     except CommandFailed as error:
         print(f"bench: {error}", file=sys.stderr)
@@ -353,7 +416,7 @@ def main() -> int:
         if cleanup is not None:
             cleanup.cleanup()
 
-    print_table(results)
+    print_table(results, voice_label)
     print()
     ratio_ok = first.ratio <= TARGET_RATIO
     peak = max(r.ours.peak_mb for r in results)
@@ -363,7 +426,8 @@ def main() -> int:
         growth = long.ours.peak_mb / first.ours.peak_mb
         print(f"ssml peak RSS: {first.ours.peak_mb:.1f} MB at {first.label}, {long.ours.peak_mb:.1f} MB at "
               f"{long.label}; ratio {growth:.2f} (~1.0: memory does not grow with length)")
-        print(f"baseline peak RSS at {long.label}: espeak-ng {long.espeak.peak_mb:.1f} MB, sox {long.sox.peak_mb:.1f} MB")
+        print(f"baseline peak RSS at {long.label}: espeak-ng {long.base.espeak.peak_mb:.1f} MB, "
+              f"sox {long.base.sox.peak_mb:.1f} MB")
     print(f"targets: ratio <= {TARGET_RATIO:.2f}: {'PASS' if ratio_ok else 'FAIL'}; "
           f"peak memory < {TARGET_PEAK_MB:.0f} MB: {'PASS' if peak_ok else 'FAIL'}")
     return 0

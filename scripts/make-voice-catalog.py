@@ -18,9 +18,9 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 # Per-gender settings: espeak-ng variant, PITCH, RANGE, words per minute, vocal-tract factor, typical F0.
 TEMPLATES = {
-    "female": {"variant": "f2", "pitch": 50, "range": 55, "rate": 170, "tract": 1.0, "baseHz": 205},
+    "female": {"variant": "f4", "pitch": 60, "range": 55, "rate": 170, "tract": 1.0, "baseHz": 205},
     "male": {"variant": "m1", "pitch": 45, "range": 50, "rate": 170, "tract": 1.0, "baseHz": 105},
-    "child": {"variant": "f2", "pitch": 66, "range": 60, "rate": 170, "tract": 1.22, "baseHz": 280},
+    "child": {"variant": "f4", "pitch": 74, "range": 60, "rate": 170, "tract": 1.22, "baseHz": 280},
 }
 
 # The report's sample text where espeak-ng has no number rules (digits would be silent).

@@ -37,6 +37,12 @@ struct Render: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Do not print notes about call control (dtmf, bridge).")
     var quiet = false
 
+    @Option(help: ArgumentHelp("Render only this part of a split plan (used by render workers).", visibility: .private))
+    var workerPart: Int?
+
+    @Option(help: ArgumentHelp("Where a render worker writes its raw samples.", visibility: .private))
+    var workerOutput: String?
+
     static let rates = [8000, 16000, 22050, 24000, 44100, 48000]
 
     func run() throws {
@@ -57,10 +63,20 @@ struct Render: ParsableCommand {
         if encoding.requiresTelephonyRate && rate != 8000 {
             throw SSMLError(.usage, "--encoding \(encoding.rawValue) is G.711, defined at 8000 Hz only (use --rate 8000)")
         }
-        let destination = try RenderOutput.resolve(output)
         let source = try CommandSupport.read(input)
         let engine = try Engine(catalog: CommandSupport.catalog())
         let log = DiagnosticLog(strict: strict)
+        if let workerPart, let workerOutput {
+            // A worker: same input, same plan, one part, raw samples out; the parent reports diagnostics.
+            let plan = try engine.plan(source.text, file: source.name, baseDirectory: source.directory, defaultVoice: voice, voiceFallback: voiceFallback, log: log)
+            let parts = RenderPartition.split(plan)
+            guard parts.indices.contains(workerPart) else { throw SSMLError(.usage, "no part \(workerPart)") }
+            let sink = try RawSampleWriter(path: workerOutput)
+            _ = try engine.render(Array(plan[parts[workerPart]]), sampleRate: rate, into: sink)
+            try sink.close()
+            return
+        }
+        let destination = try RenderOutput.resolve(output)
         let plan: [Segment]
         do {
             plan = try engine.plan(source.text, file: source.name, baseDirectory: source.directory, defaultVoice: voice, voiceFallback: voiceFallback, log: log)
@@ -70,8 +86,20 @@ struct Render: ParsableCommand {
         }
         CommandSupport.printDiagnostics(log, quiet: quiet)
 
+        let parts = RenderPartition.split(plan)
+        let workers = try parts.count > 1 ? startWorkers(parts: parts.count, source: source) : nil
+        defer { workers?.cleanUp() }
         try destination.write(sampleRate: rate, format: .wav, encoding: encoding) { sink in
-            _ = try engine.render(plan, sampleRate: rate, into: sink)
+            _ = try engine.render(Array(plan[parts[0]]), sampleRate: rate, into: sink)
+            try workers?.drain(into: sink, limit: Int(engine.limits.maxOutputSeconds) * rate)
         }
+    }
+
+    /// Starts one `ssml render --worker-part N` process per part after the first.
+    private func startWorkers(parts: Int, source: (text: String, name: String, directory: URL)) throws -> RenderWorkers {
+        var arguments = ["render", input, "-o", "-", "--rate", "\(rate)", "--encoding", "pcm16", "--voice", voice]
+        if voiceFallback { arguments.append("--voice-fallback") }
+        if strict { arguments.append("--strict") }
+        return try RenderWorkers.start(parts: 1..<parts, arguments: arguments, standardInput: input == "-" ? source.text : nil)
     }
 }

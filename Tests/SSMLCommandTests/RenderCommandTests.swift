@@ -3,6 +3,7 @@ import SSMLCore
 import SSMLEngine
 import SSMLTestSupport
 import Testing
+@testable import SSMLCore
 
 /// The `ssml` binary, run as a user would.
 @Suite struct RenderCommandTests {
@@ -159,5 +160,39 @@ import Testing
         let result = try run(Repository.ssmlBinary, ["render", "-", "-o", "/nonexistent-folder/x.wav"], stdin: Data("hello".utf8))
         #expect(result.status != 0)
         #expect(result.stderr.contains("does not exist"))
+    }
+}
+
+@Suite struct ParallelRenderTests {
+    /// A document long enough to be split between two processes.
+    static let long = "<speak>" + (0..<60).map { "<p>Paragraph \($0) of a long prompt, read aloud so that the plan has plenty of speech in it.</p>" }.joined() + "</speak>"
+
+    @Test func longPlansSplitIntoTwoBalancedParts() throws {
+        let plan = try Planner().plan(Self.long)
+        let parts = RenderPartition.split(plan)
+        #expect(parts.count == 2)
+        #expect(parts.first?.lowerBound == 0 && parts.last?.upperBound == plan.count && parts[0].upperBound == parts[1].lowerBound)
+        #expect(try RenderPartition.split(Planner().plan("<speak>short</speak>")).count == 1)
+    }
+
+    @Test func splitRenderIsReproducibleAndSeamless() throws {
+        let directory = try Repository.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let input = directory.appendingPathComponent("long.ssml")
+        try Self.long.write(to: input, atomically: true, encoding: .utf8)
+        var outputs: [Data] = []
+        for name in ["a.wav", "b.wav"] {
+            let result = try run(Repository.ssmlBinary, ["render", input.path, "-o", directory.appendingPathComponent(name).path, "--rate", "8000"])
+            #expect(result.status == 0, "\(result.stderr)")
+            outputs.append(try Data(contentsOf: directory.appendingPathComponent(name)))
+        }
+        #expect(outputs[0] == outputs[1])
+        // Both parts are in the file: about 60 paragraphs of speech with 0.6 s between them.
+        let source = try SndFileDecoder().open(directory.appendingPathComponent("a.wav"))
+        let audio = AudioAnalysis(samples: try source.read(maxFrames: source.frameCount), sampleRate: 8000)
+        #expect(audio.duration > 60 * 3)
+        let gaps = audio.silences(thresholdDB: -50, minimum: 0.4)
+        #expect(gaps.count >= 58, "\(gaps.count) paragraph pauses")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["a.wav", "b.wav", "long.ssml"])
     }
 }

@@ -4,26 +4,6 @@ import SSMLTestSupport
 import Testing
 @testable import SSMLCore
 
-/// Plans documents with the real catalog and parser, and a fake synthesizer's language list.
-struct Planner {
-    let resolver: VoiceResolver
-    let log: DiagnosticLog
-    let directory: URL
-
-    init(strict: Bool = false, directory: URL = URL(fileURLWithPath: "/nonexistent")) throws {
-        resolver = VoiceResolver(catalog: try Repository.catalog(), languages: FakeSynthesizer().languages)
-        log = DiagnosticLog(strict: strict)
-        self.directory = directory
-    }
-
-    func plan(_ text: String, voice: String = "en-us-female") throws -> [Segment] {
-        let root = try SSMLDocument.load(text, file: "t.ssml", parser: LibXMLParser())
-        let decoder = SndFileDecoder()
-        let interpreter = Interpreter(resolver: resolver, log: log, baseDirectory: directory, probe: { decoder.problem(with: $0) })
-        return try interpreter.plan(root, defaultVoice: resolver.voice(named: voice)!)
-    }
-}
-
 extension Segment {
     var speech: SpeechSegment? { if case .speech(let s) = self { s } else { nil } }
     var pauseSeconds: Double? { if case .pause(let s, _, _) = self { s } else { nil } }

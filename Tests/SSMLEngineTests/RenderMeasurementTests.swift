@@ -147,9 +147,9 @@ enum Measure {
     }
 
     @Test func spelledCodeIsLongerThanTheWord() throws {
-        let word = try Measure.render("<speak>bad</speak>").0.soundingSpan()
-        let spelled = try Measure.render("<speak><say-as interpret-as=\"characters\">bad</say-as></speak>").0.soundingSpan()
-        #expect(spelled > word * 1.25, "spelled \(spelled) s, word \(word) s")
+        let word = try Measure.render("<speak>banana</speak>").0.soundingSpan()
+        let spelled = try Measure.render("<speak><say-as interpret-as=\"characters\">banana</say-as></speak>").0.soundingSpan()
+        #expect(spelled > word * 1.5, "spelled \(spelled) s, word \(word) s")
     }
 
     @Test func caseIsNotSpoken() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import SSMLCore
+import SSMLEngine
 
 /// Paths inside the checkout, for tests.
 public enum Repository {
@@ -132,3 +133,24 @@ public struct WAVHeader: Equatable, Sendable {
         dataBytes = data
     }
 }
+
+/// Plans documents with the real catalog and parser, and a fake synthesizer's language list.
+public struct Planner {
+    public let resolver: VoiceResolver
+    public let log: DiagnosticLog
+    public let directory: URL
+
+    public init(strict: Bool = false, directory: URL = URL(fileURLWithPath: "/nonexistent")) throws {
+        resolver = VoiceResolver(catalog: try Repository.catalog(), languages: FakeSynthesizer().languages)
+        log = DiagnosticLog(strict: strict)
+        self.directory = directory
+    }
+
+    public func plan(_ text: String, voice: String = "en-us-female") throws -> [Segment] {
+        let root = try SSMLDocument.load(text, file: "t.ssml", parser: LibXMLParser())
+        let decoder = SndFileDecoder()
+        let interpreter = Interpreter(resolver: resolver, log: log, baseDirectory: directory, probe: { decoder.problem(with: $0) })
+        return try interpreter.plan(root, defaultVoice: resolver.voice(named: voice)!)
+    }
+}
+
