@@ -1,20 +1,24 @@
 #!/usr/bin/env python3
 """Time `ssml render` on a long document against the obvious baseline, with peak memory.
 
-    python3 scripts/bench.py --ssml .build/release/ssml [--minutes 25] [--long-minutes 60] [--keep]
+    python3 scripts/bench.py --ssml .build/release/ssml [--minutes 25] [--long-minutes 60] [--runs 3] [--keep]
 
 Baseline: `espeak-ng -m -w base.wav -f doc.ssml`, then `sox base.wav -r 8000 -e u-law base8k.wav`.
 Ours:     `ssml render doc.ssml -o ours.wav --rate 8000 --encoding mulaw`.
+For reference only, the main document is also rendered by espeak-ng with the voice ssml speaks by
+default (en-us-female: the variant, rate and pitch of the catalog's female template) and sox.
 
-The document is generated deterministically (fixed seed): a <speak> with many <p> paragraphs of English
-sentences from a list of ordinary words, sized for about N minutes of espeak-ng speech (it reads about
-14.5 characters of text per second at its default rate; the first baseline run measures the real figure
-and the document is regenerated once if it is more than 5 % off).
+The document is generated deterministically (fixed seed): a <speak xml:lang="en-US"> with many <p>
+paragraphs of English sentences from a list of ordinary words, sized for about N minutes of espeak-ng
+speech. The first guess is 14.5 characters of text per second; the first baseline run measures the real
+figure (about 18 for this word list) and the document is regenerated once if it is more than 5 % off.
+The ~60-minute document uses the measured figure.
 
-Each side runs 3 times, interleaved (baseline, ours, baseline, ...) so that other load on the machine
-hits both alike; times are medians of wall-clock (monotonic) time, peak RSS is the largest ru_maxrss of
-the child over the runs (os.wait4). Then the same for a ~60-minute document, to show that our memory does
-not grow with the length of the input.
+Each side runs 3 times (--runs), interleaved (baseline, ours, baseline, ...) so that other load on the
+machine hits both alike. Times are medians of wall-clock (monotonic) time; CPU is wait4's user+sys
+(including worker processes the command waits for). Peak RSS is the maximum over the runs, for ssml of
+all its processes together (it renders long documents in a worker process as well): see run().
+Wall-clock times on a shared 2-core VM vary by tens of percent between runs; the min..max rows show it.
 
 Standard library only. Exit status: 0 after measuring (even when a target is missed: this is a
 measurement, not a test), 1 when a command fails, 2 on bad usage.
@@ -75,6 +79,7 @@ class Run:
     seconds: float
     cpu_seconds: float
     peak_kib: int
+    processes: int = 1
 
 
 @dataclass
@@ -154,38 +159,92 @@ def wav_seconds(path: Path) -> float:
     raise CommandFailed(f"{path}: no fmt or data chunk")
 
 
-def sample_hwm(pid: int, done: threading.Event, peak: list[int]) -> None:
-    """Poll VmHWM (peak resident set, KiB) of a running process until `done` is set."""
-    path = f"/proc/{pid}/status"
+def status_kib(pid: int, keys: tuple[str, ...]) -> dict[str, int]:
+    """Fields of /proc/PID/status in KiB (missing when the process is gone or a zombie)."""
+    values: dict[str, int] = {}
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                name = line.split(":", 1)[0]
+                if name in keys:
+                    values[name] = int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return values
+
+
+def descendants(root: int) -> set[int]:
+    """root and every live process below it (from the parent ids in /proc/*/stat)."""
+    parents: dict[int, int] = {}
+    try:
+        entries = os.scandir("/proc")
+    except OSError:
+        return {root}
+    with entries:
+        for entry in entries:
+            if not entry.name.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry.name}/stat") as f:
+                    stat = f.read()
+                parents[int(entry.name)] = int(stat[stat.rindex(")") + 2:].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+    tree, grew = {root}, True
+    while grew:
+        grew = False
+        for pid, parent in parents.items():
+            if parent in tree and pid not in tree:
+                tree.add(pid)
+                grew = True
+    return tree
+
+
+@dataclass
+class TreeSample:
+    peak_sum_kib: int = 0  # largest sum of VmRSS over the process tree at one moment
+    peak_one_kib: int = 0  # largest VmHWM of any one process of the tree
+    processes: set[int] = field(default_factory=set)
+
+
+def sample_tree(root: int, done: threading.Event, sample: TreeSample) -> None:
+    """Until `done`: every 5 ms, the resident memory of `root` and its descendants (a command may run
+    worker processes at the same time; their memory adds up)."""
+    tree, tick = {root}, 0
     while not done.is_set():
-        try:
-            with open(path) as f:
-                for line in f:
-                    if line.startswith("VmHWM:"):
-                        peak[0] = max(peak[0], int(line.split()[1]))
-                        break
-        except (OSError, ValueError):
-            pass
+        if tick % 4 == 0:  # scanning /proc for children costs more than reading a status file
+            tree = descendants(root) | {root}
+        tick += 1
+        total = 0
+        for pid in tree:
+            values = status_kib(pid, ("VmRSS", "VmHWM"))
+            if values:
+                sample.processes.add(pid)
+                total += values.get("VmRSS", 0)
+                sample.peak_one_kib = max(sample.peak_one_kib, values.get("VmHWM", 0))
+        sample.peak_sum_kib = max(sample.peak_sum_kib, total)
         done.wait(0.005)
 
 
 def run(cmd: list[str], cwd: Path) -> Run:
     """Run a command, returning its wall time, CPU time and peak RSS (KiB); raise on failure.
 
-    Linux charges a child, at exec, with the peak RSS of the memory it replaces: the forking Python
-    process (~15 MB). So wait4's ru_maxrss is exact only above Python's own peak; below it, the peak is
-    taken from VmHWM in /proc, sampled every 5 ms while the command runs.
+    CPU time is wait4's user+sys, which includes the worker processes the command waited for.
+    Peak RSS is of the whole process tree: the largest sum of the resident sets of the command and its
+    workers sampled at one moment (every 5 ms), or the largest single peak if that is higher. Linux
+    charges a child, at exec, with the peak RSS of the memory it replaces (the forking Python, ~15 MB),
+    so wait4's ru_maxrss counts only when it is above Python's own peak.
     """
     floor = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     err_path = cwd / "stderr.txt"
-    done, sampled = threading.Event(), [0]
+    done, sample = threading.Event(), TreeSample()
     with open(err_path, "wb") as err:
         start = time.monotonic()
         try:
             proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
         except OSError as error:
             raise CommandFailed(f"cannot run {cmd[0]}: {error}") from error
-        sampler = threading.Thread(target=sample_hwm, args=(proc.pid, done, sampled), daemon=True)
+        sampler = threading.Thread(target=sample_tree, args=(proc.pid, done, sample), daemon=True)
         sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.monotonic() - start
@@ -195,8 +254,9 @@ def run(cmd: list[str], cwd: Path) -> Run:
     if proc.returncode != 0:
         message = err_path.read_text(errors="replace").strip()
         raise CommandFailed(f"{' '.join(cmd)} exited with status {proc.returncode}\n{message}")
-    peak = usage.ru_maxrss if usage.ru_maxrss > floor else max(sampled[0], 1)
-    return Run(elapsed, usage.ru_utime + usage.ru_stime, peak)
+    exact = usage.ru_maxrss if usage.ru_maxrss > floor else 0
+    peak = max(exact, sample.peak_sum_kib, sample.peak_one_kib, 1)
+    return Run(elapsed, usage.ru_utime + usage.ru_stime, peak, max(len(sample.processes), 1))
 
 
 def locate_catalog(ssml: Path) -> Path | None:
@@ -271,7 +331,7 @@ class Result:
 
 
 def measure(label: str, minutes: float, cps: float, ssml: Path, espeak: str, sox: str, work: Path,
-            same_voice: list[str] | None) -> tuple[Result, float]:
+            same_voice: list[str] | None, runs: int = RUNS) -> tuple[Result, float]:
     """Generate a document of about `minutes` of speech and time both sides; returns the result and the
     measured characters per second of espeak-ng."""
     target = minutes * 60.0
@@ -283,8 +343,8 @@ def measure(label: str, minutes: float, cps: float, ssml: Path, espeak: str, sox
         same = Pipeline() if same_voice else None
         base_seconds = ours_seconds = 0.0
         recalibrated = False
-        for index in range(RUNS):
-            print(f"  {label}: run {index + 1}/{RUNS} ...", file=sys.stderr, flush=True)
+        for index in range(runs):
+            print(f"  {label}: run {index + 1}/{runs} ...", file=sys.stderr, flush=True)
             for name in ("base.wav", "base8k.wav", "same.wav", "same8k.wav", "ours.wav"):
                 (work / name).unlink(missing_ok=True)
             base.espeak.runs.append(run([espeak, "-m", "-w", "base.wav", "-f", doc.name], work))
@@ -341,7 +401,8 @@ def print_table(results: list[Result], same_voice: str) -> None:
         [f"{r.ours.cpu_median / r.same.cpu_median:.3f}" if r.same else "-" for r in results])
     row("peak RSS espeak-ng MB", [f"{r.base.espeak.peak_mb:.1f}" for r in results])
     row("peak RSS sox MB", [f"{r.base.sox.peak_mb:.1f}" for r in results])
-    row("peak RSS ssml MB (< 150)", [f"{r.ours.peak_mb:.1f}" for r in results])
+    row("peak RSS ssml MB, all its processes (< 150)", [f"{r.ours.peak_mb:.1f}" for r in results])
+    row("ssml processes (render + workers)", [str(max(x.processes for x in r.ours.runs)) for r in results])
 
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for index, r in enumerate(rows):
@@ -365,6 +426,8 @@ def main() -> int:
     parser.add_argument("--minutes", type=float, default=25.0, help="length of the main document (default 25)")
     parser.add_argument("--long-minutes", type=float, default=60.0,
                         help="length of the long document for the memory check (default 60; 0 skips it)")
+    parser.add_argument("--runs", type=int, default=RUNS,
+                        help=f"runs of each side per document (default {RUNS}; more on a noisy machine)")
     parser.add_argument("--keep", action="store_true", help="work in ./bench-out and keep the files")
     args = parser.parse_args()
 
@@ -372,8 +435,8 @@ def main() -> int:
     if not (ssml.is_file() and os.access(ssml, os.X_OK)):
         print(f"bench: {args.ssml} is not an executable (build it with: swift build -c release)", file=sys.stderr)
         return 2
-    if args.minutes <= 0 or args.long_minutes < 0:
-        print("bench: --minutes must be > 0 and --long-minutes >= 0", file=sys.stderr)
+    if args.minutes <= 0 or args.long_minutes < 0 or args.runs < 1:
+        print("bench: --minutes must be > 0, --long-minutes >= 0 and --runs >= 1", file=sys.stderr)
         return 2
     espeak = shutil.which("espeak-ng")
     sox = shutil.which("sox")
@@ -394,7 +457,7 @@ def main() -> int:
     print(f"espeak-ng: {version([espeak, '--version'])}")
     print(f"sox:       {version([sox, '--version'])}")
     print(f"machine:   {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}; "
-          f"{RUNS} runs each, interleaved; times are medians, RSS the maximum")
+          f"{args.runs} runs each, interleaved; times are medians, RSS the maximum")
     print(f"work dir:  {work}{'' if args.keep else ' (removed at the end; --keep keeps ./bench-out)'}")
     print()
 
@@ -402,12 +465,12 @@ def main() -> int:
     try:
         results: list[Result] = []
         main_label = f"~{args.minutes:g} min"
-        first, cps = measure(main_label, args.minutes, CHARS_PER_SECOND, ssml, espeak, sox, work, voice_args)
+        first, cps = measure(main_label, args.minutes, CHARS_PER_SECOND, ssml, espeak, sox, work, voice_args, args.runs)
         results.append(first)
         print(f"  calibration: espeak-ng reads {cps:.2f} characters of text per second", file=sys.stderr)
         long = None
         if args.long_minutes > 0:
-            long, _ = measure(f"~{args.long_minutes:g} min", args.long_minutes, cps, ssml, espeak, sox, work, None)
+            long, _ = measure(f"~{args.long_minutes:g} min", args.long_minutes, cps, ssml, espeak, sox, work, None, args.runs)
             results.append(long)
     except CommandFailed as error:
         print(f"bench: {error}", file=sys.stderr)
