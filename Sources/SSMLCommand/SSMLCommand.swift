@@ -5,6 +5,17 @@ import SSMLEngine
 
 @main
 struct SSMLCommand: ParsableCommand {
+    static func main() {
+        // A closed standard output must be a write error we report and clean up after, not a silent death.
+        signal(SIGPIPE, SIG_IGN)
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "ssml",
         abstract: "Render SSML (seven.io, Vonage, W3C) to telephony audio, locally.",

@@ -122,15 +122,22 @@ public final class EspeakSynthesizer: SpeechSynthesizer {
         pieces.map { piece in
             switch piece {
             case .text(let text): escape(text)
-            case .characters(let code): "<say-as interpret-as=\"characters\">\(escape(code))</say-as>"
+            // One character at a time: run together, espeak-ng groups five or more digits as a number
+            // ("482913" became "four eight two comma nine one three") and letters in threes.
+            case .characters(let code): "<say-as interpret-as=\"characters\">\(code.map { escape(String($0)) }.joined(separator: " "))</say-as>"
             }
         }.joined(separator: " ")
     }
 
+    /// XML-escapes `text`; control characters (a NUL would end the C string there) become spaces.
     static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for character in text {
+            if let scalar = character.unicodeScalars.first, character.unicodeScalars.count == 1, scalar.properties.generalCategory == .control {
+                out.append(" ")
+                continue
+            }
             switch character {
             case "&": out += "&amp;"
             case "<": out += "&lt;"

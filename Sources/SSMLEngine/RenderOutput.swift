@@ -51,8 +51,13 @@ public enum RenderOutput {
         guard let target, let source = FileHandle(forReadingAtPath: destination.path) else {
             throw SSMLError(.io, "cannot open \(path ?? "standard output") for writing")
         }
-        while let chunk = try source.read(upToCount: 1 << 16), !chunk.isEmpty {
-            try target.write(contentsOf: chunk)
+        do {
+            while let chunk = try source.read(upToCount: 1 << 16), !chunk.isEmpty {
+                try target.write(contentsOf: chunk)
+            }
+        } catch {
+            let reason = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError)?.localizedDescription ?? error.localizedDescription
+            throw SSMLError(.io, "cannot write to \(path ?? "standard output"): \(reason)")
         }
     }
 }

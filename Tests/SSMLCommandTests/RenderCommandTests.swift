@@ -196,3 +196,16 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["a.wav", "b.wav", "long.ssml"])
     }
 }
+
+@Suite struct RateIndependenceTests {
+    @Test func timingIsTheSameAtEveryOutputRate() throws {
+        let text = "<speak>One two three.<break time=\"1s\"/>Four five six.<break time=\"1s\"/>Seven.</speak>"
+        var durations: [Double] = []
+        for rate in [8000, 16000, 48000] {
+            let result = try run(Repository.ssmlBinary, ["render", "-", "-o", "-", "--rate", "\(rate)"], stdin: Data(text.utf8))
+            let header = try #require(WAVHeader(result.stdout))
+            durations.append(Double(header.dataBytes / 2) / Double(rate))
+        }
+        #expect(durations.max()! - durations.min()! < 0.003, "durations \(durations)")
+    }
+}

@@ -216,3 +216,10 @@ extension Segment {
         #expect(planner.log.warnings.count == 2)
     }
 }
+
+@Suite struct PauseMergingTests {
+    @Test func explicitBreakReplacesStructuralPauses() throws {
+        let plan = try Planner().plan("<speak><p>One two.</p><break time=\"1.5s\"/><p>Three four.</p><s>Five.</s><break time=\"1s\"/></speak>")
+        #expect(plan.compactMap(\.pauseSeconds) == [1.5, BreakValue.paragraphPause, 1])
+    }
+}

@@ -158,3 +158,12 @@ enum Measure {
         #expect(abs(lower - upper) < 0.05)
     }
 }
+
+@Suite struct CodeReadingTests {
+    @Test func longDigitCodesAreReadDigitByDigit() throws {
+        // Grouped as a number, "482913" was read with "comma"; digit by digit it is six items with pauses.
+        let code = try Measure.render("<speak><say-as interpret-as=\"characters\">482913</say-as></speak>").0
+        let gaps = code.silences(thresholdDB: -45, minimum: 0.04)
+        #expect(gaps.filter { $0.start > 0.05 && $0.end < code.duration - 0.05 }.count >= 4, "gaps \(gaps)")
+    }
+}

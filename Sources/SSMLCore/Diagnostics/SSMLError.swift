@@ -22,8 +22,14 @@ public struct SSMLError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public init(_ kind: Kind, _ message: String, at location: SourceLocation? = nil) {
         self.kind = kind
-        self.message = message
+        self.message = SSMLError.bounded(message)
         self.location = location
+    }
+
+    /// Messages quote what the user wrote; a 2 MB attribute value must not become 2 MB of stderr.
+    static func bounded(_ message: String) -> String {
+        guard message.count > 400 else { return message }
+        return String(message.prefix(300)) + "… (\(message.count) characters)"
     }
 
     /// `file:line:col: error: message`, or `error: message` without a place.

@@ -51,6 +51,8 @@ public struct VoiceResolver: Sendable {
     /// Up to three known names at the smallest edit distance from a misspelt one.
     public func suggestions(for name: String) -> [String] {
         let key = name.lowercased()
+        // Edit distance costs length x length per name: a long string is no misspelling.
+        guard key.count <= 64 else { return [] }
         let generated = catalog.voices.map { "\($0.locale.lowercased())-\($0.gender.rawValue)" }
         let names = Array(Set(catalog.allNames + generated))
         let scored = names.map { ($0, Self.editDistance(key, $0.lowercased())) }

@@ -239,6 +239,9 @@ public final class Interpreter {
             }
         }
         flush()
+        // An explicit break is the pause the author wants there: it replaces the sentence or paragraph
+        // pause beside it instead of adding to it.
+        while case .pause(_, let reason, _) = segments.last, reason != .break { segments.removeLast() }
         segments.append(.pause(seconds: seconds, reason: .break, location: place))
     }
 
@@ -471,8 +474,10 @@ public final class Interpreter {
         segments.append(.speech(SpeechSegment(pieces: current.pieces, voice: current.frame.voice, prosody: current.frame.prosody, location: current.location)))
     }
 
-    /// Structural pauses next to each other merge (the longer wins); explicit breaks add up.
+    /// Structural pauses next to each other merge (the longer wins); next to an explicit break they give
+    /// way to it; explicit breaks add up.
     private func addPause(_ seconds: Double, reason: PauseReason, at location: SourceLocation) {
+        if case .pause(_, .break, _) = segments.last { return }
         if case .pause(let previous, let previousReason, let previousLocation) = segments.last, previousReason != .break {
             segments[segments.count - 1] = .pause(seconds: max(previous, seconds), reason: seconds > previous ? reason : previousReason, location: previousLocation)
             return

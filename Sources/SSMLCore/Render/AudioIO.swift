@@ -19,7 +19,9 @@ public protocol AudioDecoder: Sendable {
 extension AudioDecoder {
     /// Why `url` cannot be played (missing, unreadable, not audio, empty), or nil when it can.
     public func problem(with url: URL) -> String? {
-        guard FileManager.default.fileExists(atPath: url.path) else { return "no file at \(url.path)" }
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path) else { return "no file at \(url.path)" }
+        // A FIFO or device would block or never end; only regular files are played.
+        guard attributes[.type] as? FileAttributeType == .typeRegular else { return "\(url.path) is not a regular file" }
         do {
             let source = try open(url)
             if source.frameCount == 0 { return "the file holds no audio" }

@@ -91,12 +91,13 @@ public final class Renderer {
         let gain = Float(pow(10, options.speechHeadroomDB / 20) * speech.prosody.gain)
         let resampler = try resamplers.make(from: inputRate, to: options.sampleRate)
         let start = written
-        let tail = TailTrimmer(keep: Int(Self.speechTail * options.sampleRate))
+        // Trimmed at the engine's rate, before resampling, so timing is the same at every output rate.
+        let tail = TailTrimmer(keep: Int(Self.speechTail * inputRate))
         let events = try synthesizer.synthesize(request) { chunk in
-            try emit(tail.push(resampler.process(chunk)), gain: gain)
+            try emit(resampler.process(tail.push(chunk)), gain: gain)
         }
-        try emit(tail.push(resampler.flush()), gain: gain)
-        try emit(tail.finish(), gain: gain)
+        try emit(resampler.process(tail.finish()), gain: gain)
+        try emit(resampler.flush(), gain: gain)
         let scale = options.sampleRate / inputRate
         let words = events.filter { $0.kind == .word }
         for (index, word) in words.enumerated() {
