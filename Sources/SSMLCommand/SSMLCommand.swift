@@ -8,6 +8,7 @@ struct SSMLCommand: ParsableCommand {
     static func main() {
         // A closed standard output must be a write error we report and clean up after, not a silent death.
         signal(SIGPIPE, SIG_IGN)
+        Interruption.install()
         do {
             var command = try parseAsRoot()
             try command.run()

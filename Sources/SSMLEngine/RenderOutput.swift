@@ -46,7 +46,11 @@ public enum RenderOutput {
             throw error
         }
         guard case .stream(let path) = self else { return }
-        defer { try? FileManager.default.removeItem(at: destination) }
+        Interruption.register(destination.path)
+        defer {
+            try? FileManager.default.removeItem(at: destination)
+            Interruption.unregister(destination.path)
+        }
         let target: FileHandle? = path.map { FileHandle(forWritingAtPath: $0) } ?? FileHandle.standardOutput
         guard let target, let source = FileHandle(forReadingAtPath: destination.path) else {
             throw SSMLError(.io, "cannot open \(path ?? "standard output") for writing")

@@ -14,6 +14,7 @@ public final class RenderWorkers {
     public static func start(parts: Range<Int>, arguments: [String], standardInput: String?) throws -> RenderWorkers {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ssml-workers-\(getpid())-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        Interruption.register(directory.path)
         let group = RenderWorkers(directory: directory)
         let executable = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
         for part in parts {
@@ -60,5 +61,6 @@ public final class RenderWorkers {
             process.waitUntilExit()
         }
         try? FileManager.default.removeItem(at: directory)
+        Interruption.unregister(directory.path)
     }
 }

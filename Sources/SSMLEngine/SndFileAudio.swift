@@ -113,7 +113,9 @@ public final class AudioFileWriter: AudioSink {
         case (_, .alaw): Int32(SF_FORMAT_ALAW)
         }
         var info = SF_INFO(frames: 0, samplerate: Int32(sampleRate), channels: Int32(channels), format: major | subtype, sections: 0, seekable: 0)
+        Interruption.register(temporary.path)
         guard sf_format_check(&info) == SF_TRUE, let handle = sf_open(temporary.path, Int32(SFM_WRITE), &info) else {
+            Interruption.unregister(temporary.path)
             throw SSMLError(.io, "cannot write \(destination.path) as \(format.rawValue) at \(sampleRate) Hz: \(String(cString: sf_strerror(nil)))")
         }
         self.handle = handle
@@ -136,6 +138,7 @@ public final class AudioFileWriter: AudioSink {
     public func commit() throws {
         guard let handle else { return }
         self.handle = nil
+        defer { Interruption.unregister(temporary.path) }
         guard sf_close(handle) == 0 else {
             unlink(temporary.path)
             throw SSMLError(.io, "closing \(destination.path) failed")
@@ -154,5 +157,6 @@ public final class AudioFileWriter: AudioSink {
             self.handle = nil
         }
         unlink(temporary.path)
+        Interruption.unregister(temporary.path)
     }
 }
