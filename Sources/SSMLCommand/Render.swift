@@ -77,6 +77,11 @@ struct Render: ParsableCommand {
             return
         }
         let destination = try RenderOutput.resolve(output)
+        if case .file(let url) = destination, input != "-",
+            url.standardizedFileURL.resolvingSymlinksInPath() == URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath()
+        {
+            throw SSMLError(.usage, "-o \(output) is the input file; it would be overwritten")
+        }
         let plan: [Segment]
         do {
             plan = try engine.plan(source.text, file: source.name, baseDirectory: source.directory, defaultVoice: voice, voiceFallback: voiceFallback, log: log)

@@ -52,6 +52,7 @@ import Testing
         for x in stride(from: Float(-4), through: 4, by: 0.01) {
             let y = SoftLimiter.apply(x)
             #expect(abs(y) < 1)
+            #expect(SoftLimiter.apply(.nan) == 0 && SoftLimiter.apply(.infinity) < 1)
             if abs(x) <= SoftLimiter.knee { #expect(y == x) }
         }
     }

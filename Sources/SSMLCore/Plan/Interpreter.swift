@@ -41,6 +41,9 @@ public final class Interpreter {
         pending = nil
         try visit(.element(root), frame: Frame(voice: defaultVoice, prosody: .neutral))
         flush()
+        if segments.isEmpty {
+            try log.warn("the document has nothing to say: the output is empty", at: root.location.with(element: root.name), kind: .invalidValue)
+        }
         while case .pause(_, let reason, _) = segments.last, reason != .break { segments.removeLast() }
         while case .pause(_, let reason, _) = segments.first, reason != .break { segments.removeFirst() }
         return segments
@@ -288,6 +291,9 @@ public final class Interpreter {
             do { gain = try ProsodyValue.volume(level.value, currentDB: 0).db } catch {
                 throw SSMLError(.invalidValue, "audio soundLevel \"\(level.value)\" is not a level (use +NdB or -NdB)", at: level.location.with(element: "audio", attribute: "soundLevel"))
             }
+            guard (-60.0...40.0).contains(gain) else {
+                throw SSMLError(.invalidValue, "audio soundLevel \"\(level.value)\" is outside -60dB..+40dB", at: level.location.with(element: "audio", attribute: "soundLevel"))
+            }
         }
         func seconds(_ name: String) throws -> Double? {
             guard let attribute = element.attribute(name) else { return nil }
@@ -424,6 +430,9 @@ public final class Interpreter {
                 inner.prosody.volumeDB = result.db
                 inner.prosody.silent = frame.prosody.silent || result.silent
             } catch { throw fail(volume, error.message) }
+            guard (-60.0...40.0).contains(inner.prosody.volumeDB) else {
+                throw fail(volume, "prosody volume \"\(volume.value)\" puts the level at \(Int(inner.prosody.volumeDB)) dB, outside -60dB..+40dB")
+            }
         }
         for ignored in ["duration", "contour"] {
             if let attribute = element.attribute(ignored) {

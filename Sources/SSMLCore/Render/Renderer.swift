@@ -213,6 +213,8 @@ public enum SoftLimiter {
 
     @inline(__always)
     public static func apply(_ x: Float) -> Float {
+        // NaN (a float clip holding NaN, or inf x 0 from an absurd gain) is silence, never full scale.
+        guard !x.isNaN else { return 0 }
         let magnitude = abs(x)
         guard magnitude > knee else { return x }
         let headroom = 1 - knee
