@@ -66,18 +66,10 @@ struct Render: ParsableCommand {
         let source = try CommandSupport.read(input)
         let engine = try Engine(catalog: CommandSupport.catalog())
         let log = DiagnosticLog(strict: strict)
-        if let workerPart, let workerOutput {
-            // A worker: same input, same plan, one part, raw samples out; the parent reports diagnostics.
-            let plan = try engine.plan(source.text, file: source.name, baseDirectory: source.directory, defaultVoice: voice, voiceFallback: voiceFallback, log: log)
-            let parts = RenderPartition.split(plan)
-            guard parts.indices.contains(workerPart) else { throw SSMLError(.usage, "no part \(workerPart)") }
-            let sink = try RawSampleWriter(path: workerOutput)
-            _ = try engine.render(Array(plan[parts[workerPart]]), sampleRate: rate, into: sink)
-            try sink.close()
-            return
-        }
-        let destination = try RenderOutput.resolve(output)
-        if case .file(let url) = destination, input != "-",
+        let isWorker = workerPart != nil
+        // A worker's output must not replace anything; the parent checks -o before any work.
+        let destination = isWorker ? nil : try RenderOutput.resolve(output)
+        if case .file(let url)? = destination, input != "-",
             url.standardizedFileURL.resolvingSymlinksInPath() == URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath()
         {
             throw SSMLError(.usage, "-o \(output) is the input file; it would be overwritten")
@@ -86,15 +78,23 @@ struct Render: ParsableCommand {
         do {
             plan = try engine.plan(source.text, file: source.name, baseDirectory: source.directory, defaultVoice: voice, voiceFallback: voiceFallback, log: log)
         } catch {
-            CommandSupport.printDiagnostics(log, quiet: quiet)
+            // Workers stay quiet: the parent planned the same input and already reported it.
+            if !isWorker { CommandSupport.printDiagnostics(log, quiet: quiet) }
             throw error
+        }
+        let parts = RenderPartition.split(plan)
+        if let workerPart, let workerOutput {
+            guard parts.indices.contains(workerPart) else { throw SSMLError(.usage, "no part \(workerPart)") }
+            let sink = try RawSampleWriter(path: workerOutput)
+            _ = try engine.render(Array(plan[parts[workerPart]]), sampleRate: rate, into: sink)
+            try sink.close()
+            return
         }
         CommandSupport.printDiagnostics(log, quiet: quiet)
 
-        let parts = RenderPartition.split(plan)
         let workers = try parts.count > 1 ? startWorkers(parts: parts.count, source: source) : nil
         defer { workers?.cleanUp() }
-        try destination.write(sampleRate: rate, format: .wav, encoding: encoding) { sink in
+        try destination!.write(sampleRate: rate, format: .wav, encoding: encoding) { sink in
             _ = try engine.render(Array(plan[parts[0]]), sampleRate: rate, into: sink)
             try workers?.drain(into: sink, limit: Int(engine.limits.maxOutputSeconds) * rate)
         }

@@ -26,9 +26,9 @@ struct SSMLCommand: ParsableCommand {
 /// Shared plumbing for subcommands: locating the voice catalog, reading input, printing diagnostics.
 enum CommandSupport {
     static func catalog() throws -> VoiceCatalog {
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0])
-        let resolved = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")).map(URL.init(fileURLWithPath:)) ?? executable
-        guard let url = VoiceCatalog.locate(executable: resolved, environment: ProcessInfo.processInfo.environment) else {
+        // Bundle.main knows the real executable even when `ssml` was found through PATH.
+        let executable = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
+        guard let url = VoiceCatalog.locate(executable: executable, environment: ProcessInfo.processInfo.environment) else {
             throw SSMLError(.io, "cannot find the voice catalog (Voices/catalog.json); set SSML_VOICES to its path or run `make install`")
         }
         return try VoiceCatalog.load(from: url)
@@ -63,8 +63,8 @@ enum CommandSupport {
 
     /// Prints an error the way compilers do and exits non-zero.
     static func fail(_ error: any Error) -> Never {
-        let text = (error as? SSMLError)?.description ?? "error: \(error)"
-        FileHandle.standardError.write(Data((text + "\n").utf8))
-        Foundation.exit(error is SSMLError && (error as! SSMLError).kind == .usage ? 64 : 1)
+        let known = error as? SSMLError
+        FileHandle.standardError.write(Data(((known?.description ?? "error: \(error)") + "\n").utf8))
+        Foundation.exit(known?.kind == .usage ? 64 : 1)
     }
 }

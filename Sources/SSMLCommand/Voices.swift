@@ -46,11 +46,11 @@ struct Voices: ParsableCommand {
             let engine = try Engine(catalog: catalog)
             var measured = try VoiceReport.measure(engine: engine, catalog: catalog, localePrefix: locale)
             if let wantedGender { measured.rows.removeAll { $0.voice.gender != wantedGender } }
-            let destination = URL(fileURLWithPath: report)
-            let temporary = destination.deletingLastPathComponent().appendingPathComponent(".\(destination.lastPathComponent).\(getpid()).tmp")
-            try measured.markdown(version: engine.synthesizer.version).write(to: temporary, atomically: false, encoding: .utf8)
-            guard rename(temporary.path, destination.path) == 0 else {
-                throw SSMLError(.io, "cannot write \(report)")
+            do {
+                // Atomic: written beside the target, then renamed over it.
+                try measured.markdown(version: engine.synthesizer.version).write(to: URL(fileURLWithPath: report), atomically: true, encoding: .utf8)
+            } catch {
+                throw SSMLError(.io, "cannot write \(report): \(error.localizedDescription)")
             }
             print("\(report): \(measured.rows.count) voices measured")
             for problem in measured.problems { FileHandle.standardError.write(Data("error: \(problem)\n".utf8)) }

@@ -115,9 +115,9 @@ private final class TreeBuilder {
 
     func append(_ node: XMLNode) {
         guard !stack.isEmpty else { return }
-        if case .text(let new, let location) = node, case .text(let old, let oldLocation)? = stack[stack.count - 1].children.last {
-            stack[stack.count - 1].children[stack[stack.count - 1].children.count - 1] = .text(old + new, oldLocation)
-            _ = location
+        // libxml2 delivers one run of text in several callbacks; keep it one node at its first location.
+        if case .text(let new, _) = node, case .text(let old, let location)? = stack[stack.count - 1].children.last {
+            stack[stack.count - 1].children[stack[stack.count - 1].children.count - 1] = .text(old + new, location)
             return
         }
         stack[stack.count - 1].children.append(node)

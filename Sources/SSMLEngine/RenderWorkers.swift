@@ -16,7 +16,7 @@ public final class RenderWorkers {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         Interruption.register(directory.path)
         let group = RenderWorkers(directory: directory)
-        let executable = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+        let executable = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
         for part in parts {
             let output = directory.appendingPathComponent("part\(part).f32").path
             let process = Process()

@@ -20,8 +20,8 @@ public enum Repository {
 
     /// The built `ssml` command: beside the test bundle in the build folder.
     public static var ssmlBinary: URL {
-        let executable = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
-        var directory = executable.deletingLastPathComponent()
+        let executable = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
+        var directory = executable.resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<4 {
             let candidate = directory.appendingPathComponent("ssml")
             if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }

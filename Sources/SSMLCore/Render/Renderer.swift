@@ -150,26 +150,28 @@ public final class Renderer {
         let block = [Float](repeating: 0, count: 8192)
         while remaining > 0 {
             let n = min(remaining, block.count)
-            try emit(n == block.count ? block : Array(block[..<n]), gain: 1)
+            try output(n == block.count ? block : Array(block[..<n]))
             remaining -= n
         }
     }
 
     // MARK: - Output
 
+    /// Applies `gain` and the limiter, then outputs.
     private func emit(_ samples: [Float], gain: Float) throws {
+        var shaped = samples
+        for i in shaped.indices { shaped[i] = SoftLimiter.apply(shaped[i] * gain) }
+        try output(shaped)
+    }
+
+    /// Counts samples against the length limit and hands them to the sink.
+    private func output(_ samples: [Float]) throws {
         guard !samples.isEmpty else { return }
         written += samples.count
         if Double(written) > options.limits.maxOutputSeconds * options.sampleRate {
             throw SSMLError(.limitExceeded, "the output passes the limit of \(Int(options.limits.maxOutputSeconds)) s")
         }
-        var out = samples
-        if gain != 1 {
-            for i in out.indices { out[i] = SoftLimiter.apply(out[i] * gain) }
-        } else {
-            for i in out.indices { out[i] = SoftLimiter.apply(out[i]) }
-        }
-        try sink.write(out)
+        try sink.write(samples)
     }
 }
 
