@@ -16,14 +16,7 @@ struct Render: ParsableCommand {
     @Argument(help: "The SSML file, or - for standard input.")
     var input: String
 
-    @Option(name: .shortAndLong, help: "The WAV file to write, or - for standard output.")
-    var output: String
-
-    @Option(help: "Sample rate: 8000, 16000, 22050, 24000, 44100 or 48000.")
-    var rate: Int = 16000
-
-    @Option(help: "Sample encoding: pcm16, mulaw or alaw (G.711 only at 8000 Hz).")
-    var encoding: String = "pcm16"
+    @OptionGroup var audio: OutputOptions
 
     @Option(help: "The voice before any markup changes it.")
     var voice: String = "en-us-female"
@@ -43,8 +36,6 @@ struct Render: ParsableCommand {
     @Option(help: ArgumentHelp("Where a render worker writes its raw samples.", visibility: .private))
     var workerOutput: String?
 
-    static let rates = [8000, 16000, 22050, 24000, 44100, 48000]
-
     func run() throws {
         do {
             try render()
@@ -54,26 +45,13 @@ struct Render: ParsableCommand {
     }
 
     private func render() throws {
-        guard Self.rates.contains(rate) else {
-            throw SSMLError(.usage, "--rate \(rate) is not supported (use \(Self.rates.map(String.init).joined(separator: ", ")))")
-        }
-        guard let encoding = OutputEncoding(rawValue: encoding.lowercased()) else {
-            throw SSMLError(.usage, "--encoding \(self.encoding) is not an encoding (use pcm16, mulaw or alaw)")
-        }
-        if encoding.requiresTelephonyRate && rate != 8000 {
-            throw SSMLError(.usage, "--encoding \(encoding.rawValue) is G.711, defined at 8000 Hz only (use --rate 8000)")
-        }
+        let settings = try audio.settings()
         let source = try CommandSupport.read(input)
         let engine = try Engine(catalog: CommandSupport.catalog())
         let log = DiagnosticLog(strict: strict)
         let isWorker = workerPart != nil
         // A worker's output must not replace anything; the parent checks -o before any work.
-        let destination = isWorker ? nil : try RenderOutput.resolve(output)
-        if case .file(let url)? = destination, input != "-",
-            url.standardizedFileURL.resolvingSymlinksInPath() == URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath()
-        {
-            throw SSMLError(.usage, "-o \(output) is the input file; it would be overwritten")
-        }
+        let destination = isWorker ? nil : try RenderPipeline.destination(audio, input: input)
         let plan: [Segment]
         do {
             plan = try engine.plan(source.text, file: source.name, baseDirectory: source.directory, defaultVoice: voice, voiceFallback: voiceFallback, log: log)
@@ -82,29 +60,16 @@ struct Render: ParsableCommand {
             if !isWorker { CommandSupport.printDiagnostics(log, quiet: quiet) }
             throw error
         }
-        let parts = RenderPartition.split(plan)
         if let workerPart, let workerOutput {
-            guard parts.indices.contains(workerPart) else { throw SSMLError(.usage, "no part \(workerPart)") }
-            let sink = try RawSampleWriter(path: workerOutput)
-            _ = try engine.render(Array(plan[parts[workerPart]]), sampleRate: rate, into: sink)
-            try sink.close()
+            try RenderPipeline.renderWorkerPart(plan, part: workerPart, output: workerOutput, settings: settings, engine: engine)
             return
         }
         CommandSupport.printDiagnostics(log, quiet: quiet)
-
-        let workers = try parts.count > 1 ? startWorkers(parts: parts.count, source: source) : nil
-        defer { workers?.cleanUp() }
-        try destination!.write(sampleRate: rate, format: .wav, encoding: encoding) { sink in
-            _ = try engine.render(Array(plan[parts[0]]), sampleRate: rate, into: sink)
-            try workers?.drain(into: sink, limit: Int(engine.limits.maxOutputSeconds) * rate)
-        }
-    }
-
-    /// Starts one `ssml render --worker-part N` process per part after the first.
-    private func startWorkers(parts: Int, source: (text: String, name: String, directory: URL)) throws -> RenderWorkers {
-        var arguments = ["render", input, "-o", "-", "--rate", "\(rate)", "--encoding", "pcm16", "--voice", voice]
-        if voiceFallback { arguments.append("--voice-fallback") }
-        if strict { arguments.append("--strict") }
-        return try RenderWorkers.start(parts: 1..<parts, arguments: arguments, standardInput: input == "-" ? source.text : nil)
+        var workerArguments = ["render", input] + audio.workerArguments + ["--voice", voice]
+        if voiceFallback { workerArguments.append("--voice-fallback") }
+        if strict { workerArguments.append("--strict") }
+        try RenderPipeline.render(
+            plan, to: destination!, settings: settings, engine: engine,
+            workerArguments: workerArguments, standardInput: input == "-" ? source.text : nil)
     }
 }
