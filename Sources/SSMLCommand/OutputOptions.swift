@@ -61,26 +61,86 @@ enum RenderPipeline {
         let parts = RenderPartition.split(plan)
         guard parts.indices.contains(part) else { throw SSMLError(.usage, "no part \(part)") }
         let sink = try RawSampleWriter(path: output)
-        _ = try engine.render(Array(plan[parts[part]]), sampleRate: settings.rate, into: sink)
+        let report = try engine.render(Array(plan[parts[part]]), sampleRate: settings.rate, into: sink)
         try sink.close()
+        try JSONEncoder().encode(report).write(to: URL(fileURLWithPath: RenderWorkers.reportPath(forOutput: output)))
     }
 
     /// Renders `plan` into `destination`. Parts after the first are rendered by workers started with
     /// `workerArguments` (the command and its input, plus the settings); `standardInput` is fed to them when the
     /// input came from standard input.
+    /// Returns the whole render's report (workers' parts included) and, when `recordEnvelope`, the
+    /// waveform outline for the timeline drawing.
     @discardableResult
     static func render(
         _ plan: [Segment], to destination: RenderOutput, settings: OutputOptions.Settings, engine: Engine,
-        workerArguments: [String], standardInput: String?
-    ) throws -> RenderReport {
+        workerArguments: [String], standardInput: String?, recordEnvelope: Bool = false
+    ) throws -> (report: RenderReport, envelope: EnvelopeRecorder?) {
         let parts = RenderPartition.split(plan)
         let workers = try parts.count > 1 ? RenderWorkers.start(parts: 1..<parts.count, arguments: workerArguments, standardInput: standardInput) : nil
         defer { workers?.cleanUp() }
         var report: RenderReport?
-        try destination.write(sampleRate: settings.rate, format: settings.format, encoding: settings.encoding) { sink in
+        var envelope: EnvelopeRecorder?
+        try destination.write(sampleRate: settings.rate, format: settings.format, encoding: settings.encoding) { output in
+            var sink: any AudioSink = output
+            if recordEnvelope {
+                envelope = EnvelopeRecorder(sampleRate: Double(settings.rate), passingTo: output)
+                sink = envelope!
+            }
             report = try engine.render(Array(plan[parts[0]]), sampleRate: settings.rate, into: sink)
-            try workers?.drain(into: sink, limit: Int(engine.limits.maxOutputSeconds) * settings.rate)
+            for part in try workers?.drain(into: sink, limit: Int(engine.limits.maxOutputSeconds) * settings.rate) ?? [] {
+                report = report!.appending(part)
+            }
         }
-        return report!
+        return (report!, envelope)
+    }
+}
+
+/// `--timeline` and `--timeline-svg`: what a render did, as JSON and as a drawing.
+struct TimelineOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Write the render's timeline (segments, words, marks, call control; times in seconds) as JSON.", valueName: "file.json"))
+    var timeline: String?
+
+    @Option(help: ArgumentHelp("Draw the waveform with its segments and words as an SVG image.", valueName: "file.svg"))
+    var timelineSVG: String?
+
+    var wanted: Bool { timeline != nil || timelineSVG != nil }
+
+    /// Checks the destinations before any work, as -o is checked.
+    func validate(against output: String) throws {
+        for (option, path) in [("--timeline", timeline), ("--timeline-svg", timelineSVG)] {
+            guard let path, path != "-" else { continue }
+            if path == output { throw SSMLError(.usage, "\(option) \(path) is also the audio output") }
+            _ = try RenderOutput.resolve(path)
+        }
+        if timeline == "-" && timelineSVG == "-" { throw SSMLError(.usage, "--timeline and --timeline-svg cannot both go to standard output") }
+    }
+
+    /// Writes the requested files atomically (`-` is standard output).
+    func write(_ report: RenderReport, envelope: EnvelopeRecorder?, engine: Engine, title: String) throws {
+        let timeline = Timeline(report: report, engine: engine.synthesizer.version)
+        if let path = self.timeline { try Self.write(timeline.json() + Data("\n".utf8), to: path) }
+        if let path = timelineSVG, let envelope {
+            try Self.write(Data(TimelineSVG.render(timeline, envelope: envelope, title: title).utf8), to: path)
+        }
+    }
+
+    private static func write(_ data: Data, to path: String) throws {
+        if path == "-" {
+            FileHandle.standardOutput.write(data)
+            return
+        }
+        do {
+            switch try RenderOutput.resolve(path) {
+            case .file(let url): try data.write(to: url, options: .atomic)
+            case .stream(let device):
+                guard let handle = FileHandle(forWritingAtPath: device ?? path) else { throw SSMLError(.io, "cannot open \(path)") }
+                try handle.write(contentsOf: data)
+            }
+        } catch let error as SSMLError {
+            throw error
+        } catch {
+            throw SSMLError(.io, "cannot write \(path): \(error.localizedDescription)")
+        }
     }
 }

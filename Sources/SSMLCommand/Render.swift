@@ -18,6 +18,8 @@ struct Render: ParsableCommand {
 
     @OptionGroup var audio: OutputOptions
 
+    @OptionGroup var timeline: TimelineOptions
+
     @Option(help: "The voice before any markup changes it.")
     var voice: String = "en-us-female"
 
@@ -52,6 +54,7 @@ struct Render: ParsableCommand {
         let isWorker = workerPart != nil
         // A worker's output must not replace anything; the parent checks -o before any work.
         let destination = isWorker ? nil : try RenderPipeline.destination(audio, input: input)
+        if !isWorker { try timeline.validate(against: audio.output) }
         let plan: [Segment]
         do {
             plan = try engine.plan(source.text, file: source.name, baseDirectory: source.directory, defaultVoice: voice, voiceFallback: voiceFallback, log: log)
@@ -68,8 +71,12 @@ struct Render: ParsableCommand {
         var workerArguments = ["render", input] + audio.workerArguments + ["--voice", voice]
         if voiceFallback { workerArguments.append("--voice-fallback") }
         if strict { workerArguments.append("--strict") }
-        try RenderPipeline.render(
+        let result = try RenderPipeline.render(
             plan, to: destination!, settings: settings, engine: engine,
-            workerArguments: workerArguments, standardInput: input == "-" ? source.text : nil)
+            workerArguments: workerArguments, standardInput: input == "-" ? source.text : nil,
+            recordEnvelope: timeline.timelineSVG != nil)
+        if timeline.wanted {
+            try timeline.write(result.report, envelope: result.envelope, engine: engine, title: source.name)
+        }
     }
 }

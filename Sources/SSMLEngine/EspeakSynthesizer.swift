@@ -112,8 +112,36 @@ public final class EspeakSynthesizer: SpeechSynthesizer {
             guard status == EE_OK else {
                 throw SSMLError(.engine, "espeak-ng failed to synthesise (status \(status.rawValue))")
             }
-            return collector.events
+            let scalars = Array(text.unicodeScalars)
+            return collector.events.map { event in
+                var event = event
+                if event.kind == .word { event.text = Self.word(in: scalars, position: event.textPosition, length: event.length) }
+                return event
+            }
         }
+    }
+
+    /// The word an event points at: espeak-ng counts characters of the text it was given, 1-based, so
+    /// the slice may hold markup (`<say-as …>`) and entities, which are taken out again.
+    static func word(in scalars: [Unicode.Scalar], position: Int, length: Int) -> String? {
+        var start = position - 1
+        guard start >= 0, length > 0, start < scalars.count else { return nil }
+        // For an entity (`&amp;`) espeak-ng points at its last character: widen to the whole entity.
+        if scalars[start] == ";", let ampersand = scalars[max(0, start - 6)..<start].lastIndex(of: "&"),
+            !scalars[ampersand..<start].contains(where: { $0.properties.isWhitespace })
+        {
+            start = ampersand
+        }
+        var slice = String(String.UnicodeScalarView(scalars[start..<min(max(start + length, position), scalars.count)]))
+        while let open = slice.firstIndex(of: "<") {
+            guard let close = slice[open...].firstIndex(of: ">") else { slice = String(slice[..<open]); break }
+            slice.replaceSubrange(open...close, with: " ")
+        }
+        for (entity, character) in [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&apos;", "'"), ("&amp;", "&")] {
+            slice = slice.replacingOccurrences(of: entity, with: character)
+        }
+        let word = slice.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        return word.isEmpty ? nil : word
     }
 
     /// The text espeak-ng reads in its SSML mode: every character escaped, so nothing the user wrote is

@@ -175,8 +175,12 @@ private let endElement: endElementNsSAX2Func = { context, _, _, _ in
 private let characters: charactersSAXFunc = { context, chars, length in
     guard let (tree, parser) = builder(context), let chars else { return }
     let text = String(decoding: UnsafeBufferPointer(start: chars, count: Int(length)), as: UTF8.self)
-    let location = tree.location(ofByte: tree.cursor)
-    tree.append(.text(text, location))
+    // The cursor may still be on the `>` that ended the previous tag; a run of text is located at its
+    // first word, not at the whitespace before it.
+    var start = tree.cursor
+    if start < tree.bytes.count, tree.bytes[start] == UInt8(ascii: ">") { start += 1 }
+    while start < tree.bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(tree.bytes[start]) { start += 1 }
+    tree.append(.text(text, tree.location(ofByte: start)))
     tree.cursor = Int(xmlByteConsumed(parser))
 }
 

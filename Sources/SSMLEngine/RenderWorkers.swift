@@ -37,10 +37,16 @@ public final class RenderWorkers {
         return group
     }
 
+    /// Where a worker writing samples to `output` writes its render report.
+    public static func reportPath(forOutput output: String) -> String { output + ".report.json" }
+
     /// Waits for each worker in order and passes its samples to `sink`; fails if a worker failed (its
-    /// message is already on standard error) or the total passes `limit` samples.
-    public func drain(into sink: any AudioSink, limit: Int) throws {
+    /// message is already on standard error) or the total passes `limit` samples. Returns the workers'
+    /// reports, in order.
+    @discardableResult
+    public func drain(into sink: any AudioSink, limit: Int) throws -> [RenderReport] {
         var total = 0
+        var reports: [RenderReport] = []
         for (process, output) in workers {
             process.waitUntilExit()
             guard process.terminationReason == .exit, process.terminationStatus == 0 else {
@@ -51,7 +57,10 @@ public final class RenderWorkers {
                 if total > limit { throw SSMLError(.limitExceeded, "the output passes the length limit") }
                 try sink.write(samples)
             }
+            let reportData = try Data(contentsOf: URL(fileURLWithPath: Self.reportPath(forOutput: output)))
+            reports.append(try JSONDecoder().decode(RenderReport.self, from: reportData))
         }
+        return reports
     }
 
     /// Stops any worker still running and removes the sample files.

@@ -182,7 +182,7 @@ import Testing
         try Self.long.write(to: input, atomically: true, encoding: .utf8)
         var outputs: [Data] = []
         for name in ["a.wav", "b.wav"] {
-            let result = try run(Repository.ssmlBinary, ["render", input.path, "-o", directory.appendingPathComponent(name).path, "--rate", "8000"])
+            let result = try run(Repository.ssmlBinary, ["render", input.path, "-o", directory.appendingPathComponent(name).path, "--rate", "8000", "--timeline", directory.appendingPathComponent(name + ".json").path])
             #expect(result.status == 0, "\(result.stderr)")
             outputs.append(try Data(contentsOf: directory.appendingPathComponent(name)))
         }
@@ -193,7 +193,14 @@ import Testing
         #expect(audio.duration > 60 * 3)
         let gaps = audio.silences(thresholdDB: -50, minimum: 0.4)
         #expect(gaps.count >= 58, "\(gaps.count) paragraph pauses")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["a.wav", "b.wav", "long.ssml"])
+        // The worker's part of the timeline is merged in, shifted to where its audio starts.
+        let timeline = try JSONDecoder().decode(Timeline.self, from: Data(contentsOf: directory.appendingPathComponent("a.wav.json")))
+        #expect(timeline.samples == audio.samples.count)
+        #expect(timeline.segments.filter { $0.kind == "speech" }.count == 60)
+        #expect(zip(timeline.segments, timeline.segments.dropFirst()).allSatisfy { $0.endSample == $1.startSample })
+        #expect(timeline.segments.last?.endSample == audio.samples.count)
+        #expect(timeline.words.last.map { $0.text == "it" && $0.end <= timeline.duration } == true)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["a.wav", "a.wav.json", "b.wav", "b.wav.json", "long.ssml"])
     }
 }
 

@@ -69,6 +69,6 @@ import Testing
         let report = try render("<speak>abc<mark name=\"here\"/>def<dtmf>press</dtmf></speak>").report
         let mark = try #require(report.entries.first { $0.kind == .mark })
         #expect(mark.detail == "here" && mark.start > 0)
-        #expect(report.entries.contains { $0.kind == .dtmf })
+        #expect(report.entries.contains { $0.kind == .callControl && $0.detail == "dtmf" })
     }
 }

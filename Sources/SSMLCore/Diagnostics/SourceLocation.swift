@@ -1,5 +1,5 @@
 /// A place in an input document: file, 1-based line and column, and the element or attribute there.
-public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+public struct SourceLocation: Sendable, Hashable, Codable, CustomStringConvertible {
     public var file: String
     public var line: Int
     public var column: Int

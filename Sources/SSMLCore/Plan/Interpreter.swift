@@ -209,12 +209,14 @@ public final class Interpreter {
         }
 
         flush()
+        if passes > 1 { segments.append(.loop(pass: 1, passes: passes, location: place)) }
         let start = segments.count
         try visitChildren(element, frame: inner)
         flush()
         let body = Array(segments[start...])
-        for _ in 1..<passes {
+        for pass in 1..<passes {
             addPause(BreakValue.sentencePause, reason: .sentence, at: place)
+            segments.append(.loop(pass: pass + 1, passes: passes, location: place))
             if let info = loopInfo, !info.value.trimmingCharacters(in: .whitespaces).isEmpty {
                 speak(.text(info.value), frame: inner, at: info.location.with(element: "voice", attribute: "loop-info"))
                 flush()
@@ -491,7 +493,8 @@ public final class Interpreter {
             segments[segments.count - 1] = .pause(seconds: max(previous, seconds), reason: seconds > previous ? reason : previousReason, location: previousLocation)
             return
         }
-        if segments.isEmpty { return }
+        // Nothing sounds before it yet (loop markers make no sound): no pause to keep apart.
+        if !segments.contains(where: { if case .loop = $0 { false } else { true } }) { return }
         segments.append(.pause(seconds: seconds, reason: reason, location: location))
     }
 

@@ -63,4 +63,6 @@ public enum Segment: Sendable, Equatable {
     case audio(AudioClip)
     case mark(name: String, location: SourceLocation)
     case callControl(CallControl)
+    /// The start of pass `pass` (1-based) of `passes` of a repeated block (seven.io `<voice loop>`); no sound.
+    case loop(pass: Int, passes: Int, location: SourceLocation)
 }

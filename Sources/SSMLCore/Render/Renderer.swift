@@ -16,23 +16,58 @@ public struct RenderOptions: Sendable, Equatable {
 }
 
 /// What happened during a render, in output samples.
-public struct RenderReport: Sendable, Equatable {
-    public struct Entry: Sendable, Equatable {
-        public enum Kind: String, Sendable { case speech, pause, audio, mark, word, dtmf, bridge }
+public struct RenderReport: Sendable, Equatable, Codable {
+    public struct Entry: Sendable, Equatable, Codable {
+        public enum Kind: String, Sendable, Codable {
+            case speech, pause, audio, mark, word, loop
+            /// Call control (seven.io dtmf/bridge, NCCO actions without sound): `detail` names the kind.
+            case callControl
+        }
         public var kind: Kind
         public var start: Int
         public var end: Int
-        /// Spoken text, clip path, mark name, or call-control settings.
+        /// Spoken text, a word, the clip path, the mark name, the pause's reason, or the call-control kind.
         public var detail: String
         public var voice: String?
         public var location: SourceLocation?
+        /// Settings: a speech segment's prosody, a pause's length, a clip's gain, call-control attributes,
+        /// a loop's pass.
+        public var attributes: [String: String]
+
+        public init(kind: Kind, start: Int, end: Int, detail: String, voice: String? = nil, location: SourceLocation? = nil, attributes: [String: String] = [:]) {
+            self.kind = kind
+            self.start = start
+            self.end = end
+            self.detail = detail
+            self.voice = voice
+            self.location = location
+            self.attributes = attributes
+        }
     }
 
     public var sampleRate: Double
     public var sampleCount: Int
     public var entries: [Entry]
 
+    public init(sampleRate: Double, sampleCount: Int, entries: [Entry]) {
+        self.sampleRate = sampleRate
+        self.sampleCount = sampleCount
+        self.entries = entries
+    }
+
     public var duration: Double { Double(sampleCount) / sampleRate }
+
+    /// This report followed by `next` (a later part of the same render), its samples shifted to start here.
+    public func appending(_ next: RenderReport) -> RenderReport {
+        let offset = sampleCount
+        let shifted = next.entries.map { entry in
+            var entry = entry
+            entry.start += offset
+            entry.end += offset
+            return entry
+        }
+        return RenderReport(sampleRate: sampleRate, sampleCount: sampleCount + next.sampleCount, entries: entries + shifted)
+    }
 }
 
 /// Renders a plan to a sink, streaming: memory stays bounded by the longest synthesis chunk, not by the
@@ -64,22 +99,41 @@ public final class Renderer {
             let start = written
             switch segment {
             case .speech(let speech):
+                // The segment's entry goes before its words.
+                let index = entries.count
+                entries.append(.init(kind: .speech, start: start, end: start, detail: speech.displayText, voice: speech.voice.name, location: speech.location, attributes: Self.attributes(of: speech.prosody)))
                 try render(speech)
-                entries.append(.init(kind: .speech, start: start, end: written, detail: speech.displayText, voice: speech.voice.name, location: speech.location))
-            case .pause(let seconds, _, let location):
+                entries[index].end = written
+            case .pause(let seconds, let reason, let location):
                 try silence(Int((seconds * options.sampleRate).rounded()))
-                entries.append(.init(kind: .pause, start: start, end: written, detail: String(format: "%.3f s", seconds), location: location))
+                entries.append(.init(kind: .pause, start: start, end: written, detail: reason.rawValue, location: location, attributes: ["seconds": Self.number(seconds)]))
             case .audio(let clip):
                 try render(clip)
-                entries.append(.init(kind: .audio, start: start, end: written, detail: clip.url.path, location: clip.location))
+                var attributes = ["gainDB": Self.number(clip.gainDB), "clipBegin": Self.number(clip.clipBegin)]
+                if let end = clip.clipEnd { attributes["clipEnd"] = Self.number(end) }
+                entries.append(.init(kind: .audio, start: start, end: written, detail: clip.url.isFileURL ? clip.url.path : clip.url.absoluteString, location: clip.location, attributes: attributes))
             case .mark(let name, let location):
                 entries.append(.init(kind: .mark, start: start, end: start, detail: name, location: location))
             case .callControl(let control):
-                let detail = control.attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-                entries.append(.init(kind: control.kind == .dtmf ? .dtmf : .bridge, start: start, end: start, detail: detail, location: control.location))
+                entries.append(.init(kind: .callControl, start: start, end: start, detail: control.kind.rawValue, location: control.location, attributes: control.attributes))
+            case .loop(let pass, let passes, let location):
+                entries.append(.init(kind: .loop, start: start, end: start, detail: "pass \(pass) of \(passes)", location: location, attributes: ["pass": "\(pass)", "passes": "\(passes)"]))
             }
         }
         return RenderReport(sampleRate: options.sampleRate, sampleCount: written, entries: entries)
+    }
+
+    /// Prosody as reported on the timeline: factors of the voice's own settings, and dB.
+    static func attributes(of prosody: Prosody) -> [String: String] {
+        ["rate": number(prosody.rate), "pitch": number(prosody.pitch), "range": number(prosody.range), "volumeDB": prosody.silent ? "-inf" : number(prosody.volumeDB)]
+    }
+
+    /// A number for reports: up to three decimals, no trailing zeros.
+    static func number(_ value: Double) -> String {
+        var text = String(format: "%.3f", value)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text == "-0" ? "0" : text
     }
 
     // MARK: - Segments
@@ -103,7 +157,7 @@ public final class Renderer {
         for (index, word) in words.enumerated() {
             let wordStart = start + Int((Double(word.sample) * scale).rounded())
             let next = index + 1 < words.count ? start + Int((Double(words[index + 1].sample) * scale).rounded()) : written
-            entries.append(.init(kind: .word, start: min(wordStart, written), end: min(max(next, wordStart), written), detail: "", voice: speech.voice.name))
+            entries.append(.init(kind: .word, start: min(wordStart, written), end: min(max(next, wordStart), written), detail: word.text ?? "", voice: speech.voice.name))
         }
     }
 

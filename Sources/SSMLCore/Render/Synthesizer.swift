@@ -32,12 +32,15 @@ public struct SpeechEvent: Sendable, Equatable {
     /// 1-based position in the text sent to the engine, and its length, in characters.
     public var textPosition: Int
     public var length: Int
+    /// The word as written, when the engine can tell.
+    public var text: String?
 
-    public init(kind: Kind, sample: Int, textPosition: Int, length: Int) {
+    public init(kind: Kind, sample: Int, textPosition: Int, length: Int, text: String? = nil) {
         self.kind = kind
         self.sample = sample
         self.textPosition = textPosition
         self.length = length
+        self.text = text
     }
 }
 
