@@ -121,7 +121,7 @@ struct TimelineOptions: ParsableArguments {
         let timeline = Timeline(report: report, engine: engine.synthesizer.version)
         if let path = self.timeline { try Self.write(timeline.json() + Data("\n".utf8), to: path) }
         if let path = timelineSVG, let envelope {
-            try Self.write(Data(TimelineSVG.render(timeline, envelope: envelope, title: title).utf8), to: path)
+            try Self.write(Data(TimelineSVG.render(timeline, envelope: envelope.outline, title: title).utf8), to: path)
         }
     }
 

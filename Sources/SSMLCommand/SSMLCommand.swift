@@ -20,7 +20,7 @@ struct SSMLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ssml",
         abstract: "Render SSML (seven.io, Vonage, W3C) to telephony audio, locally.",
-        subcommands: [Render.self, Voices.self])
+        subcommands: [Render.self, Voices.self, Test.self, Diff.self])
 }
 
 /// Shared plumbing for subcommands: locating the voice catalog, reading input, printing diagnostics.
@@ -53,6 +53,23 @@ enum CommandSupport {
             throw SSMLError(.io, "\(name) is not UTF-8 text")
         }
         return text
+    }
+
+    /// Writes a report file atomically (temp + rename), or to standard output for `-`.
+    static func writeAtomically(_ data: Data, to path: String) throws {
+        if path == "-" {
+            FileHandle.standardOutput.write(data)
+            return
+        }
+        switch try RenderOutput.resolve(path) {
+        case .file(let url):
+            do { try data.write(to: url, options: .atomic) } catch {
+                throw SSMLError(.io, "cannot write \(path): \(error.localizedDescription)")
+            }
+        case .stream(let device):
+            guard let handle = FileHandle(forWritingAtPath: device ?? path) else { throw SSMLError(.io, "cannot open \(path)") }
+            try handle.write(contentsOf: data)
+        }
     }
 
     static func printDiagnostics(_ log: DiagnosticLog, quiet: Bool) {

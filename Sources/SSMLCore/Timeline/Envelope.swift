@@ -1,3 +1,27 @@
+/// A waveform's outline: the lowest and highest sample in each bin, bins evenly spread over the audio.
+public struct WaveformOutline: Sendable, Equatable {
+    public var minimums: [Float]
+    public var maximums: [Float]
+
+    public init(minimums: [Float], maximums: [Float]) {
+        self.minimums = minimums
+        self.maximums = maximums
+    }
+
+    /// The outline of `samples` in bins of `binSize`.
+    public init(samples: [Float], binSize: Int) {
+        var minimums: [Float] = [], maximums: [Float] = []
+        var start = 0
+        while start < samples.count {
+            let slice = samples[start..<min(start + binSize, samples.count)]
+            minimums.append(slice.min() ?? 0)
+            maximums.append(slice.max() ?? 0)
+            start += binSize
+        }
+        self.init(minimums: minimums, maximums: maximums)
+    }
+}
+
 /// The waveform's outline at 5 ms resolution (minimum and maximum per bin), recorded while samples pass
 /// through to another sink: what the timeline SVG draws, in bounded memory (four hours = 2.9 M bins).
 public final class EnvelopeRecorder: AudioSink {
@@ -13,6 +37,8 @@ public final class EnvelopeRecorder: AudioSink {
         self.binSize = max(1, Int(sampleRate / 200))
         self.next = next
     }
+
+    public var outline: WaveformOutline { WaveformOutline(minimums: minimums, maximums: maximums) }
 
     public func write(_ samples: [Float]) throws {
         try next.write(samples)

@@ -9,7 +9,7 @@ public enum TimelineSVG {
     static let minimumWidth = 900.0
     static let maximumWidth = 30_000.0
 
-    public static func render(_ timeline: Timeline, envelope: EnvelopeRecorder, title: String) -> String {
+    public static func render(_ timeline: Timeline, envelope: WaveformOutline, title: String) -> String {
         let duration = max(timeline.duration, 0.001)
         let plotWidth = min(max(duration * pixelsPerSecond, minimumWidth), maximumWidth)
         let width = left + plotWidth + right
@@ -123,7 +123,7 @@ public enum TimelineSVG {
     }
 
     /// Min/max per pixel column as one closed outline.
-    static func wavePath(_ envelope: EnvelopeRecorder, columns: Int, x0: Double, middle: Double, halfHeight: Double) -> String {
+    static func wavePath(_ envelope: WaveformOutline, columns: Int, x0: Double, middle: Double, halfHeight: Double) -> String {
         let bins = envelope.maximums.count
         guard bins > 0, columns > 0 else { return "M \(f(x0)) \(f(middle)) h 1" }
         var tops: [String] = [], bottoms: [String] = []

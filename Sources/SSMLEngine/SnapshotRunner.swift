@@ -1,0 +1,230 @@
+import Foundation
+import SSMLCore
+import Synchronization
+
+/// Renders prompt files in fresh `ssml` processes and compares them with their snapshots.
+///
+/// Each case is its own process (a fresh espeak-ng, the same seed), so results never depend on which
+/// case ran before; cases run `jobs` at a time.
+public struct SnapshotRunner: Sendable {
+    public struct Settings: Sendable {
+        public var rate = 16000
+        public var voice = "en-us-female"
+        public var tolerances = Tolerances()
+        public var jobs = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        /// Keep the audio beside each snapshot (`name.snap.flac`) so reports can play the old version.
+        public var recordAudio = true
+        /// Where snapshots live: nil for beside each input, or a folder mirroring the inputs' tree.
+        public var snapshotFolder: URL?
+        public init() {}
+    }
+
+    /// One prompt file and where its snapshot is.
+    public struct Case: Sendable {
+        public var input: URL
+        /// The folder tested: renders run there, so locations read `name.ssml:3:5`.
+        public var base: URL
+        public var name: String
+        public var snapshot: URL
+        public var audio: URL
+        /// `render` for SSML or text, `ncco` for Vonage NCCO JSON.
+        public var command: String
+    }
+
+    public let executable: URL
+    public let settings: Settings
+
+    public init(executable: URL, settings: Settings) {
+        self.executable = executable
+        self.settings = settings
+    }
+
+    // MARK: - Finding cases
+
+    /// Every `.ssml` file and NCCO (`.json` holding an array) under `root`, sorted; snapshots and hidden
+    /// or build folders are skipped.
+    public func discover(_ root: URL) throws -> [Case] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory) else {
+            throw SSMLError(.usage, "\(root.path) does not exist")
+        }
+        let base = isDirectory.boolValue ? root : root.deletingLastPathComponent()
+        var files: [URL] = []
+        if isDirectory.boolValue {
+            guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isDirectoryKey], options: [.skipsHiddenFiles]) else {
+                throw SSMLError(.io, "cannot list \(root.path)")
+            }
+            for case let url as URL in walker {
+                if (try? url.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true {
+                    if url.lastPathComponent.hasPrefix(".build") || url.lastPathComponent == "node_modules" { walker.skipDescendants() }
+                    continue
+                }
+                files.append(url)
+            }
+        } else {
+            files = [root]
+        }
+        var cases: [Case] = []
+        for file in files.sorted(by: { $0.path < $1.path }) {
+            let name = file.lastPathComponent
+            if name.hasSuffix(".snap.json") || name == "ssml-test.json" { continue }
+            let command: String
+            switch file.pathExtension.lowercased() {
+            case "ssml": command = "render"
+            case "json" where Self.isNCCO(file): command = "ncco"
+            default:
+                if !isDirectory.boolValue { command = file.pathExtension.lowercased() == "json" ? "ncco" : "render" } else { continue }
+            }
+            let relative = String(file.path.dropFirst(base.path.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+            let stem = (relative as NSString).deletingPathExtension
+            let folder = settings.snapshotFolder ?? base
+            cases.append(Case(
+                input: file, base: base, name: relative, snapshot: folder.appendingPathComponent(stem + ".snap.json"),
+                audio: folder.appendingPathComponent(stem + ".snap.flac"), command: command))
+        }
+        return cases
+    }
+
+    static func isNCCO(_ url: URL) -> Bool {
+        guard let data = try? Data(contentsOf: url), let first = data.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else { return false }
+        return first == UInt8(ascii: "[")
+    }
+
+    // MARK: - Running
+
+    /// Renders and compares every case; with `update`, records new and changed snapshots (unchanged
+    /// ones are left alone, so re-recording does not churn files).
+    public func run(_ cases: [Case], update: Bool) throws -> [SnapshotCaseReport] {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("ssml-test-\(getpid())-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        Interruption.register(work.path)
+        defer {
+            try? FileManager.default.removeItem(at: work)
+            Interruption.unregister(work.path)
+        }
+        let results = Mutex<[Int: SnapshotCaseReport]>([:])
+        let next = Mutex(0)
+        let runner = self
+        let jobs = max(1, min(settings.jobs, cases.count))
+        DispatchQueue.concurrentPerform(iterations: jobs) { _ in
+            while true {
+                let index: Int = next.withLock { value in
+                    defer { value += 1 }
+                    return value
+                }
+                guard index < cases.count else { return }
+                let report = runner.runCase(cases[index], number: index, work: work, update: update)
+                results.withLock { $0[index] = report }
+            }
+        }
+        return results.withLock { all in cases.indices.compactMap { all[$0] } }
+    }
+
+    func runCase(_ item: Case, number: Int, work: URL, update: Bool) -> SnapshotCaseReport {
+        let started = Date()
+        var old: Snapshot?
+        var oldAudio: (data: Data, mime: String)?
+        do {
+            if FileManager.default.fileExists(atPath: item.snapshot.path) {
+                old = try Snapshot.load(Data(contentsOf: item.snapshot), name: item.snapshot.lastPathComponent)
+                if let data = try? Data(contentsOf: item.audio) { oldAudio = (data, "audio/flac") }
+            }
+        } catch {
+            return SnapshotCaseReport(name: item.name, status: .failed, error: "\(error)", seconds: Date().timeIntervalSince(started))
+        }
+        let rendered: (snapshot: Snapshot, wav: URL, samples: [Float])
+        do {
+            rendered = try render(item, to: work.appendingPathComponent("case\(number)"))
+        } catch {
+            return SnapshotCaseReport(name: item.name, status: .failed, error: (error as? SSMLError)?.message ?? "\(error)", old: old, oldAudio: oldAudio, seconds: Date().timeIntervalSince(started))
+        }
+        let newAudio = (try? Data(contentsOf: rendered.wav)).map { (data: $0, mime: "audio/wav") }
+        var report = SnapshotCaseReport(name: item.name, status: .new, old: old, oldAudio: oldAudio, new: rendered.snapshot, newAudio: newAudio)
+        if let old {
+            let comparison = SnapshotComparison(old: old, new: rendered.snapshot, tolerances: settings.tolerances)
+            report.changes = comparison.changes
+            report.notes = comparison.notes
+            report.status = switch comparison.verdict {
+            case .same: .passed
+            case .changed: .changed
+            case .engineChanged: .engineChanged
+            }
+        } else {
+            report.changes = ["no snapshot yet (\(item.snapshot.lastPathComponent)); record one with --update"]
+        }
+        if update, report.status != .passed {
+            do {
+                try record(rendered.snapshot, samples: rendered.samples, for: item)
+                report.notes.append("recorded \(item.snapshot.lastPathComponent)")
+                report.status = .recorded
+            } catch {
+                report.status = .failed
+                report.error = "cannot record the snapshot: \(error)"
+            }
+        }
+        report.seconds = Date().timeIntervalSince(started)
+        return report
+    }
+
+    /// Renders one case in a fresh process: WAV plus timeline, read back into a snapshot.
+    public func render(_ item: Case, to stem: URL) throws -> (snapshot: Snapshot, wav: URL, samples: [Float]) {
+        let wav = stem.appendingPathExtension("wav"), json = stem.appendingPathExtension("json")
+        var arguments = [item.command, item.name, "-o", wav.path, "--rate", "\(settings.rate)", "--timeline", json.path, "-q"]
+        if item.command == "render" { arguments += ["--voice", settings.voice] }
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = item.base
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
+            let lines = message.split(separator: "\n").filter { $0.contains("error") }
+            throw SSMLError(.engine, lines.isEmpty ? "the render failed (status \(process.terminationStatus))" : lines.joined(separator: "; "))
+        }
+        let timeline = try JSONDecoder().decode(Timeline.self, from: Data(contentsOf: json))
+        let source = try SndFileDecoder().open(wav)
+        let samples = try source.read(maxFrames: max(source.frameCount, 1))
+        let snapshot = Snapshot(timeline: timeline, samples: samples, input: item.input.lastPathComponent, settings: renderSettings(item))
+        return (snapshot, wav, samples)
+    }
+
+    func renderSettings(_ item: Case) -> [String: String] {
+        var result = ["rate": "\(settings.rate)"]
+        if item.command == "render" { result["voice"] = settings.voice }
+        return result
+    }
+
+    func record(_ snapshot: Snapshot, samples: [Float], for item: Case) throws {
+        try FileManager.default.createDirectory(at: item.snapshot.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try snapshot.json().write(to: item.snapshot, options: .atomic)
+        if settings.recordAudio {
+            let writer = try AudioFileWriter(destination: item.audio, sampleRate: settings.rate, format: .flac)
+            do {
+                try writer.write(samples)
+                try writer.commit()
+            } catch {
+                writer.abandon()
+                throw error
+            }
+        } else {
+            try? FileManager.default.removeItem(at: item.audio)
+        }
+    }
+
+    /// A snapshot of an existing audio file (for `ssml diff` on two recordings).
+    public static func snapshot(ofAudio url: URL) throws -> (snapshot: Snapshot, data: Data) {
+        let source = try SndFileDecoder().open(url)
+        var samples: [Float] = []
+        while true {
+            let chunk = try source.read(maxFrames: 65536)
+            if chunk.isEmpty { break }
+            samples += chunk
+        }
+        return (Snapshot(samples: samples, sampleRate: source.sampleRate, input: url.lastPathComponent), try Data(contentsOf: url))
+    }
+}
