@@ -31,7 +31,7 @@ public struct PhonemeTranscriber: Sendable {
 
     /// Marks dropped when no rule uses them.
     static let ignorable: Set<Unicode.Scalar> = [
-        "\u{02B0}", "\u{032A}", "\u{0325}", "\u{032C}", "\u{031A}", "\u{032F}", "\u{0329}", "\u{0324}", "-",
+        "\u{02B0}", "\u{032A}", "\u{0325}", "\u{030A}", "\u{032C}", "\u{031A}", "\u{032F}", "\u{0329}", "\u{0324}", "-",
     ]
     /// Tie bars (above and below): an affricate is matched as its two letters.
     static let ties: Set<Unicode.Scalar> = ["\u{0361}", "\u{035C}"]
@@ -43,8 +43,10 @@ public struct PhonemeTranscriber: Sendable {
     public init(table: PhonemeTable) {
         self.table = table
         var rules: [[Unicode.Scalar]: [PhonemeTable.Rule]] = [:]
+        // A later rule for the same IPA and context replaces an earlier one: language rules override shared ones.
         for rule in table.rules {
-            rules[Self.scalars(rule.ipa), default: []].append(rule)
+            let key = Self.scalars(rule.ipa)
+            rules[key] = (rules[key] ?? []).filter { $0.context != rule.context } + [rule]
         }
         self.rules = rules
         self.longest = rules.keys.map(\.count).max() ?? 1
@@ -135,13 +137,17 @@ public struct PhonemeTranscriber: Sendable {
 
     /// The phone at `index` as the user wrote it: the letter with the combining marks after it, recomposed.
     private static func phone(in input: [Unicode.Scalar], at index: Int) -> String {
+        var start = index
+        while start > 0, isMark(input[start]) { start -= 1 }
         var end = index + 1
-        while end < input.count, input[end].properties.canonicalCombiningClass != .notReordered || input[end].properties.generalCategory == .nonspacingMark {
-            end += 1
-        }
+        while end < input.count, isMark(input[end]) { end += 1 }
         var view = String.UnicodeScalarView()
-        view.append(contentsOf: input[index..<end])
+        view.append(contentsOf: input[start..<end])
         return String(view).precomposedStringWithCanonicalMapping
+    }
+
+    private static func isMark(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.generalCategory == .nonspacingMark
     }
 
     /// Joins a word's mnemonics, with `|` wherever espeak-ng's longest-match reading would otherwise merge a
