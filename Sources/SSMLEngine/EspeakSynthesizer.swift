@@ -95,7 +95,7 @@ public final class EspeakSynthesizer: SpeechSynthesizer {
         espeak_SetParameter(espeakPUNCTUATION, Int32(espeakPUNCT_NONE.rawValue), 0)
         espeak_SetParameter(espeakCAPITALS, 0, 0)
 
-        return try run(Self.markup(request.pieces), onAudio: onAudio)
+        return try run(EngineText.markup(request.pieces), onAudio: onAudio)
     }
 
     private func run(_ text: String, onAudio: ([Float]) throws -> Void) throws -> [SpeechEvent] {
@@ -106,7 +106,7 @@ public final class EspeakSynthesizer: SpeechSynthesizer {
             let status = text.withCString { pointer in
                 espeak_Synth(
                     pointer, text.utf8.count + 1, 0, POS_CHARACTER, 0,
-                    UInt32(espeakCHARS_UTF8) | UInt32(espeakSSML), nil, box.toOpaque())
+                    UInt32(espeakCHARS_UTF8) | UInt32(espeakSSML) | UInt32(espeakPHONEMES), nil, box.toOpaque())
             }
             if let error = collector.error { throw error }
             guard status == EE_OK else {
@@ -137,45 +137,12 @@ public final class EspeakSynthesizer: SpeechSynthesizer {
             guard let close = slice[open...].firstIndex(of: ">") else { slice = String(slice[..<open]); break }
             slice.replaceSubrange(open...close, with: " ")
         }
+        slice = slice.replacingOccurrences(of: "[[", with: " ").replacingOccurrences(of: "]]", with: " ")
         for (entity, character) in [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&apos;", "'"), ("&amp;", "&")] {
             slice = slice.replacingOccurrences(of: entity, with: character)
         }
         let word = slice.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         return word.isEmpty ? nil : word
-    }
-
-    /// The text espeak-ng reads in its SSML mode: every character escaped, so nothing the user wrote is
-    /// markup; the only tag is `say-as characters`, which espeak-ng implements correctly.
-    static func markup(_ pieces: [SpeechPiece]) -> String {
-        pieces.map { piece in
-            switch piece {
-            case .text(let text): escape(text)
-            // One character at a time: run together, espeak-ng groups five or more digits as a number
-            // ("482913" became "four eight two comma nine one three") and letters in threes.
-            case .characters(let code): "<say-as interpret-as=\"characters\">\(code.map { escape(String($0)) }.joined(separator: " "))</say-as>"
-            }
-        }.joined(separator: " ")
-    }
-
-    /// XML-escapes `text`; control characters (a NUL would end the C string there) become spaces.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            if let scalar = character.unicodeScalars.first, character.unicodeScalars.count == 1, scalar.properties.generalCategory == .control {
-                out.append(" ")
-                continue
-            }
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default: out.append(character)
-            }
-        }
-        return out
     }
 }
 

@@ -54,6 +54,7 @@ public struct FakeSynthesizer: SpeechSynthesizer {
             switch piece {
             case .text(let text): total + text.count
             case .characters(let code): total + code.count * 3
+            case .phonemes(let mnemonics): total + mnemonics.count
             }
         }
         let seconds = Double(characters) * Self.secondsPerCharacter * 175 / Double(request.wordsPerMinute)

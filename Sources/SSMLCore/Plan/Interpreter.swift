@@ -123,11 +123,7 @@ public final class Interpreter {
             try visitChildren(element, frame: languageFrame(element, frame: frame))
         case "phoneme":
             try check(element, allowed: ["ph", "alphabet", "id"])
-            _ = try required("ph", of: element)
-            try log.warn(
-                "<phoneme> pronunciations are not applied yet; the element's text is read as written",
-                at: place, kind: .unknownElement)
-            try visitChildren(element, frame: frame)
+            try phoneme(element, frame: frame)
         case "dtmf":
             try check(element, allowed: ["callback", "min", "max", "wait", "digits", "invalid", "short", "exit", "id"])
             try dtmf(element, frame: frame)
@@ -272,6 +268,41 @@ public final class Interpreter {
                 "say-as interpret-as=\"\(kind.value)\" is not expanded yet; the text is read as written",
                 at: kind.location.with(element: "say-as", attribute: "interpret-as"), kind: .invalidValue)
             speak(.text(text), frame: frame, at: place)
+        }
+    }
+
+    /// `<phoneme>`: the pronunciation in `ph` replaces the element's text. In a language without its own phoneme
+    /// table, a phone outside the names every espeak-ng table shares is a warning and the text is read instead.
+    private func phoneme(_ element: XMLElement, frame: Frame) throws {
+        let ph = try required("ph", of: element)
+        let phPlace = ph.location.with(element: "phoneme", attribute: "ph")
+        var alphabet = PhoneticAlphabet.ipa
+        if let attribute = element.attribute("alphabet") {
+            guard let named = PhoneticAlphabet(attribute: attribute.value) else {
+                throw SSMLError(.invalidValue, "phoneme alphabet \"\(attribute.value)\" is not supported (use ipa or x-sampa)", at: attribute.location.with(element: "phoneme", attribute: "alphabet"))
+            }
+            alphabet = named
+        }
+        let transcriber = PhonemeTranscriber(language: frame.voice.espeak)
+        let language = transcriber.table.name
+        do {
+            let mnemonics = try transcriber.transcribe(ph.value, alphabet: alphabet)
+            speak(.phonemes(mnemonics), frame: frame, at: element.location.with(element: "phoneme"))
+        } catch {
+            let quoted = "phoneme ph \"\(ph.value)\""
+            switch error.reason {
+            case .empty:
+                throw SSMLError(.invalidValue, "\(quoted) has no phones to say", at: phPlace)
+            case .notXSAMPA:
+                throw SSMLError(.invalidValue, "\(quoted): \"\(error.phone)\" is not an X-SAMPA symbol", at: phPlace)
+            case .notInLanguage where transcriber.table.isExact:
+                throw SSMLError(.invalidValue, "\(quoted): \"\(error.phone)\" is not a phone of \(language) (\(alphabet.rawValue))", at: phPlace)
+            case .notInLanguage:
+                try log.warn(
+                    "\(quoted): \"\(error.phone)\" is not among the phones espeak-ng's \(language) table is known to share (exact tables: en-us, en-gb, de); the text is read as written",
+                    at: phPlace, kind: .invalidValue)
+                try visitChildren(element, frame: frame)
+            }
         }
     }
 

@@ -1,10 +1,13 @@
 import Foundation
 
-/// A piece of text to speak: plain words, or a code read character by character.
+/// A piece of text to speak: plain words, a code read character by character, or a pronunciation.
 public enum SpeechPiece: Sendable, Equatable, Hashable {
     case text(String)
     /// Read letter by letter, digit by digit; case is not spoken.
     case characters(String)
+    /// espeak-ng phoneme mnemonics of the voice's language (`t@m'eItoU`), words separated by spaces; made from
+    /// `<phoneme>` by ``PhonemeTranscriber``.
+    case phonemes(String)
 }
 
 /// A stretch of speech in one voice and one prosody.
@@ -21,15 +24,8 @@ public struct SpeechSegment: Sendable, Equatable {
         self.location = location
     }
 
-    /// The text as it would be read, for reports (`characters` pieces are spaced out).
-    public var displayText: String {
-        pieces.map { piece in
-            switch piece {
-            case .text(let text): text
-            case .characters(let code): code.map(String.init).joined(separator: " ")
-            }
-        }.joined(separator: " ")
-    }
+    /// The text as it would be read, for reports (`characters` pieces are spaced out, phonemes shown as `[[…]]`).
+    public var displayText: String { EngineText.readable(pieces) }
 }
 
 /// An external clip to play.

@@ -167,7 +167,7 @@ public final class Renderer {
     public static let speechTail = 0.02
 
     /// Engine parameters for a segment: the voice's settings with the prosody applied.
-    static func request(for speech: SpeechSegment) -> SpeechRequest {
+    public static func request(for speech: SpeechSegment) -> SpeechRequest {
         let settings = speech.voice.settings
         // The tract trick plays audio back `tract` times faster, so synthesise that much slower.
         let wordsPerMinute = Double(settings.rate) * speech.prosody.rate / settings.tract

@@ -1,0 +1,173 @@
+import ArgumentParser
+import Foundation
+import SSMLCore
+import SSMLEngine
+
+/// `ssml text`: the plan as text, with exactly what espeak-ng will be given to read.
+struct Text: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print what would be spoken: each segment with its place, voice, prosody and the engine's text.",
+        discussion: """
+            Nothing is synthesised. For speech, `text:` is the readable form and `engine:` the exact markup espeak-ng
+            reads (escaped text, say-as characters, [[phoneme mnemonics]]). Diagnostics go to standard error as for
+            `ssml render`. Examples:
+              ssml text prompt.ssml
+              echo '<phoneme alphabet="ipa" ph="təˈmɑːtəʊ">tomato</phoneme>' | ssml text - --voice en-gb-female --json
+            """)
+
+    @Argument(help: "The SSML file, or - for standard input.")
+    var input: String
+
+    @Option(help: "The voice before any markup changes it.")
+    var voice: String = "en-us-female"
+
+    @Flag(help: "A language espeak-ng does not speak keeps the surrounding voice (a warning) instead of failing.")
+    var voiceFallback = false
+
+    @Flag(help: "Treat warnings (unknown elements or attributes, ignored values) as errors.")
+    var strict = false
+
+    @Flag(name: .shortAndLong, help: "Do not print notes about call control (dtmf, bridge).")
+    var quiet = false
+
+    @Flag(help: "Print a JSON array of segments instead of lines.")
+    var json = false
+
+    func run() throws {
+        do {
+            let source = try CommandSupport.read(input)
+            let engine = try Engine(catalog: CommandSupport.catalog())
+            let log = DiagnosticLog(strict: strict)
+            let plan: [Segment]
+            do {
+                plan = try engine.plan(source.text, file: source.name, baseDirectory: source.directory, defaultVoice: voice, voiceFallback: voiceFallback, log: log)
+            } catch {
+                CommandSupport.printDiagnostics(log, quiet: quiet)
+                throw error
+            }
+            CommandSupport.printDiagnostics(log, quiet: quiet)
+            let items = plan.map(TextItem.init)
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                print(String(decoding: try encoder.encode(items), as: UTF8.self))
+            } else {
+                for item in items { print(item.lines) }
+            }
+        } catch {
+            CommandSupport.fail(error)
+        }
+    }
+}
+
+/// One plan segment as `ssml text` shows it; also its JSON form.
+struct TextItem: Encodable {
+    struct Place: Encodable {
+        var file: String
+        var line: Int
+        var column: Int
+        var element: String?
+    }
+    struct ProsodyValues: Encodable {
+        var rate: Double
+        var pitch: Double
+        var range: Double
+        var volumeDB: Double
+        var silent: Bool
+    }
+    struct EngineRequest: Encodable {
+        var voice: String
+        var wordsPerMinute: Int
+        var pitch: Int
+        var range: Int
+        var wordGap: Int
+    }
+
+    /// speech, pause, audio, mark, dtmf or bridge.
+    var kind: String
+    var location: Place?
+    var voice: String?
+    var prosody: ProsodyValues?
+    var engine: EngineRequest?
+    /// Speech in readable form.
+    var text: String?
+    /// Speech exactly as espeak-ng reads it.
+    var markup: String?
+    var seconds: Double?
+    var reason: String?
+    var path: String?
+    var gainDB: Double?
+    var clipBegin: Double?
+    var clipEnd: Double?
+    var name: String?
+    var attributes: [String: String]?
+
+    init(_ segment: Segment) {
+        switch segment {
+        case .speech(let speech):
+            kind = "speech"
+            location = Place(speech.location)
+            voice = speech.voice.name
+            let p = speech.prosody
+            prosody = ProsodyValues(rate: p.rate, pitch: p.pitch, range: p.range, volumeDB: p.volumeDB, silent: p.silent)
+            let request = Renderer.request(for: speech)
+            engine = EngineRequest(voice: request.voiceName, wordsPerMinute: request.wordsPerMinute, pitch: request.pitch, range: request.range, wordGap: request.wordGap)
+            text = EngineText.readable(speech.pieces)
+            markup = EngineText.markup(speech.pieces)
+        case .pause(let seconds, let reason, let location):
+            kind = "pause"
+            self.location = location.map(Place.init)
+            self.seconds = seconds
+            self.reason = reason.rawValue
+        case .audio(let clip):
+            kind = "audio"
+            location = Place(clip.location)
+            path = clip.url.path
+            gainDB = clip.gainDB
+            clipBegin = clip.clipBegin
+            clipEnd = clip.clipEnd
+        case .mark(let name, let location):
+            kind = "mark"
+            self.location = Place(location)
+            self.name = name
+        case .callControl(let control):
+            kind = control.kind.rawValue
+            location = Place(control.location)
+            attributes = control.attributes
+        case .loop(let pass, let passes, let location):
+            kind = "loop"
+            self.location = Place(location)
+            name = "pass \(pass) of \(passes)"
+        }
+    }
+
+    /// The human form: a header line per segment, and for speech the text and the engine's markup.
+    var lines: String {
+        let place = location.map { "\($0.file):\($0.line):\($0.column)" } ?? "-"
+        let head = "\(place)  \(kind.padding(toLength: 7, withPad: " ", startingAt: 0)) "
+        func number(_ value: Double) -> String { String(format: "%.3g", value) }
+        switch kind {
+        case "speech":
+            let p = prosody!, e = engine!
+            let volume = p.silent ? "silent" : String(format: "%+.1f dB", p.volumeDB)
+            return head + "\(voice!) (\(e.voice), \(e.wordsPerMinute) wpm, pitch \(e.pitch), range \(e.range)\(e.wordGap > 0 ? ", word gap \(e.wordGap * 10) ms" : ""))"
+                + "  rate \(number(p.rate)) pitch \(number(p.pitch)) range \(number(p.range)) volume \(volume)\n"
+                + "    text:   \(text!)\n    engine: \(markup!)"
+        case "pause":
+            return head + String(format: "%.3f s", seconds!) + " (\(reason!))"
+        case "audio":
+            let end = clipEnd.map { String(format: "%.3f s", $0) } ?? "end"
+            return head + "\(path!)  gain \(String(format: "%+.1f dB", gainDB!))  from \(String(format: "%.3f s", clipBegin!)) to \(end)"
+        case "mark", "loop":
+            return head + name!
+        default:
+            return head + (attributes ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        }
+    }
+}
+
+extension TextItem.Place {
+    init(_ location: SourceLocation) {
+        self.init(file: location.file, line: location.line, column: location.column, element: location.element)
+    }
+}

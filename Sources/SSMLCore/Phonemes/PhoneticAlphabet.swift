@@ -1,0 +1,84 @@
+/// The alphabets `<phoneme alphabet="…">` accepts.
+public enum PhoneticAlphabet: String, Sendable, CaseIterable {
+    case ipa = "IPA"
+    case xsampa = "X-SAMPA"
+
+    /// The alphabet an attribute names: `ipa`, `x-sampa` (any case; Polly, Azure and Google write `x-sampa` and
+    /// `x-SAMPA`); nil for anything else.
+    public init?(attribute: String) {
+        switch attribute.trimmingCharacters(in: .whitespaces).lowercased() {
+        case "ipa": self = .ipa
+        case "x-sampa", "xsampa": self = .xsampa
+        default: return nil
+        }
+    }
+}
+
+/// X-SAMPA, the ASCII spelling of IPA, converted to IPA.
+///
+/// Symbols are matched longest first (`r\`` before `r\` before `r`); the table covers X-SAMPA's pulmonic consonants,
+/// vowels, suprasegmentals and the diacritics `_h _j _w _0 _d _^ _~ =` and `~`.
+public enum XSAMPA {
+    static let symbols: [String: String] = [
+        // Vowels.
+        "a": "a", "e": "e", "i": "i", "o": "o", "u": "u", "y": "y", "A": "ɑ", "E": "ɛ", "I": "ɪ", "O": "ɔ", "U": "ʊ",
+        "V": "ʌ", "Y": "ʏ", "Q": "ɒ", "M": "ɯ", "{": "æ", "}": "ʉ", "1": "ɨ", "2": "ø", "3": "ɜ", "3\\": "ɞ", "6": "ɐ",
+        "7": "ɤ", "8": "ɵ", "9": "œ", "&": "ɶ", "@": "ə", "@\\": "ɘ", "@`": "ɚ", "3`": "ɝ", "I\\": "ᵻ", "U\\": "ᵿ",
+        // Consonants.
+        "p": "p", "b": "b", "t": "t", "d": "d", "k": "k", "g": "ɡ", "c": "c", "q": "q", "f": "f", "v": "v", "s": "s",
+        "z": "z", "h": "h", "x": "x", "m": "m", "n": "n", "l": "l", "r": "r", "j": "j", "w": "w", "B": "β", "C": "ç",
+        "D": "ð", "F": "ɱ", "G": "ɣ", "H": "ɥ", "J": "ɲ", "K": "ɬ", "L": "ʎ", "N": "ŋ", "P": "ʋ", "R": "ʁ", "S": "ʃ",
+        "T": "θ", "W": "ʍ", "X": "χ", "Z": "ʒ", "4": "ɾ", "5": "ɫ", "?": "ʔ", "?\\": "ʕ", "r\\": "ɹ", "r\\`": "ɻ",
+        "R\\": "ʀ", "h\\": "ɦ", "j\\": "ʝ", "l\\": "ɺ", "l`": "ɭ", "n`": "ɳ", "s`": "ʂ", "z`": "ʐ", "t`": "ʈ",
+        "d`": "ɖ", "r`": "ɽ", "M\\": "ɰ", "N\\": "ɴ", "B\\": "ʙ", "G\\": "ɢ", "H\\": "ʜ", "J\\": "ɟ", "K\\": "ɮ",
+        "L\\": "ʟ", "x\\": "ɧ", "X\\": "ħ", "s\\": "ɕ", "z\\": "ʑ", "v\\": "ʋ", "O\\": "ʘ", "|\\": "ǀ", "!\\": "ǃ",
+        "=\\": "ǂ", "|\\|\\": "ǁ", "ts": "ts", "dz": "dz", "tS": "tʃ", "dZ": "dʒ", "ts\\": "tɕ", "dz\\": "dʑ",
+        // Suprasegmentals and boundaries.
+        "\"": "ˈ", "'": "ˈ", "%": "ˌ", ":": "ː", ":\\": "ˑ", ".": ".", "-": "", "_": "", " ": " ", "|": "|", "||": "‖",
+        // Diacritics.
+        "=": "\u{0329}", "~": "\u{0303}", "_h": "ʰ", "_j": "ʲ", "_w": "ʷ", "_0": "\u{0325}", "_d": "\u{032A}",
+        "_^": "\u{032F}", "_~": "\u{0303}", "_=": "\u{0329}", "_t": "\u{0324}", "_v": "\u{032C}", "_\"": "\u{0308}",
+        "_G": "ˠ", "_?\\": "ˤ", "_}": "\u{031A}", "_X": "\u{0306}", "_:": "ː",
+    ]
+
+    static let longest = symbols.keys.map(\.count).max() ?? 1
+
+    /// One converted symbol: the IPA and the X-SAMPA it came from (for messages).
+    public struct Symbol: Sendable, Equatable {
+        public var ipa: String
+        public var source: String
+    }
+
+    /// The IPA for an X-SAMPA string, symbol by symbol; throws the first character that starts no symbol.
+    public static func symbols(_ text: String) throws(PhonemeError) -> [Symbol] {
+        let characters = Array(text)
+        var result: [Symbol] = []
+        var index = 0
+        while index < characters.count {
+            var matched = false
+            for length in stride(from: min(longest, characters.count - index), through: 1, by: -1) {
+                let candidate = String(characters[index..<(index + length)])
+                if let ipa = symbols[candidate] {
+                    result.append(Symbol(ipa: ipa, source: candidate))
+                    index += length
+                    matched = true
+                    break
+                }
+            }
+            if !matched {
+                if characters[index].isWhitespace {
+                    result.append(Symbol(ipa: " ", source: " "))
+                    index += 1
+                    continue
+                }
+                throw PhonemeError(phone: String(characters[index]), reason: .notXSAMPA)
+            }
+        }
+        return result
+    }
+
+    /// The IPA for an X-SAMPA string.
+    public static func ipa(_ text: String) throws(PhonemeError) -> String {
+        try symbols(text).map(\.ipa).joined()
+    }
+}
