@@ -69,7 +69,8 @@ struct French: LanguageRules {
 
     func date(_ date: DateParts, weekday: Int?) -> String {
         var words: [String] = []
-        if let weekday { words.append(lexicon.weekdays[weekday]) } else if date.day != nil { words.append("le") }
+        // No article: prompts already say "le" before the date.
+        if let weekday { words.append(lexicon.weekdays[weekday]) }
         if let day = date.day { words.append(day == 1 ? "premier" : cardinal(day, form: .standalone)) }
         if let month = date.month { words.append(lexicon.months[month - 1]) }
         if let year = date.year { words.append(self.year(year)) }
