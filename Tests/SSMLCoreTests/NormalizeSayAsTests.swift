@@ -173,6 +173,7 @@ import Testing
         (.cardinal, "12abc", nil, nil, "not a number"),
         (.currency, "13.50", nil, nil, "money"),
         (.fraction, "1/0", nil, nil, "zero"),
+        (.fraction, "9999999999999999999 1/2", nil, nil, "not a fraction"),
         (.ordinal, "third", nil, nil, "ordinal"),
         (.duration, "soon", nil, nil, "duration"),
     ]

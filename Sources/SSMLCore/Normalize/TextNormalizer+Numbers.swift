@@ -110,14 +110,14 @@ struct FractionValue: Equatable {
         let fail = NormalizationError("\"\(raw)\" is not a fraction (write it like 3/4 or 2 1/2)")
         if let last = text.last, let (n, d) = vulgar[last] {
             let whole = text.dropLast().trimmingCharacters(in: .whitespaces)
-            if !whole.isEmpty { guard let w = Int(whole), w >= 0 else { throw fail }; value.whole = w }
+            if !whole.isEmpty { guard let w = Int(whole), w >= 0, w <= NumberWords.maximum else { throw fail }; value.whole = w }
             value.numerator = n
             value.denominator = d
             return value
         }
         let parts = text.split(separator: " ", omittingEmptySubsequences: true)
         guard (1...2).contains(parts.count), let ratio = parts.last else { throw fail }
-        if parts.count == 2 { guard let w = Int(parts[0]), w >= 0 else { throw fail }; value.whole = w }
+        if parts.count == 2 { guard let w = Int(parts[0]), w >= 0, w <= NumberWords.maximum else { throw fail }; value.whole = w }
         let sides = ratio.split(separator: "/", omittingEmptySubsequences: false)
         guard sides.count == 2, let n = Int(sides[0]), let d = Int(sides[1]), n >= 0, d >= 0,
               n <= NumberWords.maximum, d <= NumberWords.maximum else { throw fail }
