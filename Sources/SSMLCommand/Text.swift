@@ -114,6 +114,11 @@ struct TextItem: Encodable {
             engine = EngineRequest(voice: request.voiceName, wordsPerMinute: request.wordsPerMinute, pitch: request.pitch, range: request.range, wordGap: request.wordGap)
             text = EngineText.readable(speech.pieces)
             markup = EngineText.markup(speech.pieces)
+        case .bleep(let speech):
+            kind = "bleep"
+            location = Place(speech.location)
+            voice = speech.voice.name
+            text = EngineText.readable(speech.pieces)
         case .pause(let seconds, let reason, let location):
             kind = "pause"
             self.location = location.map(Place.init)
@@ -160,6 +165,8 @@ struct TextItem: Encodable {
             return head + "\(path!)  gain \(String(format: "%+.1f dB", gainDB!))  from \(String(format: "%.3f s", clipBegin!)) to \(end)"
         case "mark", "loop":
             return head + name!
+        case "bleep":
+            return head + "1 kHz tone as long as \(voice!) would take to say '\(text!)'"
         default:
             return head + (attributes ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         }

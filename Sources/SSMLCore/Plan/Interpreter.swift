@@ -246,27 +246,42 @@ public final class Interpreter {
         segments.append(.pause(seconds: seconds, reason: .break, location: place))
     }
 
+    /// Expands a `<say-as>` into words in the voice's language (see ``TextNormalizer``). Languages without
+    /// rules keep espeak-ng's own reading with a warning; values a service would refuse are errors.
     private func sayAs(_ element: XMLElement, frame: Frame) throws {
         let place = element.location.with(element: "say-as")
-        let kind = try required("interpret-as", of: element)
+        let interpretAs = try required("interpret-as", of: element)
         let text = element.textContent
-        switch kind.value.lowercased() {
-        case "characters", "spell-out", "verbatim", "letters":
-            let code = text.filter { !$0.isWhitespace }
-            if !code.isEmpty { speak(.characters(code), frame: frame, at: place) }
-        case "digits", "number_digit":
-            let digits = text.filter { !$0.isWhitespace }
-            if !digits.isEmpty { speak(.characters(digits), frame: frame, at: place) }
-        case "telephone":
-            // Groups as written (spaces, dashes, dots) are kept as pauses; each group is read digit by digit.
-            let groups = text.split(whereSeparator: { " -./()".contains($0) }).map(String.init)
-            for group in groups { speak(.characters(group), frame: frame, at: place) }
-        case "cardinal", "number":
-            speak(.text(text), frame: frame, at: place)
-        default:
+        guard let kind = SayAsKind(interpretAs: interpretAs.value) else {
+            let known = SayAsKind.aliases.keys.sorted().joined(separator: ", ")
             try log.warn(
-                "say-as interpret-as=\"\(kind.value)\" is not expanded yet; the text is read as written",
-                at: kind.location.with(element: "say-as", attribute: "interpret-as"), kind: .invalidValue)
+                "say-as interpret-as=\"\(interpretAs.value)\" is not known; the text is read as written (known: \(known))",
+                at: interpretAs.location.with(element: "say-as", attribute: "interpret-as"), kind: .invalidValue)
+            speak(.text(text), frame: frame, at: place)
+            return
+        }
+        let format = element.attribute("format"), detail = element.attribute("detail")
+        let request = SayAs(kind, text, format: format?.value, detail: detail?.value)
+        let normalizer = TextNormalizer(locale: frame.voice.locale)
+        let reading: SayAsReading?
+        do {
+            reading = try normalizer.reading(request)
+        } catch {
+            let attribute = error.attribute.flatMap { element.attribute($0) }
+            let location = attribute.map { $0.location.with(element: "say-as", attribute: $0.name) } ?? place
+            throw SSMLError(.invalidValue, "say-as \(interpretAs.value): \(error.message)", at: location)
+        }
+        switch reading {
+        case .speech(let pieces):
+            for piece in pieces { speak(piece, frame: frame, at: place) }
+        case .bleep(let words):
+            guard !words.isEmpty else { return }
+            flush()
+            segments.append(.bleep(SpeechSegment(pieces: [.text(words)], voice: frame.voice, prosody: frame.prosody, location: place)))
+        case nil:
+            try log.warn(
+                "say-as interpret-as=\"\(interpretAs.value)\" is not expanded in \(frame.voice.locale) (words exist for en, de, fr, es, it, nl, pt); espeak-ng reads the text as written",
+                at: interpretAs.location.with(element: "say-as", attribute: "interpret-as"), kind: .invalidValue)
             speak(.text(text), frame: frame, at: place)
         }
     }

@@ -55,6 +55,9 @@ public struct CallControl: Sendable, Equatable {
 /// One step of a render plan, in order.
 public enum Segment: Sendable, Equatable {
     case speech(SpeechSegment)
+    /// A tone in place of the words (`say-as interpret-as="expletive"`), exactly as long as they would take
+    /// to say in this voice and prosody.
+    case bleep(SpeechSegment)
     case pause(seconds: Double, reason: PauseReason, location: SourceLocation?)
     case audio(AudioClip)
     case mark(name: String, location: SourceLocation)

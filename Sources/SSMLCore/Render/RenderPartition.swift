@@ -12,8 +12,10 @@ public enum RenderPartition {
     /// Index ranges of `plan`, in order, covering it; each part holds about the same amount of speech.
     public static func split(_ plan: [Segment]) -> [Range<Int>] {
         let weights = plan.map { segment -> Int in
-            if case .speech(let speech) = segment { return speech.displayText.count }
-            return 0
+            switch segment {
+            case .speech(let speech), .bleep(let speech): return speech.displayText.count
+            case .pause, .audio, .mark, .callControl, .loop: return 0
+            }
         }
         let total = weights.reduce(0, +)
         guard total >= minimumCharacters, plan.count >= parts else { return [0..<plan.count] }

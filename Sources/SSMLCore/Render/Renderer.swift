@@ -19,7 +19,7 @@ public struct RenderOptions: Sendable, Equatable {
 public struct RenderReport: Sendable, Equatable, Codable {
     public struct Entry: Sendable, Equatable, Codable {
         public enum Kind: String, Sendable, Codable {
-            case speech, pause, audio, mark, word, loop
+            case speech, bleep, pause, audio, mark, word, loop
             /// Call control (seven.io dtmf/bridge, NCCO actions without sound): `detail` names the kind.
             case callControl
         }
@@ -104,6 +104,9 @@ public final class Renderer {
                 entries.append(.init(kind: .speech, start: start, end: start, detail: speech.displayText, voice: speech.voice.name, location: speech.location, attributes: Self.attributes(of: speech.prosody)))
                 try render(speech)
                 entries[index].end = written
+            case .bleep(let speech):
+                try bleep(speech)
+                entries.append(.init(kind: .bleep, start: start, end: written, detail: speech.displayText, voice: speech.voice.name, location: speech.location, attributes: Self.attributes(of: speech.prosody)))
             case .pause(let seconds, let reason, let location):
                 try silence(Int((seconds * options.sampleRate).rounded()))
                 entries.append(.init(kind: .pause, start: start, end: written, detail: reason.rawValue, location: location, attributes: ["seconds": Self.number(seconds)]))
@@ -139,26 +142,56 @@ public final class Renderer {
     // MARK: - Segments
 
     private func render(_ speech: SpeechSegment) throws {
-        let settings = speech.voice.settings
-        let request = Self.request(for: speech)
-        let inputRate = synthesizer.sampleRate * settings.tract
         let gain = Float(pow(10, options.speechHeadroomDB / 20) * speech.prosody.gain)
-        let resampler = try resamplers.make(from: inputRate, to: options.sampleRate)
         let start = written
-        // Trimmed at the engine's rate, before resampling, so timing is the same at every output rate.
-        let tail = TailTrimmer(keep: Int(Self.speechTail * inputRate))
-        let events = try synthesizer.synthesize(request) { chunk in
-            try emit(resampler.process(tail.push(chunk)), gain: gain)
-        }
-        try emit(resampler.process(tail.finish()), gain: gain)
-        try emit(resampler.flush(), gain: gain)
-        let scale = options.sampleRate / inputRate
+        let (events, scale) = try synthesize(speech) { try emit($0, gain: gain) }
         let words = events.filter { $0.kind == .word }
         for (index, word) in words.enumerated() {
             let wordStart = start + Int((Double(word.sample) * scale).rounded())
             let next = index + 1 < words.count ? start + Int((Double(words[index + 1].sample) * scale).rounded()) : written
             entries.append(.init(kind: .word, start: min(wordStart, written), end: min(max(next, wordStart), written), detail: word.text ?? "", voice: speech.voice.name))
         }
+    }
+
+    /// Synthesises `speech` at the output rate, trimmed, handing each block to `output`; returns the engine's
+    /// events and the factor from engine samples to output samples.
+    private func synthesize(_ speech: SpeechSegment, output: ([Float]) throws -> Void) throws -> ([SpeechEvent], Double) {
+        let inputRate = synthesizer.sampleRate * speech.voice.settings.tract
+        let resampler = try resamplers.make(from: inputRate, to: options.sampleRate)
+        // Trimmed at the engine's rate, before resampling, so timing is the same at every output rate.
+        let tail = TailTrimmer(keep: Int(Self.speechTail * inputRate))
+        let events = try synthesizer.synthesize(Self.request(for: speech)) { chunk in
+            try output(resampler.process(tail.push(chunk)))
+        }
+        try output(resampler.process(tail.finish()))
+        try output(resampler.flush())
+        return (events, options.sampleRate / inputRate)
+    }
+
+    /// Level of a bleep at neutral volume (prosody volume moves it like speech).
+    public static let bleepLevelDB = -12.0
+    public static let bleepFrequency = 1000.0
+    /// Fade in and out, so the tone starts and stops without a click.
+    public static let bleepRamp = 0.005
+
+    /// Says the words into nothing to learn their length, then plays a 1 kHz tone that long.
+    private func bleep(_ speech: SpeechSegment) throws {
+        var count = 0
+        _ = try synthesize(speech) { count += $0.count }
+        let amplitude = pow(10, Self.bleepLevelDB / 20) * speech.prosody.gain
+        let ramp = max(1, Int(Self.bleepRamp * options.sampleRate))
+        var block: [Float] = []
+        block.reserveCapacity(8192)
+        for n in 0..<count {
+            let edge = min(n, count - 1 - n)
+            let envelope = edge < ramp ? Double(edge) / Double(ramp) : 1
+            block.append(Float(amplitude * envelope * sin(2 * Double.pi * Self.bleepFrequency * Double(n) / options.sampleRate)))
+            if block.count == 8192 {
+                try emit(block, gain: 1)
+                block.removeAll(keepingCapacity: true)
+            }
+        }
+        try emit(block, gain: 1)
     }
 
     /// Silence kept after the last sound of a speech segment. espeak-ng ends a segment with 30 to 130 ms

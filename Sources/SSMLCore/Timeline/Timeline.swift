@@ -69,7 +69,7 @@ public struct Timeline: Sendable, Equatable, Codable {
         var events: [Event] = []
         for entry in report.entries {
             switch entry.kind {
-            case .speech, .pause, .audio:
+            case .speech, .bleep, .pause, .audio:
                 segments.append(Segment(
                     index: segments.count, kind: entry.kind.rawValue, start: seconds(entry.start), end: seconds(entry.end),
                     startSample: entry.start, endSample: entry.end, text: entry.detail, voice: entry.voice,
