@@ -20,7 +20,7 @@ struct SSMLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ssml",
         abstract: "Render SSML (seven.io, Vonage, W3C) to telephony audio, locally.",
-        subcommands: [Render.self, Voices.self])
+        subcommands: [Render.self, Voices.self, Info.self, CheckAsset.self])
 }
 
 /// Shared plumbing for subcommands: locating the voice catalog, reading input, printing diagnostics.
