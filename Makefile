@@ -8,7 +8,7 @@ PREFIX       ?= /usr/local
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # pkg-config name -> Debian package providing it.
-PKGCONFIG_DEPS := espeak-ng:libespeak-ng-dev sndfile:libsndfile1-dev soxr:libsoxr-dev libxml-2.0:libxml2-dev
+PKGCONFIG_DEPS := espeak-ng:libespeak-ng-dev sndfile:libsndfile1-dev soxr:libsoxr-dev libxml-2.0:libxml2-dev libebur128:libebur128-dev
 # Command-line tools used by `make bench` (the baseline pipeline) and by nothing else.
 BENCH_TOOLS    := espeak-ng:espeak-ng sox:sox python3:python3
 
@@ -16,7 +16,7 @@ BENCH_TOOLS    := espeak-ng:espeak-ng sox:sox python3:python3
 
 all: build
 
-## deps: install the C libraries (espeak-ng, libsndfile, libsoxr, libxml2) when pkg-config cannot find them.
+## deps: install the C libraries (espeak-ng, libsndfile, libsoxr, libxml2, libebur128) when pkg-config cannot find them.
 deps:
 	@missing=""; \
 	command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"; \

@@ -24,6 +24,9 @@ let package = Package(
         .systemLibrary(
             name: "CLibXML2", pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(
+            name: "CEbur128", pkgConfig: "libebur128",
+            providers: [.apt(["libebur128-dev"])]),
 
         // Parse -> plan -> render, over protocols. No C here.
         .target(name: "SSMLCore"),
@@ -31,7 +34,7 @@ let package = Package(
         // The C-backed implementations of SSMLCore's protocols; one file per C library.
         .target(
             name: "SSMLEngine",
-            dependencies: ["SSMLCore", "CEspeakNG", "CSndFile", "CSoxr", "CLibXML2"]),
+            dependencies: ["SSMLCore", "CEspeakNG", "CSndFile", "CSoxr", "CLibXML2", "CEbur128"]),
 
         // The `ssml` command: argument parsing and wiring only.
         .executableTarget(

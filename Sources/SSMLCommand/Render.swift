@@ -5,7 +5,7 @@ import SSMLEngine
 
 struct Render: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Render an SSML document, fragment or plain text to a mono WAV file.",
+        abstract: "Render an SSML document, fragment or plain text to a mono audio file (WAV, raw, MP3, FLAC, Ogg) or 20 ms frames.",
         discussion: """
             The output appears atomically: a failed render leaves no file and never overwrites an existing one.
             Examples:

@@ -20,7 +20,7 @@ struct SSMLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ssml",
         abstract: "Render SSML (seven.io, Vonage, W3C) to telephony audio, locally.",
-        subcommands: [Render.self, Text.self, Voices.self, Test.self, Diff.self])
+        subcommands: [Render.self, Text.self, Voices.self, Info.self, CheckAsset.self, Test.self, Diff.self])
 }
 
 /// Shared plumbing for subcommands: locating the voice catalog, reading input, printing diagnostics.
@@ -69,6 +69,8 @@ enum CommandSupport {
         case .stream(let device):
             guard let handle = FileHandle(forWritingAtPath: device ?? path) else { throw SSMLError(.io, "cannot open \(path)") }
             try handle.write(contentsOf: data)
+        case .directory(let url):
+            throw SSMLError(.usage, "\(url.path) is a directory")
         }
     }
 

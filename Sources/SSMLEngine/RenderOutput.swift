@@ -5,10 +5,13 @@ import SSMLCore
 ///
 /// A regular file (new or existing) is written beside itself and renamed into place, so it appears whole
 /// or not at all. Standard output, devices and FIFOs (`-o -`, `-o /dev/null`) cannot be renamed over:
-/// they get the finished file's bytes, copied in only after the render succeeded.
+/// they get the finished file's bytes, copied in only after the render succeeded. A directory of 20 ms
+/// frames (`--frames`) is filled beside itself and renamed into place whole.
 public enum RenderOutput {
     case file(URL)
     case stream(path: String?)
+    /// A new directory of frame files (``writeFrames(sampleRate:encoding:layout:_:)``).
+    case directory(URL)
 
     /// Checks `path` (`-` for standard output) without touching anything.
     public static func resolve(_ path: String) throws -> RenderOutput {
@@ -30,14 +33,33 @@ public enum RenderOutput {
         return .file(url)
     }
 
+    /// Checks `path` as a directory of frames to create: it must not exist yet, its parent must.
+    public static func resolveDirectory(_ path: String) throws -> RenderOutput {
+        let url = URL(fileURLWithPath: path)
+        var status = stat()
+        if lstat(url.path, &status) == 0 {
+            throw SSMLError(.usage, "-o \(path) already exists; --frames writes a new directory (remove it first)")
+        }
+        let parent = url.deletingLastPathComponent()
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: parent.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw SSMLError(.usage, "-o \(path): the folder \(parent.path) does not exist")
+        }
+        return .directory(url.standardizedFileURL)
+    }
+
     /// Runs `render` against a writer for this output and puts the result in place only if it succeeds.
-    public func write(sampleRate: Int, format: OutputFormat, encoding: OutputEncoding, _ render: (any AudioSink) throws -> Void) throws {
+    /// - Parameter bitrate: the constant MP3 bit rate in kbit/s (nil: a default for the rate).
+    public func write(
+        sampleRate: Int, format: OutputFormat, encoding: OutputEncoding, bitrate: Int? = nil, _ render: (any AudioSink) throws -> Void
+    ) throws {
         let destination: URL
         switch self {
         case .file(let url): destination = url
         case .stream: destination = FileManager.default.temporaryDirectory.appendingPathComponent("ssml-\(getpid())-\(UUID().uuidString).\(format.rawValue)")
+        case .directory(let url): throw SSMLError(.usage, "-o \(url.path) is a directory of frames; only --frames writes one")
         }
-        let writer = try AudioFileWriter(destination: destination, sampleRate: sampleRate, format: format, encoding: encoding)
+        let writer = try AudioFileWriter(destination: destination, sampleRate: sampleRate, format: format, encoding: encoding, bitrate: bitrate)
         do {
             try render(writer)
             try writer.commit()

@@ -1,0 +1,29 @@
+import Foundation
+import SSMLCore
+
+/// Reads an audio file through once and reports its format and loudness (`ssml info`, `ssml check-asset`).
+public enum AudioFileInspector {
+    /// The file's properties, decoding all of it (memory stays bounded: 64k frames at a time).
+    /// - Parameter rawSampleRate: the rate assumed for headerless files (``AudioFileReader/rawExtensions``).
+    public static func inspect(_ url: URL, rawSampleRate: Int = 16000) throws -> AudioFileProperties {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path) else {
+            throw SSMLError(.io, "\(url.path): no such file")
+        }
+        // A FIFO or device would block or never end.
+        guard attributes[.type] as? FileAttributeType == .typeRegular else { throw SSMLError(.io, "\(url.path) is not a regular file") }
+        let reader = try AudioFileReader(url: url, rawSampleRate: rawSampleRate)
+        let meter = try LoudnessMeter(sampleRate: reader.sampleRate, channels: reader.channels)
+        var frames = 0
+        while true {
+            let chunk = try reader.read(maxFrames: 1 << 16)
+            if chunk.isEmpty { break }
+            frames += chunk.count / reader.channels
+            try meter.add(chunk)
+        }
+        return AudioFileProperties(
+            containerName: reader.containerName, container: reader.container, encodingName: reader.encodingName, encoding: reader.encoding,
+            sampleRate: reader.sampleRate, channels: reader.channels, frames: frames, fileBytes: (attributes[.size] as? Int) ?? 0,
+            bitrateMode: reader.bitrateMode, integratedLUFS: meter.integrated, loudnessRangeLU: meter.range,
+            samplePeakDBFS: LoudnessMeter.decibels(meter.samplePeak), truePeakDBTP: LoudnessMeter.decibels(meter.truePeak))
+    }
+}
