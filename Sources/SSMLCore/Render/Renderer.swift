@@ -18,7 +18,11 @@ public struct RenderOptions: Sendable, Equatable {
 /// What happened during a render, in output samples.
 public struct RenderReport: Sendable, Equatable {
     public struct Entry: Sendable, Equatable {
-        public enum Kind: String, Sendable { case speech, pause, audio, mark, word, dtmf, bridge }
+        public enum Kind: String, Sendable {
+            case speech, pause, audio, mark, word
+            /// Call control (no sound): seven.io elements and Vonage NCCO actions.
+            case dtmf, bridge, input, record, connect, conversation, notify, pay
+        }
         public var kind: Kind
         public var start: Int
         public var end: Int
@@ -76,7 +80,7 @@ public final class Renderer {
                 entries.append(.init(kind: .mark, start: start, end: start, detail: name, location: location))
             case .callControl(let control):
                 let detail = control.attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-                entries.append(.init(kind: control.kind == .dtmf ? .dtmf : .bridge, start: start, end: start, detail: detail, location: control.location))
+                entries.append(.init(kind: RenderReport.Entry.Kind(rawValue: control.kind.rawValue) ?? .bridge, start: start, end: start, detail: detail, location: control.location))
             }
         }
         return RenderReport(sampleRate: options.sampleRate, sampleCount: written, entries: entries)
