@@ -147,9 +147,13 @@ import Testing
                 inputs.append(String(String.UnicodeScalarView(mutated)))
             }
         }
+        inputs += [
+            #"[{"action": "talk", "text": "x", "style": 9223372036854775808}]"#, #"[{"action": "talk", "text": "x", "loop": 1e300}]"#,
+            #"[{"action": "talk", "text": "x", "level": -1e-400}]"#, #"[{"action": "input", "type": ["dtmf"], "dtmf": {"timeOut": -0}}]"#,
+        ]
         inputs += [String(repeating: "[", count: 10_000), "\u{FEFF}[1]", "[1e400]", "[-]", "[01]", "nul", "[\"\\u12\"]"]
         for input in inputs {
-            do { _ = try NCCO.parse(input, file: "f.json", log: DiagnosticLog()) } catch is SSMLError {} catch {
+            do { _ = try plan(input) } catch is SSMLError {} catch {
                 Issue.record("unexpected \(error) for \(input)")
             }
         }

@@ -203,4 +203,25 @@ import Testing
             return error?.kind == .audioSource && error?.location?.line == 2 && error?.message.contains("text/html") == true
         }
     }
+
+    @Test func nccoStreamsFetchRemoteFilesAndNameThePathWhenTheyFail() throws {
+        let server = try Self.server()
+        defer { server.stop() }
+        let cache = try Repository.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: cache) }
+        var engine = Measure.engine
+        engine.fetcher = fetcher(cache)
+        let styles = try VonageStyles.load(from: Repository.root.appendingPathComponent("Voices/vonage-styles.json"))
+        let base = server.baseURL.absoluteString
+        let plan = try engine.planNCCO("[{\"action\": \"stream\", \"streamUrl\": [\"\(base)/moved.wav\"], \"loop\": 2}]", file: "call.json", baseDirectory: cache, styles: styles, log: DiagnosticLog())
+        #expect(plan.count == 2)
+        #expect(server.count("/fresh.wav") == 1)
+        #expect {
+            _ = try engine.planNCCO("[\n {\"action\": \"stream\", \"streamUrl\": [\"\(base)/page.wav\"]}]", file: "call.json", baseDirectory: cache, styles: styles, log: DiagnosticLog())
+        } throws: { error in
+            let error = error as? SSMLError
+            return error?.message == "$[0].streamUrl[0] \"\(base)/page.wav\" cannot be played: the server sent text/html, not audio (an error or login page?)"
+                && error?.location?.line == 2 && error?.location?.column == 37
+        }
+    }
 }

@@ -304,8 +304,9 @@ struct OptionReader {
             guard case .bool = value.kind else { throw fail(name, value, "must be true or false, not \(value.typeName)") }
         case .int(let range):
             guard case .number(let number, let text) = value.kind else { throw fail(name, value, "must be a whole number, not \(value.typeName)") }
-            guard number.rounded() == number, number >= Double(Int.min), number <= Double(Int.max) else {
-                throw fail(name, value, "must be a whole number, not \(text)")
+            // Double(Int.max) rounds up to 2^63, which Int() cannot hold: stay well inside.
+            guard number.rounded() == number, abs(number) < 9e18 else {
+                throw fail(name, value, "must be a whole number from \(range.lowerBound) up, not \(text)")
             }
             guard range.contains(Int(number)) else { throw fail(name, value, "is \(text); \(describe(range))") }
         case .number(let range):

@@ -161,7 +161,7 @@ public struct NCCOPlanner {
             language = code
             languagePlace = value.location.with(element: "talk", attribute: "language")
         }
-        if let value = talk.style, case .number(let number, _) = value.kind {
+        if let value = talk.style, case .number(let number, _) = value.kind, abs(number) < 9e18 {
             style = Int(number)
             stylePlace = value.location.with(element: "talk", attribute: "style")
         }
@@ -190,7 +190,7 @@ public struct NCCOPlanner {
         let url: URL
         switch sources.resolve(stream.url) {
         case .playable(let file, let warning):
-            if let warning { try log.warn("\(action.path).streamUrl[0]: \(warning)", at: place, kind: .audioSource) }
+            if let warning { try log.warn("\(action.path).streamUrl[0] \"\(stream.url)\": \(warning)", at: place, kind: .audioSource) }
             url = file
         case .unplayable(let reason):
             throw SSMLError(.audioSource, "\(action.path).streamUrl[0] \"\(stream.url)\" cannot be played: \(reason)", at: place)

@@ -50,14 +50,19 @@ public struct AudioSourceResolver: Sendable {
         if lowered.hasPrefix("http://") || lowered.hasPrefix("https://") {
             guard let url = URL(string: path), url.host != nil else { return .unplayable("\(path) is not a valid URL") }
             guard let fetcher else { return .unplayable("remote sources are not fetched here") }
+            // Callers quote the source already; the fetcher's messages start with the URL for other callers.
+            func reason(_ message: String) -> String {
+                let prefix = url.absoluteString + ": "
+                return message.hasPrefix(prefix) ? String(message.dropFirst(prefix.count)) : message
+            }
             do {
                 let fetched = try fetcher.fetch(url)
-                if let reason = probe(fetched.file) { return .unplayable("\(path): \(reason)") }
-                return .playable(fetched.file, warning: fetched.warning)
+                if let problem = probe(fetched.file) { return .unplayable(problem) }
+                return .playable(fetched.file, warning: fetched.warning.map(reason))
             } catch let error as SSMLError {
-                return .unplayable(error.message)
+                return .unplayable(reason(error.message))
             } catch {
-                return .unplayable("\(path): \(error)")
+                return .unplayable("\(error)")
             }
         }
         if lowered.hasPrefix("file:") {

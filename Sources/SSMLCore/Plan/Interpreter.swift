@@ -320,7 +320,7 @@ public final class Interpreter {
         let failure: String
         switch sources.resolve(src.value) {
         case .playable(let url, let warning):
-            if let warning { try log.warn(warning, at: srcPlace, kind: .audioSource) }
+            if let warning { try log.warn("audio \"\(src.value)\": \(warning)", at: srcPlace, kind: .audioSource) }
             flush()
             for _ in 0..<repeats {
                 segments.append(.audio(AudioClip(url: url, gainDB: gain + frame.prosody.volumeDB, clipBegin: clipBegin, clipEnd: clipEnd, location: place)))
