@@ -70,6 +70,7 @@ install: release
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/swift-ssml/Voices
 	install -m 755 $(RELEASE_BIN) $(DESTDIR)$(PREFIX)/bin/ssml
 	install -m 644 Voices/catalog.json $(DESTDIR)$(PREFIX)/share/swift-ssml/Voices/catalog.json
+	install -m 644 Voices/vonage-styles.json $(DESTDIR)$(PREFIX)/share/swift-ssml/Voices/vonage-styles.json
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Render every *.ssml and *.txt file in SAMPLES_DIR (sorted) with the ssml binary BIN into OUT_DIR:
+# Render every *.ssml and *.txt file (with `ssml render`) and every *.json Vonage NCCO (with `ssml ncco`) in
+# SAMPLES_DIR (sorted) with the ssml binary BIN into OUT_DIR:
 #   OUT_DIR/NAME.wav            16 kHz PCM16
 #   OUT_DIR/NAME.8k-mulaw.wav   8 kHz mu-law
 # Prints one line per sample (name, duration of the 16 kHz file, ok/FAILED). Warnings from ssml go to
@@ -52,10 +53,10 @@ PY
 
 files=()
 while IFS= read -r -d '' f; do files+=("$f"); done < <(
-    find "$samples" -maxdepth 1 -type f \( -name '*.ssml' -o -name '*.txt' \) -print0 | LC_ALL=C sort -z
+    find "$samples" -maxdepth 1 -type f \( -name '*.ssml' -o -name '*.txt' -o -name '*.json' \) -print0 | LC_ALL=C sort -z
 )
 if [ "${#files[@]}" -eq 0 ]; then
-    echo "$0: no *.ssml or *.txt files in $samples" >&2
+    echo "$0: no *.ssml, *.txt or *.json files in $samples" >&2
     exit 1
 fi
 
@@ -70,11 +71,13 @@ for f in "${files[@]}"; do
     file=$(basename "$f")
     name=${file%.*}
     status=ok
+    command=render
+    [[ $file == *.json ]] && command=ncco
     # A failed render leaves no file, so stale output from an earlier run must not be measured.
     rm -f "$out/$name.wav" "$out/$name.8k-mulaw.wav"
-    "$bin" render "$f" -o "$out/$name.wav" || status=FAILED
+    "$bin" "$command" "$f" -o "$out/$name.wav" || status=FAILED
     # The 8 kHz render repeats the warnings of the first one: show its messages only when it fails.
-    if ! messages=$("$bin" render "$f" -o "$out/$name.8k-mulaw.wav" --rate 8000 --encoding mulaw 2>&1); then
+    if ! messages=$("$bin" "$command" "$f" -o "$out/$name.8k-mulaw.wav" --rate 8000 --encoding mulaw 2>&1); then
         status=FAILED
         printf '%s\n' "$messages" >&2
     fi

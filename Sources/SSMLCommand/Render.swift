@@ -19,6 +19,7 @@ struct Render: ParsableCommand {
     @OptionGroup var audio: OutputOptions
 
     @OptionGroup var timeline: TimelineOptions
+    @OptionGroup var fetch: FetchOptions
 
     @Option(help: "The voice before any markup changes it.")
     var voice: String = "en-us-female"
@@ -48,8 +49,11 @@ struct Render: ParsableCommand {
 
     private func render() throws {
         let settings = try audio.settings()
+        let fetcher = try fetch.fetcher()
+        defer { fetcher.cleanUp() }
         let source = try CommandSupport.read(input)
-        let engine = try Engine(catalog: CommandSupport.catalog())
+        var engine = try Engine(catalog: CommandSupport.catalog())
+        engine.fetcher = fetcher
         let log = DiagnosticLog(strict: strict)
         let isWorker = workerPart != nil
         // A worker's output must not replace anything; the parent checks -o before any work.
@@ -68,7 +72,7 @@ struct Render: ParsableCommand {
             return
         }
         CommandSupport.printDiagnostics(log, quiet: quiet)
-        var workerArguments = ["render", input] + audio.workerArguments + ["--voice", voice]
+        var workerArguments = ["render", input] + audio.workerArguments + fetch.workerArguments + ["--voice", voice]
         if voiceFallback { workerArguments.append("--voice-fallback") }
         if strict { workerArguments.append("--strict") }
         let result = try RenderPipeline.render(

@@ -20,18 +20,23 @@ struct SSMLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ssml",
         abstract: "Render SSML (seven.io, Vonage, W3C) to telephony audio, locally.",
-        subcommands: [Render.self, Text.self, Voices.self, Info.self, CheckAsset.self, Test.self, Diff.self])
+        subcommands: [Render.self, Ncco.self, Text.self, Voices.self, Info.self, CheckAsset.self, Test.self, Diff.self])
 }
 
 /// Shared plumbing for subcommands: locating the voice catalog, reading input, printing diagnostics.
 enum CommandSupport {
     static func catalog() throws -> VoiceCatalog {
+        try VoiceCatalog.load(from: catalogURL())
+    }
+
+    /// Where `Voices/catalog.json` is (the Vonage style table sits beside it).
+    static func catalogURL() throws -> URL {
         // Bundle.main knows the real executable even when `ssml` was found through PATH.
         let executable = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
         guard let url = VoiceCatalog.locate(executable: executable, environment: ProcessInfo.processInfo.environment) else {
             throw SSMLError(.io, "cannot find the voice catalog (Voices/catalog.json); set SSML_VOICES to its path or run `make install`")
         }
-        return try VoiceCatalog.load(from: url)
+        return url
     }
 
     /// Reads a path, or standard input for `-`.

@@ -9,11 +9,13 @@ public struct Engine: Sendable {
     public let resamplers: any ResamplerFactory
     public let parser: any XMLTreeParser
     public let limits: Limits
+    /// Downloads `http(s)` audio sources; nil refuses them.
+    public var fetcher: (any AudioFetcher)?
 
     public init(
         catalog: VoiceCatalog, synthesizer: (any SpeechSynthesizer)? = nil, decoder: any AudioDecoder = SndFileDecoder(),
         resamplers: any ResamplerFactory = SoxrResamplerFactory(), parser: any XMLTreeParser = LibXMLParser(),
-        limits: Limits = .standard
+        limits: Limits = .standard, fetcher: (any AudioFetcher)? = nil
     ) throws {
         let synthesizer = try synthesizer ?? EspeakSynthesizer.shared()
         self.synthesizer = synthesizer
@@ -22,6 +24,7 @@ public struct Engine: Sendable {
         self.resamplers = resamplers
         self.parser = parser
         self.limits = limits
+        self.fetcher = fetcher
     }
 
     /// Parses and plans `text` (a document, a fragment or plain text). Warnings go to `log`.
@@ -39,9 +42,20 @@ public struct Engine: Sendable {
         let decoder = self.decoder
         let interpreter = Interpreter(
             resolver: resolver, log: log, limits: limits, baseDirectory: baseDirectory,
-            probe: { url in decoder.problem(with: url) })
+            probe: { url in decoder.problem(with: url) }, fetcher: fetcher)
         interpreter.voiceFallback = voiceFallback
         return try interpreter.plan(root, defaultVoice: voice)
+    }
+
+    /// Parses, checks and plans a Vonage NCCO (JSON). Relative `streamUrl` and `<audio src>` paths are looked
+    /// up in `baseDirectory`; `styles` picks the voice for a talk's language and style.
+    public func planNCCO(_ text: String, file: String, baseDirectory: URL, styles: VonageStyles, voiceFallback: Bool = false, log: DiagnosticLog) throws -> [Segment] {
+        let ncco = try NCCO.parse(text, file: file, limits: limits, log: log)
+        let decoder = self.decoder
+        let sources = AudioSourceResolver(baseDirectory: baseDirectory, probe: { url in decoder.problem(with: url) }, fetcher: fetcher)
+        var planner = NCCOPlanner(resolver: resolver, styles: styles, parser: parser, limits: limits, sources: sources, log: log)
+        planner.voiceFallback = voiceFallback
+        return try planner.plan(ncco)
     }
 
     /// Renders a plan at `sampleRate` into `sink`.

@@ -41,5 +41,11 @@ public final class DiagnosticLog {
         diagnostics.append(Diagnostic(.note, message, at: location))
     }
 
+    /// Adds a diagnostic made elsewhere (a nested document's, with its places translated); it was already
+    /// checked against `strict` when it was first made.
+    public func record(_ diagnostic: Diagnostic) {
+        diagnostics.append(diagnostic)
+    }
+
     public var warnings: [Diagnostic] { diagnostics.filter { $0.severity == .warning } }
 }

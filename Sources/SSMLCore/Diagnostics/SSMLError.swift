@@ -3,6 +3,7 @@ public struct SSMLError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Stable categories; scripts may match on these.
     public enum Kind: String, Sendable {
         case malformedXML = "malformed-xml"
+        case malformedJSON = "malformed-json"
         case forbiddenDeclaration = "forbidden-declaration"
         case invalidValue = "invalid-value"
         case unknownElement = "unknown-element"

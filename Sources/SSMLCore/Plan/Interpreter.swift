@@ -15,8 +15,7 @@ public final class Interpreter {
     let resolver: VoiceResolver
     let log: DiagnosticLog
     let limits: Limits
-    let baseDirectory: URL
-    let probe: AudioProbe
+    let sources: AudioSourceResolver
     /// When a language is not spoken: warn and keep the surrounding voice instead of failing.
     public var voiceFallback = false
 
@@ -26,13 +25,12 @@ public final class Interpreter {
 
     public init(
         resolver: VoiceResolver, log: DiagnosticLog, limits: Limits = .standard,
-        baseDirectory: URL, probe: @escaping AudioProbe
+        baseDirectory: URL, probe: @escaping AudioProbe, fetcher: (any AudioFetcher)? = nil
     ) {
         self.resolver = resolver
         self.log = log
         self.limits = limits
-        self.baseDirectory = baseDirectory
-        self.probe = probe
+        self.sources = AudioSourceResolver(baseDirectory: baseDirectory, probe: probe, fetcher: fetcher)
     }
 
     /// The plan for a document, starting in `defaultVoice` (changed by `xml:lang` on `speak`).
@@ -368,45 +366,22 @@ public final class Interpreter {
         }
 
         let failure: String
-        switch resolveSource(src.value) {
-        case .success(let url):
-            if let reason = probe(url) {
-                failure = reason
-            } else {
-                flush()
-                for _ in 0..<repeats {
-                    segments.append(.audio(AudioClip(url: url, gainDB: gain + frame.prosody.volumeDB, clipBegin: clipBegin, clipEnd: clipEnd, location: place)))
-                }
-                return
+        switch sources.resolve(src.value) {
+        case .playable(let url, let warning):
+            if let warning { try log.warn("audio \"\(src.value)\": \(warning)", at: srcPlace, kind: .audioSource) }
+            flush()
+            for _ in 0..<repeats {
+                segments.append(.audio(AudioClip(url: url, gainDB: gain + frame.prosody.volumeDB, clipBegin: clipBegin, clipEnd: clipEnd, location: place)))
             }
-        case .failure(let reason):
-            failure = reason.message
+            return
+        case .unplayable(let reason):
+            failure = reason
         }
         guard hasFallback else {
             throw SSMLError(.audioSource, "audio \"\(src.value)\" cannot be played: \(failure) (and the element has no fallback text)", at: srcPlace)
         }
         try log.warn("audio \"\(src.value)\" cannot be played: \(failure); speaking its fallback text", at: srcPlace, kind: .audioSource)
         for child in fallback { try visit(child, frame: frame) }
-    }
-
-    private struct SourceFailure: Error { var message: String }
-
-    /// A local file for `src`: an absolute path, a path relative to the document, or a `file:` URL
-    /// (`file:///abs/clip.wav`, `file:clip.wav`); other schemes are refused.
-    private func resolveSource(_ src: String) -> Result<URL, SourceFailure> {
-        var path = src.trimmingCharacters(in: .whitespaces)
-        if path.isEmpty { return .failure(SourceFailure(message: "src is empty")) }
-        if path.lowercased().hasPrefix("file:") {
-            path.removeFirst(5)
-            if path.hasPrefix("//") { path.removeFirst(2) }
-            if path.hasPrefix("localhost/") { path.removeFirst(9) }
-            path = path.removingPercentEncoding ?? path
-        } else if let colon = path.range(of: "://") {
-            let scheme = path[..<colon.lowerBound].lowercased()
-            return .failure(SourceFailure(message: "\(scheme): sources are not fetched (only local files and file: URLs are read)"))
-        }
-        if path.hasPrefix("/") { return .success(URL(fileURLWithPath: path).standardizedFileURL) }
-        return .success(baseDirectory.appendingPathComponent(path).standardizedFileURL)
     }
 
     private func dtmf(_ element: XMLElement, frame: Frame) throws {

@@ -45,11 +45,18 @@ public enum PauseReason: String, Sendable, Equatable {
 
 /// Call control that has no sound of its own; reported on the timeline and stderr, never dropped.
 public struct CallControl: Sendable, Equatable {
-    public enum Kind: String, Sendable { case dtmf, bridge }
+    /// seven.io's `dtmf` and `bridge` elements, and the Vonage NCCO actions that act on the call.
+    public enum Kind: String, Sendable, CaseIterable { case dtmf, bridge, input, record, connect, conversation, notify, pay }
     public var kind: Kind
     /// The element's attributes as written (`digits`, `number`, ...).
     public var attributes: [String: String]
     public var location: SourceLocation
+
+    public init(kind: Kind, attributes: [String: String], location: SourceLocation) {
+        self.kind = kind
+        self.attributes = attributes
+        self.location = location
+    }
 }
 
 /// One step of a render plan, in order.

@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import SSMLCore
+import SSMLEngine
+
+/// How remote audio (`<audio src="https://…">`, NCCO `streamUrl`) is downloaded: shared by `render` and `ncco`.
+struct FetchOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Seconds a download of remote audio may take in all; a server silent for a third of this (at most 10 s) is given up earlier.", valueName: "seconds"))
+    var fetchTimeout: Double = 30
+
+    @Option(help: ArgumentHelp("Largest remote audio file accepted, in megabytes.", valueName: "MB"))
+    var fetchMaxMb: Int = 50
+
+    @Flag(help: "Download remote audio every time; neither read nor write the cache ($SSML_CACHE_DIR, $XDG_CACHE_HOME/swift-ssml or ~/.cache/swift-ssml).")
+    var noCache = false
+
+    /// The fetcher for these options; usage errors name the option.
+    func fetcher() throws -> HTTPFetcher {
+        guard fetchTimeout.isFinite, fetchTimeout > 0, fetchTimeout <= 3600 else {
+            throw SSMLError(.usage, "--fetch-timeout \(fetchTimeout) must be more than 0 and at most 3600 seconds")
+        }
+        guard (1...4096).contains(fetchMaxMb) else {
+            throw SSMLError(.usage, "--fetch-max-mb \(fetchMaxMb) must be from 1 to 4096")
+        }
+        var settings = FetchSettings(cacheDirectory: noCache ? nil : FetchSettings.defaultCacheDirectory(environment: ProcessInfo.processInfo.environment))
+        settings.deadline = fetchTimeout
+        settings.idleTimeout = min(10, max(1, fetchTimeout / 3))
+        settings.maxBytes = fetchMaxMb * 1024 * 1024
+        return HTTPFetcher(settings: settings)
+    }
+
+    /// The same options for a render worker, which plans (and so fetches, from the cache) again.
+    var workerArguments: [String] {
+        ["--fetch-timeout", "\(fetchTimeout)", "--fetch-max-mb", "\(fetchMaxMb)"] + (noCache ? ["--no-cache"] : [])
+    }
+}

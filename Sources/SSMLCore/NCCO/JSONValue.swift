@@ -1,0 +1,305 @@
+/// A JSON value that remembers where it was written, so NCCO errors can name `file:line:column`.
+///
+/// Foundation's JSON decoders lose positions; this small recursive-descent parser keeps them. Columns
+/// count Unicode scalars from 1, as the XML parser's do.
+public struct JSONValue: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case null
+        case bool(Bool)
+        /// The number and its text as written (`1`, `0.50`, `1e3`).
+        case number(Double, String)
+        case string(String)
+        case array([JSONValue])
+        /// Members in written order; a repeated key keeps every occurrence (lookups take the last, as most parsers do).
+        case object([Member])
+    }
+
+    public struct Member: Sendable, Equatable {
+        public var key: String
+        public var keyLocation: SourceLocation
+        public var value: JSONValue
+    }
+
+    public var kind: Kind
+    /// Where the value starts (for a string, its opening quote).
+    public var location: SourceLocation
+    /// For strings: the characters between the quotes as written, escapes included, so a place inside the
+    /// decoded text can be mapped back to the file (see ``sourceLocation(ofDecodedLine:column:)``).
+    var rawString: String?
+
+    /// The member `key` of an object (the last one when repeated), or nil.
+    public subscript(key: String) -> JSONValue? {
+        guard case .object(let members) = kind else { return nil }
+        return members.last { $0.key == key }?.value
+    }
+
+    /// A name for the value's type in messages: `a string`, `an array`.
+    public var typeName: String {
+        switch kind {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .number: "a number"
+        case .string: "a string"
+        case .array: "an array"
+        case .object: "an object"
+        }
+    }
+
+    /// Where line `line`, column `column` of the decoded string lies in the file: escapes such as `\n` and
+    /// `\"` take more characters in the file than in the text they stand for.
+    public func sourceLocation(ofDecodedLine line: Int, column: Int) -> SourceLocation {
+        guard let raw = rawString?.unicodeScalars else { return location }
+        var decodedLine = 1, decodedColumn = 1
+        // JSON strings hold no raw line breaks, so the whole string sits on the line of its opening quote.
+        var fileColumn = location.column + 1
+        var index = raw.startIndex
+        while index < raw.endIndex {
+            if decodedLine > line || (decodedLine == line && decodedColumn >= column) { break }
+            let scalar = raw[index]
+            var width = 1
+            var decoded: Unicode.Scalar = scalar
+            if scalar == "\\", raw.index(after: index) < raw.endIndex {
+                let next = raw[raw.index(after: index)]
+                width = next == "u" ? 6 : 2
+                decoded = next == "n" ? "\n" : next == "r" ? "\r" : "x"
+            }
+            for _ in 0..<width where index < raw.endIndex { index = raw.index(after: index) }
+            fileColumn += width
+            if decoded == "\n" {
+                decodedLine += 1
+                decodedColumn = 1
+            } else {
+                decodedColumn += 1
+            }
+        }
+        var result = location
+        result.column = fileColumn
+        return result
+    }
+}
+
+/// Parses JSON text into ``JSONValue``s with locations. Errors are ``SSMLError``s of kind `malformed-json`
+/// style (`invalidValue`) naming the line and column, never a trap, whatever the input.
+public struct JSONParser {
+    private let scalars: [Unicode.Scalar]
+    private let file: String
+    private let maxDepth: Int
+    private var index = 0
+    private var line = 1
+    private var column = 1
+
+    /// Parses `text` as one JSON value (surrounding whitespace allowed, nothing else).
+    public static func parse(_ text: String, file: String, maxDepth: Int = 128) throws -> JSONValue {
+        var parser = JSONParser(text: text, file: file, maxDepth: maxDepth)
+        parser.skipWhitespace()
+        if parser.index < parser.scalars.count, parser.scalars[parser.index] == "\u{FEFF}" { parser.advance() }
+        parser.skipWhitespace()
+        let value = try parser.value(depth: 0)
+        parser.skipWhitespace()
+        if parser.index < parser.scalars.count {
+            throw parser.error("unexpected \(parser.describe(parser.scalars[parser.index])) after the end of the JSON value")
+        }
+        return value
+    }
+
+    private init(text: String, file: String, maxDepth: Int) {
+        self.scalars = Array(text.unicodeScalars)
+        self.file = file
+        self.maxDepth = maxDepth
+    }
+
+    private var here: SourceLocation { SourceLocation(file: file, line: line, column: column) }
+
+    private func error(_ message: String, at location: SourceLocation? = nil) -> SSMLError {
+        SSMLError(.malformedJSON, "invalid JSON: \(message)", at: location ?? here)
+    }
+
+    private func describe(_ scalar: Unicode.Scalar) -> String {
+        scalar.value < 0x20 ? "control character U+\(String(scalar.value, radix: 16, uppercase: true))" : "'\(scalar)'"
+    }
+
+    private mutating func advance() {
+        if scalars[index] == "\n" {
+            line += 1
+            column = 1
+        } else {
+            column += 1
+        }
+        index += 1
+    }
+
+    private mutating func skipWhitespace() {
+        while index < scalars.count, [" ", "\t", "\n", "\r"].contains(scalars[index]) { advance() }
+    }
+
+    private mutating func value(depth: Int) throws -> JSONValue {
+        guard depth <= maxDepth else { throw error("values are nested deeper than \(maxDepth)") }
+        guard index < scalars.count else { throw error("unexpected end of input; a value was expected") }
+        let start = here
+        switch scalars[index] {
+        case "{": return try object(depth: depth, start: start)
+        case "[": return try array(depth: depth, start: start)
+        case "\"":
+            let (string, raw) = try string()
+            return JSONValue(kind: .string(string), location: start, rawString: raw)
+        case "t": try literal("true"); return JSONValue(kind: .bool(true), location: start)
+        case "f": try literal("false"); return JSONValue(kind: .bool(false), location: start)
+        case "n": try literal("null"); return JSONValue(kind: .null, location: start)
+        case "-", "0"..."9": return try number(start: start)
+        default: throw error("unexpected \(describe(scalars[index])); a value was expected")
+        }
+    }
+
+    private mutating func literal(_ word: String) throws {
+        for expected in word.unicodeScalars {
+            guard index < scalars.count, scalars[index] == expected else {
+                throw error("unknown word; expected \(word) (JSON has true, false and null, in lowercase)")
+            }
+            advance()
+        }
+    }
+
+    private mutating func number(start: SourceLocation) throws -> JSONValue {
+        let first = index
+        func digits() -> Int {
+            var count = 0
+            while index < scalars.count, ("0"..."9").contains(scalars[index]) { advance(); count += 1 }
+            return count
+        }
+        if scalars[index] == "-" { advance() }
+        guard index < scalars.count, ("0"..."9").contains(scalars[index]) else { throw error("a number needs digits") }
+        if scalars[index] == "0" {
+            advance()
+            if index < scalars.count, ("0"..."9").contains(scalars[index]) { throw error("numbers must not start with 0") }
+        } else {
+            _ = digits()
+        }
+        if index < scalars.count, scalars[index] == "." {
+            advance()
+            guard digits() > 0 else { throw error("a decimal point needs digits after it") }
+        }
+        if index < scalars.count, scalars[index] == "e" || scalars[index] == "E" {
+            advance()
+            if index < scalars.count, scalars[index] == "+" || scalars[index] == "-" { advance() }
+            guard digits() > 0 else { throw error("an exponent needs digits") }
+        }
+        var written = String.UnicodeScalarView()
+        written.append(contentsOf: scalars[first..<index])
+        let text = String(written)
+        guard let value = Double(text), value.isFinite else { throw error("the number \(text) is out of range", at: start) }
+        return JSONValue(kind: .number(value, text), location: start)
+    }
+
+    private mutating func string() throws -> (String, String) {
+        advance()  // opening quote
+        let rawStart = index
+        var result = String.UnicodeScalarView()
+        while true {
+            guard index < scalars.count else { throw error("unterminated string") }
+            let scalar = scalars[index]
+            if scalar == "\"" { break }
+            if scalar.value < 0x20 { throw error("\(describe(scalar)) inside a string (write it as an escape such as \\n)") }
+            if scalar != "\\" {
+                result.append(scalar)
+                advance()
+                continue
+            }
+            advance()
+            guard index < scalars.count else { throw error("unterminated string") }
+            let escape = scalars[index]
+            advance()
+            switch escape {
+            case "\"": result.append("\"")
+            case "\\": result.append("\\")
+            case "/": result.append("/")
+            case "b": result.append("\u{08}")
+            case "f": result.append("\u{0C}")
+            case "n": result.append("\n")
+            case "r": result.append("\r")
+            case "t": result.append("\t")
+            case "u":
+                var code = try hex4()
+                if (0xD800...0xDBFF).contains(code) {
+                    guard index + 1 < scalars.count, scalars[index] == "\\", scalars[index + 1] == "u" else {
+                        throw error("a lone UTF-16 surrogate \\u\(String(code, radix: 16)) is not a character")
+                    }
+                    advance(); advance()
+                    let low = try hex4()
+                    guard (0xDC00...0xDFFF).contains(low) else { throw error("a UTF-16 surrogate pair is broken") }
+                    code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                }
+                guard let decoded = Unicode.Scalar(code) else { throw error("\\u\(String(code, radix: 16)) is not a character") }
+                result.append(decoded)
+            default:
+                throw error("unknown escape \\\(escape) in a string")
+            }
+        }
+        var raw = String.UnicodeScalarView()
+        raw.append(contentsOf: scalars[rawStart..<index])
+        advance()  // closing quote
+        return (String(result), String(raw))
+    }
+
+    private mutating func hex4() throws -> UInt32 {
+        var code: UInt32 = 0
+        for _ in 0..<4 {
+            guard index < scalars.count, let digit = Int(String(scalars[index]), radix: 16) else {
+                throw error("\\u needs four hexadecimal digits")
+            }
+            code = code * 16 + UInt32(digit)
+            advance()
+        }
+        return code
+    }
+
+    private mutating func array(depth: Int, start: SourceLocation) throws -> JSONValue {
+        advance()
+        var elements: [JSONValue] = []
+        skipWhitespace()
+        if index < scalars.count, scalars[index] == "]" {
+            advance()
+            return JSONValue(kind: .array(elements), location: start)
+        }
+        while true {
+            skipWhitespace()
+            elements.append(try value(depth: depth + 1))
+            skipWhitespace()
+            guard index < scalars.count else { throw error("unterminated array (opened at \(start.line):\(start.column))") }
+            if scalars[index] == "," { advance(); continue }
+            if scalars[index] == "]" { advance(); break }
+            throw error("expected ',' or ']' in an array, found \(describe(scalars[index]))")
+        }
+        return JSONValue(kind: .array(elements), location: start)
+    }
+
+    private mutating func object(depth: Int, start: SourceLocation) throws -> JSONValue {
+        advance()
+        var members: [JSONValue.Member] = []
+        skipWhitespace()
+        if index < scalars.count, scalars[index] == "}" {
+            advance()
+            return JSONValue(kind: .object(members), location: start)
+        }
+        while true {
+            skipWhitespace()
+            guard index < scalars.count else { throw error("unterminated object (opened at \(start.line):\(start.column))") }
+            guard scalars[index] == "\"" else {
+                throw error("expected a key in double quotes, found \(describe(scalars[index]))")
+            }
+            let keyLocation = here
+            let (key, _) = try string()
+            skipWhitespace()
+            guard index < scalars.count, scalars[index] == ":" else { throw error("expected ':' after the key \"\(key)\"") }
+            advance()
+            skipWhitespace()
+            let member = try value(depth: depth + 1)
+            members.append(JSONValue.Member(key: key, keyLocation: keyLocation, value: member))
+            skipWhitespace()
+            guard index < scalars.count else { throw error("unterminated object (opened at \(start.line):\(start.column))") }
+            if scalars[index] == "," { advance(); continue }
+            if scalars[index] == "}" { advance(); break }
+            throw error("expected ',' or '}' in an object, found \(describe(scalars[index]))")
+        }
+        return JSONValue(kind: .object(members), location: start)
+    }
+}
