@@ -44,12 +44,15 @@ public struct LintReport: Sendable {
     public func text() -> String {
         var out = ""
         for file in files {
-            let scan = RawScan(file.text)
+            let lines = file.findings.isEmpty ? [] : file.text.split(separator: "\n", omittingEmptySubsequences: false)
             for finding in file.findings {
                 out += finding.description + "\n"
                 // A fix's note points into the text of the pass that found it, which the file no longer holds.
                 guard finding.rule != "fixed" else { continue }
-                let line = scan.lineText(finding.location.line)
+                let index = finding.location.line - 1
+                guard index >= 0, index < lines.count else { continue }
+                var line = lines[index]
+                if line.hasSuffix("\r") { line = line.dropLast() }
                 guard !line.isEmpty else { continue }
                 out += "    " + line + "\n"
                 // Tabs stay tabs so the caret lines up under any tab width.

@@ -464,7 +464,7 @@ struct Walk {
     // MARK: - Values
 
     static func matches(_ pattern: String, _ value: String) -> Bool {
-        guard let regex = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]) else { return false }
+        guard let regex = RegexCache.shared.regex(pattern) else { return false }
         return regex.firstMatch(in: value, range: NSRange(value.startIndex..., in: value)) != nil
     }
 
@@ -487,5 +487,21 @@ struct Walk {
         var result = value
         result.replaceSubrange(number.range, with: text)
         return result
+    }
+}
+
+/// Compiled dialect patterns: a long document checks the same few patterns thousands of times.
+final class RegexCache: @unchecked Sendable {
+    static let shared = RegexCache()
+    private let lock = NSLock()
+    private var compiled: [String: NSRegularExpression?] = [:]
+
+    func regex(_ pattern: String) -> NSRegularExpression? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let known = compiled[pattern] { return known }
+        let regex = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive])
+        compiled[pattern] = regex
+        return regex
     }
 }
