@@ -27,6 +27,9 @@ struct Render: ParsableCommand {
     @Flag(help: "A language espeak-ng does not speak keeps the surrounding voice (a warning) instead of failing.")
     var voiceFallback = false
 
+    @Option(help: "Render the way this service reads the document (its break caps and keyword tables, without what it ignores); lint findings are printed as warnings.")
+    var dialect: DialectName?
+
     @Flag(help: "Treat warnings (unknown elements or attributes, ignored values) as errors.")
     var strict = false
 
@@ -61,7 +64,8 @@ struct Render: ParsableCommand {
         if !isWorker { try timeline.validate(against: audio.output) }
         let plan: [Segment]
         do {
-            plan = try engine.plan(source.text, file: source.name, baseDirectory: source.directory, defaultVoice: voice, voiceFallback: voiceFallback, log: log)
+            plan = try engine.plan(source.text, file: source.name, baseDirectory: source.directory, defaultVoice: voice, voiceFallback: voiceFallback,
+                dialect: try dialect.map { try CommandSupport.dialect($0.rawValue) }, log: log)
         } catch {
             // Workers stay quiet: the parent planned the same input and already reported it.
             if !isWorker { CommandSupport.printDiagnostics(log, quiet: quiet) }
@@ -75,6 +79,7 @@ struct Render: ParsableCommand {
         var workerArguments = ["render", input] + audio.workerArguments + fetch.workerArguments + ["--voice", voice]
         if voiceFallback { workerArguments.append("--voice-fallback") }
         if strict { workerArguments.append("--strict") }
+        if let dialect { workerArguments += ["--dialect", dialect.rawValue] }
         let result = try RenderPipeline.render(
             plan, to: destination!, settings: settings, engine: engine,
             workerArguments: workerArguments, standardInput: input == "-" ? source.text : nil,

@@ -20,7 +20,7 @@ struct SSMLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ssml",
         abstract: "Render SSML (seven.io, Vonage, W3C) to telephony audio, locally.",
-        subcommands: [Render.self, Ncco.self, Text.self, Voices.self, Info.self, CheckAsset.self, Test.self, Diff.self])
+        subcommands: [Render.self, Ncco.self, Text.self, Lint.self, Voices.self, Info.self, CheckAsset.self, Test.self, Diff.self])
 }
 
 /// Shared plumbing for subcommands: locating the voice catalog, reading input, printing diagnostics.
@@ -37,6 +37,15 @@ enum CommandSupport {
             throw SSMLError(.io, "cannot find the voice catalog (Voices/catalog.json); set SSML_VOICES to its path or run `make install`")
         }
         return url
+    }
+
+    /// The dialect `Dialects/<name>.json`, found like the voice catalog (`$SSML_DIALECTS` overrides).
+    static func dialect(_ name: String) throws -> Dialect {
+        let executable = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
+        guard let url = Dialect.locate(name, executable: executable, environment: ProcessInfo.processInfo.environment) else {
+            throw SSMLError(.io, "cannot find the dialect Dialects/\(name).json; set SSML_DIALECTS to its folder or run `make install`")
+        }
+        return try Dialect.load(from: url)
     }
 
     /// Reads a path, or standard input for `-`.

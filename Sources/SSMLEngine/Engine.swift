@@ -33,12 +33,28 @@ public struct Engine: Sendable {
     ///   - baseDirectory: where relative `<audio src>` paths are looked up.
     ///   - defaultVoice: the voice before any markup changes it.
     ///   - voiceFallback: a language espeak-ng does not speak keeps the surrounding voice, with a warning.
-    public func plan(_ text: String, file: String, baseDirectory: URL, defaultVoice: String = "en-us-female", voiceFallback: Bool = false, log: DiagnosticLog) throws -> [Segment] {
+    ///   - dialect: plan the way this service reads the document (its break caps, keyword tables, and
+    ///     without what it ignores); its lint findings go to `log` as warnings.
+    public func plan(
+        _ text: String, file: String, baseDirectory: URL, defaultVoice: String = "en-us-female", voiceFallback: Bool = false,
+        dialect: Dialect? = nil, log: DiagnosticLog
+    ) throws -> [Segment] {
         guard let voice = resolver.voice(named: defaultVoice) else {
             let hint = resolver.suggestions(for: defaultVoice).first.map { "; did you mean \($0)?" } ?? ""
             throw SSMLError(.unknownVoice, "unknown voice \"\(defaultVoice)\"\(hint)")
         }
-        let root = try SSMLDocument.load(text, file: file, parser: parser, limits: limits)
+        var root = try SSMLDocument.load(text, file: file, parser: parser, limits: limits)
+        if let dialect {
+            for finding in Linter(dialect: dialect, parser: parser, catalog: resolver.catalog).lint(text, file: file) {
+                let message = "\(dialect.name): \(finding.message)"
+                if finding.severity == .note {
+                    log.note(message, at: finding.location)
+                } else {
+                    try log.warn(message, at: finding.location)
+                }
+            }
+            root = DialectTransform(dialect: dialect).apply(root)
+        }
         let decoder = self.decoder
         let interpreter = Interpreter(
             resolver: resolver, log: log, limits: limits, baseDirectory: baseDirectory,

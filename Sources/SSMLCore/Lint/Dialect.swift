@@ -1,0 +1,203 @@
+import Foundation
+
+/// What one voice service accepts in SSML, loaded from `Dialects/<name>.json`.
+///
+/// Every rule carries the `source` it was taken from (a documentation URL or a section of the
+/// project's dialect notes), so a finding can say why it exists. Nothing here is code: a new service,
+/// or a service that changes its rules, is a data edit.
+public struct Dialect: Sendable, Decodable, Equatable {
+    /// The name used on the command line: `seven`, `vonage`, `azure`, `polly`, `google`, `w3c`.
+    public var name: String
+    /// The service's name for messages: "Amazon Polly".
+    public var title: String
+    /// The main page documenting the service's SSML.
+    public var source: String
+    public var speak: SpeakRule
+    /// Supported elements by qualified name as written (`break`, `mstts:express-as`, `amazon:effect`).
+    public var elements: [String: ElementRule]
+    /// What the service does with an element missing from ``elements``.
+    public var unknownElement: Verdict
+    /// What the service does with an attribute missing from its element's list.
+    public var unknownAttribute: Verdict
+    public var values: [ValueRule]
+    public var breakTime: BreakRule?
+    public var textLimits: [TextLimit]
+    public var elementCounts: [CountRule]
+    public var children: [ChildRule]
+    public var voices: VoiceRule?
+    public var audio: AudioRule?
+    /// How the service reads keywords, as values our renderer understands (`rate="x-fast"` is `2` on Azure).
+    public var tables: [ValueTable]
+
+    /// A severity with the reason a finding gives and where the rule comes from.
+    public struct Verdict: Sendable, Decodable, Equatable {
+        public var severity: Diagnostic.Severity
+        public var reason: String
+        public var source: String
+        /// Whether `render --dialect` removes such markup (the service does not read it).
+        public var drop: Bool?
+    }
+
+    /// `<speak>`: whether the service needs it, and what `--fix` wraps a fragment in.
+    public struct SpeakRule: Sendable, Decodable, Equatable {
+        /// When set, markup without a `<speak>` root is a finding of this kind.
+        public var required: Verdict?
+        /// Attributes `<speak>` must carry (`version`, `xml:lang`).
+        public var requiredAttributes: [String]?
+        /// When set, `<speak>` must declare this namespace.
+        public var namespace: String?
+        public var attributesSource: String?
+        /// The start tag `--fix` wraps a fragment in.
+        public var wrapper: String
+    }
+
+    public struct ElementRule: Sendable, Decodable, Equatable {
+        public var attributes: [String]
+        /// Attributes the service requires on this element.
+        public var required: [String]?
+        /// A supported element that still reads differently (for example only on some voices).
+        public var caveat: Verdict?
+        public var source: String
+    }
+
+    /// The forms a value may take: keywords, or patterns each with an optional numeric range.
+    public struct ValueRule: Sendable, Decodable, Equatable {
+        public var element: String
+        public var attribute: String
+        public var keywords: [String]?
+        public var forms: [Form]?
+        public var severity: Diagnostic.Severity
+        public var reason: String
+        public var source: String
+
+        public struct Form: Sendable, Decodable, Equatable {
+            /// A regular expression over the whole value (case-insensitive).
+            public var pattern: String
+            /// Bounds on the first number in the value.
+            public var min: Double?
+            public var max: Double?
+            /// How bad a value outside the bounds is (default: the rule's severity).
+            public var outside: Diagnostic.Severity?
+            public var outsideReason: String?
+        }
+    }
+
+    /// The longest `<break>` the service plays.
+    public struct BreakRule: Sendable, Decodable, Equatable {
+        public var maxSeconds: Double
+        public var severity: Diagnostic.Severity
+        public var reason: String
+        public var source: String
+    }
+
+    /// A length limit on the request text.
+    public struct TextLimit: Sendable, Decodable, Equatable {
+        /// `characters` (the whole text, tags included), `text-characters` (tags excluded) or `bytes` (UTF-8, tags included).
+        public var measure: String
+        public var max: Int
+        public var severity: Diagnostic.Severity
+        public var reason: String
+        public var source: String
+    }
+
+    /// A limit on how many of some elements a document may hold.
+    public struct CountRule: Sendable, Decodable, Equatable {
+        public var elements: [String]
+        public var max: Int
+        public var severity: Diagnostic.Severity
+        public var reason: String
+        public var source: String
+    }
+
+    /// Which children an element may hold.
+    public struct ChildRule: Sendable, Decodable, Equatable {
+        public var parent: String
+        /// Allowed child elements; nil means any.
+        public var allowed: [String]?
+        /// Whether non-blank text may appear directly inside.
+        public var text: Bool
+        /// Child elements the parent must contain at least one of.
+        public var requires: [String]?
+        public var severity: Diagnostic.Severity
+        public var reason: String
+        public var source: String
+    }
+
+    /// How `<voice name>` is checked.
+    public struct VoiceRule: Sendable, Decodable, Equatable {
+        /// `catalog-names` (`de-de-female`), `azure` (Microsoft neural names), `google` (`en-US-Wavenet-A`).
+        public var style: String
+        /// For names of the right shape that no list knows.
+        public var unknown: Verdict
+        /// For names of the wrong shape altogether.
+        public var malformed: Verdict
+        /// A regular expression a name of the right shape matches (for `azure` and `google`).
+        public var pattern: String?
+    }
+
+    /// What `<audio src>` the service fetches.
+    public struct AudioRule: Sendable, Decodable, Equatable {
+        public var schemes: [String]?
+        public var schemeSeverity: Diagnostic.Severity
+        public var schemeReason: String
+        public var extensions: [String]?
+        public var extensionSeverity: Diagnostic.Severity?
+        public var extensionReason: String?
+        public var source: String
+    }
+
+    /// A keyword table: how the service reads `attribute` values of `element`.
+    public struct ValueTable: Sendable, Decodable, Equatable {
+        public var element: String
+        public var attribute: String
+        /// When set, the value moves to this attribute (a break strength becomes a time).
+        public var target: String?
+        public var map: [String: String]
+        public var source: String
+    }
+
+    /// Every dialect name the project ships.
+    public static let names = ["seven", "vonage", "azure", "polly", "google", "w3c"]
+
+    /// Decodes a dialect file.
+    public static func load(from url: URL) throws -> Dialect {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw SSMLError(.io, "cannot read the dialect \(url.path): \(error.localizedDescription)")
+        }
+        do {
+            return try JSONDecoder().decode(Dialect.self, from: data)
+        } catch {
+            throw SSMLError(.io, "the dialect \(url.path) is not valid: \(error)")
+        }
+    }
+
+    /// Finds `Dialects/<name>.json`: in `$SSML_DIALECTS`, then `<prefix>/share/swift-ssml/Dialects` beside
+    /// the executable, then a `Dialects` folder above the executable (a build inside a checkout).
+    public static func locate(_ name: String, executable: URL, environment: [String: String]) -> URL? {
+        let file = "\(name).json"
+        if let explicit = environment["SSML_DIALECTS"] {
+            let url = URL(fileURLWithPath: explicit).appendingPathComponent(file)
+            return FileManager.default.fileExists(atPath: url.path) ? url : nil
+        }
+        var directory = executable.resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<6 {
+            for candidate in ["../share/swift-ssml/Dialects/", "Dialects/"] {
+                let url = directory.appendingPathComponent(candidate + file).standardizedFileURL
+                if FileManager.default.fileExists(atPath: url.path) { return url }
+            }
+            directory.deleteLastPathComponent()
+        }
+        return nil
+    }
+}
+
+extension Diagnostic.Severity: Decodable {
+    public init(from decoder: any Decoder) throws {
+        let raw = try decoder.singleValueContainer().decode(String.self)
+        guard let value = Diagnostic.Severity(rawValue: raw) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "severity \"\(raw)\" is not error, warning or note"))
+        }
+        self = value
+    }
+}
