@@ -3,6 +3,8 @@
 # SAMPLES_DIR (sorted) with the ssml binary BIN into OUT_DIR:
 #   OUT_DIR/NAME.wav            16 kHz PCM16
 #   OUT_DIR/NAME.8k-mulaw.wav   8 kHz mu-law
+#   OUT_DIR/NAME.timeline.json  what the 16 kHz render did (segments, words, events)
+#   OUT_DIR/NAME.svg            its waveform with segments and words
 # Prints one line per sample (name, duration of the 16 kHz file, ok/FAILED). Warnings from ssml go to
 # stderr as usual. Every sample is tried; the exit status is non-zero if any render failed.
 set -euo pipefail
@@ -74,8 +76,8 @@ for f in "${files[@]}"; do
     command=render
     [[ $file == *.json ]] && command=ncco
     # A failed render leaves no file, so stale output from an earlier run must not be measured.
-    rm -f "$out/$name.wav" "$out/$name.8k-mulaw.wav"
-    "$bin" "$command" "$f" -o "$out/$name.wav" || status=FAILED
+    rm -f "$out/$name.wav" "$out/$name.8k-mulaw.wav" "$out/$name.timeline.json" "$out/$name.svg"
+    "$bin" "$command" "$f" -o "$out/$name.wav" --timeline "$out/$name.timeline.json" --timeline-svg "$out/$name.svg" || status=FAILED
     # The 8 kHz render repeats the warnings of the first one: show its messages only when it fails.
     if ! messages=$("$bin" "$command" "$f" -o "$out/$name.8k-mulaw.wav" --rate 8000 --encoding mulaw 2>&1); then
         status=FAILED
@@ -94,4 +96,4 @@ if [ "$failed" -ne 0 ]; then
     echo "$failed of ${#files[@]} samples FAILED (output in ${out%/}/)" >&2
     exit 1
 fi
-echo "rendered ${#files[@]} samples to ${out%/}/ (16 kHz PCM16 and 8 kHz mu-law)"
+echo "rendered ${#files[@]} samples to ${out%/}/ (16 kHz PCM16 with timeline JSON and SVG, and 8 kHz mu-law)"
