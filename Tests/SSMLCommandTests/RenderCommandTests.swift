@@ -163,6 +163,18 @@ import Testing
     }
 }
 
+@Suite struct InputEncodingTests {
+    @Test func nonUTF8InputNamesTheFirstBadByte() throws {
+        let directory = try Repository.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let input = directory.appendingPathComponent("latin1.ssml")
+        try Data("<speak>\nGr".utf8 + [0xFC, 0xDF] + Data("e</speak>".utf8)).write(to: input)
+        let result = try run(Repository.ssmlBinary, ["render", input.path, "-o", directory.appendingPathComponent("x.wav").path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("latin1.ssml:2:3: error:") && result.stderr.contains("0xFC"), "\(result.stderr)")
+    }
+}
+
 @Suite struct ParallelRenderTests {
     /// A document long enough to be split between two processes.
     static let long = "<speak>" + (0..<60).map { "<p>Paragraph \($0) of a long prompt, read aloud so that the plan has plenty of speech in it.</p>" }.joined() + "</speak>"
