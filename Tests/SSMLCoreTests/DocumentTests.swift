@@ -12,6 +12,7 @@ import Testing
         #expect(SSMLInput.classify("  <speak>x</speak>") == .document("  <speak>x</speak>"))
         #expect(SSMLInput.classify("<?xml version=\"1.0\"?><speak/>") == .document("<?xml version=\"1.0\"?><speak/>"))
         #expect(SSMLInput.classify("a <b> c") == .plainText("a <b> c"))
+        #expect(SSMLInput.classify("<!-- TODO: the prompt -->\n") == .fragment("<!-- TODO: the prompt -->\n"))
         #expect(SSMLInput.classify("Hello <shout>there</shout>") == .fragment("Hello <shout>there</shout>"))
     }
 

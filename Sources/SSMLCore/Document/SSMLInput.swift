@@ -25,7 +25,8 @@ public enum SSMLInput: Sendable, Equatable {
         {
             return .document(text)
         }
-        return containsMarkup(trimmed) ? .fragment(text) : .plainText(text)
+        // A leading comment is markup too (a file of comments only is an empty fragment, not prose).
+        return containsMarkup(trimmed) || trimmed.hasPrefix("<!--") ? .fragment(text) : .plainText(text)
     }
 
     private static func containsMarkup(_ text: Substring) -> Bool {
