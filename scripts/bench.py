@@ -369,6 +369,44 @@ def measure(label: str, minutes: float, cps: float, ssml: Path, espeak: str, sox
     raise AssertionError("unreachable")
 
 
+def extras(doc: Path, espeak: str, sox: str, ssml: Path, work: Path) -> list[str]:
+    """Costs of the features on top of a plain render, on the main document, and `ssml test` on a folder of
+    short prompts against one espeak-ng + sox pipeline per prompt (one run each)."""
+    lines = [""]
+    lines.append(f"features on {doc.name} (one run each; ratios against the plain render):")
+    plain = run([str(ssml), "render", doc.name, "-o", "x.wav", "--rate", "8000", "--encoding", "mulaw"], work)
+    rows = [
+        ("render --rate 8000 --encoding mulaw", [], plain),
+        ("+ --timeline --timeline-svg", ["--timeline", "t.json", "--timeline-svg", "t.svg"], None),
+        ("+ --loudness -19 (two passes)", ["--loudness", "-19"], None),
+        ("--preset vonage-mp3", None, None),
+    ]
+    for label, extra, result in rows:
+        if result is None:
+            command = [str(ssml), "render", doc.name, "-o", "x.mp3", "--preset", "vonage-mp3"] if extra is None else \
+                [str(ssml), "render", doc.name, "-o", "x.wav", "--rate", "8000", "--encoding", "mulaw", *extra]
+            result = run(command, work)
+        lines.append(f"  {label:38s} {result.seconds:7.2f} s  ratio {result.seconds / plain.seconds:5.2f}  peak {result.peak_kib / 1024:6.1f} MB")
+
+    prompts = work / "prompts"
+    prompts.mkdir(exist_ok=True)
+    rng = random.Random(7)
+    count = 20
+    for index in range(count):
+        (prompts / f"p{index:02d}.ssml").write_text(
+            f"<speak><p>{sentence(rng)}</p><break time=\"500ms\"/><p>{sentence(rng)}</p></speak>\n", encoding="utf-8")
+    record = run([str(ssml), "test", "prompts", "--update"], work)
+    check = run([str(ssml), "test", "prompts"], work)
+    start = time.monotonic()
+    for index in range(count):
+        run([espeak, "-m", "-w", "b.wav", "-f", f"prompts/p{index:02d}.ssml"], work)
+        run([sox, "b.wav", "-r", "16000", "b16.wav"], work)
+    baseline = time.monotonic() - start
+    lines.append(f"  ssml test on {count} short prompts: record {record.seconds:.2f} s, compare {check.seconds:.2f} s; "
+          f"espeak-ng + sox one by one {baseline:.2f} s (ratio {check.seconds / baseline:.2f}, peak {check.peak_kib / 1024:.1f} MB)")
+    return lines
+
+
 def print_table(results: list[Result], same_voice: str) -> None:
     rows: list[tuple[str, ...]] = [("", *[r.label for r in results])]
 
@@ -472,6 +510,8 @@ def main() -> int:
         if args.long_minutes > 0:
             long, _ = measure(f"~{args.long_minutes:g} min", args.long_minutes, cps, ssml, espeak, sox, work, None, args.runs)
             results.append(long)
+        print("  features and ssml test ...", file=sys.stderr, flush=True)
+        extra_lines = extras(work / f"doc-{main_label.strip('~').replace(' ', '')}.ssml", espeak, sox, ssml, work)
     except CommandFailed as error:
         print(f"bench: {error}", file=sys.stderr)
         return 1
@@ -480,6 +520,7 @@ def main() -> int:
             cleanup.cleanup()
 
     print_table(results, voice_label)
+    print("\n".join(extra_lines))
     print()
     ratio_ok = first.ratio <= TARGET_RATIO
     peak = max(r.ours.peak_mb for r in results)
