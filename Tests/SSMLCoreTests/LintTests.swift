@@ -250,4 +250,34 @@ enum Dialects {
             for rule in dialect.values { for form in rule.forms ?? [] { #expect((try? NSRegularExpression(pattern: form.pattern)) != nil) } }
         }
     }
+
+    /// Polly's pages write `<amazon:effect>` without declaring the prefix; that is clean Polly, not malformed XML.
+    @Test func pollyAmazonPrefixNeedsNoDeclaration() throws {
+        let text = "<speak>\n  <amazon:effect name=\"whispered\">secret</amazon:effect>\n  <prosody amazon:max-duration=\"2s\">x</prosody>\n</speak>"
+        #expect(try Dialects.lint(text, "polly").filter { $0.severity != .note }.isEmpty)
+        let others = try Dialects.lint(text, "google").filter { $0.rule == "xml" }
+        #expect(others.count == 1 && others.first?.location.line == 2 && others.first?.location.column == 3)
+    }
+
+    /// Idiomatic documents seen in each service's own pages give no warnings or errors.
+    @Test func idiomaticDocumentsAreClean() throws {
+        let google = "<speak><audio src=\"https://e.com/a.ogg\"><desc>a cat</desc>meow</audio></speak>"
+        #expect(try Dialects.lint(google, "google").isEmpty)
+        let azure = """
+            <speak version="1.0" xmlns="http://www.w3.org/2001/10/synthesis" xml:lang="en-US"><voice name="en-US-JennyNeural">\
+            <p><s>A <emphasis level="strong">big</emphasis> <bookmark mark="b"/> <lang xml:lang="de-DE">Tag</lang>.</s></p></voice></speak>
+            """
+        #expect(try Dialects.lint(azure, "azure").filter { $0.severity != .note }.isEmpty)
+    }
+
+    /// A dB volume no renderer plays is reported, and --fix clamps it to a value `ssml render` takes.
+    @Test func hugeDecibelVolumeIsClampedByFix() throws {
+        let text = "<speak>\n  <prosody volume=\"+200dB\">y</prosody>\n</speak>"
+        for name in ["polly", "vonage", "w3c"] {
+            let finding = try #require(try Dialects.lint(text, name).first { $0.rule == "range" }, "\(name)")
+            #expect(finding.severity == .error && finding.location.line == 2 && finding.location.column == 12)
+        }
+        let result = LintFixer.fix(text, file: "t.ssml", linter: Linter(dialect: try Dialects.load("polly"), parser: LibXMLParser()))
+        #expect(result.fixed.contains("volume=\"+40dB\""))
+    }
 }

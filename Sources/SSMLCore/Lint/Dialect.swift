@@ -49,6 +49,9 @@ public struct Dialect: Sendable, Decodable, Equatable {
         public var attributesSource: String?
         /// The start tag `--fix` wraps a fragment in.
         public var wrapper: String
+        /// Prefixes the service reads without an `xmlns:` declaration (Polly's `amazon:`); any other
+        /// undeclared prefix is an XML namespace error.
+        public var undeclaredPrefixes: [String]?
     }
 
     public struct ElementRule: Sendable, Decodable, Equatable {

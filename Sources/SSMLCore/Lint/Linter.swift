@@ -275,6 +275,10 @@ struct Walk {
         let name = element.qualifiedName
         let place = element.location.with(element: name)
         counts[name, default: []].append(place)
+        if let prefix = element.prefix, element.namespace == nil, !(dialect.speak.undeclaredPrefixes ?? []).contains(prefix) {
+            add(.error, "xml", "namespace prefix \(prefix) on <\(name)> is not declared: add xmlns:\(prefix)=\"…\" to <speak> (an XML parser rejects it)",
+                at: place, source: "https://www.w3.org/TR/xml-names/#nsc-NSDeclared")
+        }
         guard let rule = dialect.elements[name] else {
             let verdict = dialect.unknownElement
             var message = "<\(name)> is not SSML that \(dialect.title) reads: \(verdict.reason)"

@@ -75,6 +75,12 @@ public final class Interpreter {
                 at: place, kind: .unknownElement)
             return try visitChildren(element, frame: frame)
         }
+        if let prefix = element.prefix, element.namespace == nil {
+            // An undeclared prefix (`<amazon:effect>` written the way Polly's pages do) is not SSML either.
+            try log.warn("<\(element.qualifiedName)> is not SSML (prefix \(prefix) is not declared); its text is read, its meaning ignored",
+                at: place, kind: .unknownElement)
+            return try visitChildren(element, frame: frame)
+        }
         switch element.name {
         case "speak":
             try check(element, allowed: ["version", "lang", "base", "onlangfailure", "space", "id"])
