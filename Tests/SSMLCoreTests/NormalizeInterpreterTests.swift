@@ -69,3 +69,13 @@ import Testing
         #expect(log.warnings.first?.location?.attribute == "interpret-as")
     }
 }
+
+@Suite struct NormalizeContextInterpreterTests {
+    @Test func theTextBeforeTheElementIsItsContext() throws {
+        let plan = { (body: String, voice: String) throws -> String in
+            try Planner().plan("<speak>\(body)</speak>", voice: voice).compactMap(\.speech).map(\.displayText).joined(separator: " | ")
+        }
+        #expect(try plan("Gültig bis <say-as interpret-as=\"date\" format=\"dmy\">31.12.2024</say-as>", "de-de-female") == "Gültig bis einunddreißigsten Dezember zweitausend vierundzwanzig")
+        #expect(try plan("a las <say-as interpret-as=\"time\">14:30</say-as>", "es-es-female") == "a las catorce y treinta")
+    }
+}

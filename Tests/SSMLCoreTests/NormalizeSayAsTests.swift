@@ -52,9 +52,9 @@ import Testing
         ("de-DE", .date, "4. März 2023", nil, "vierter März zweitausend dreiundzwanzig"),
         ("en-US", .date, "1999", "y", "nineteen ninety-nine"),
         // time
-        ("en-US", .time, "14:30", nil, "fourteen thirty"),
+        ("en-US", .time, "14:30", nil, "two thirty p.m."),
         ("en-US", .time, "2:30pm", nil, "two thirty p.m."),
-        ("en-US", .time, "09:05", "hms24", "nine oh five"),
+        ("en-US", .time, "09:05", "hms24", "nine oh five a.m."),
         ("de-DE", .time, "14:30", nil, "vierzehn Uhr dreißig"),
         ("de-DE", .time, "1:00", nil, "ein Uhr"),
         ("fr-FR", .time, "14h30", nil, "quatorze heures trente"),
@@ -76,7 +76,7 @@ import Testing
         ("en-GB", .currency, "£3.20", nil, "three pounds twenty"),
         ("en-US", .currency, "USD 1,000.00", nil, "one thousand dollars"),
         ("en-US", .currency, "$0.99", nil, "ninety-nine cents"),
-        ("en-US", .currency, "$1.01", nil, "one dollar one"),
+        ("en-US", .currency, "$1.01", nil, "one dollar one cent"),
         ("de-DE", .currency, "13,50 €", nil, "dreizehn Euro fünfzig"),
         ("de-DE", .currency, "1 €", nil, "ein Euro"),
         ("fr-FR", .currency, "21 €", nil, "vingt et un euros"),
@@ -187,5 +187,64 @@ import Testing
             guard let error = error as? NormalizationError else { return false }
             return error.attribute == attribute && error.message.contains(message)
         }
+    }
+}
+
+/// Readings a native speaker corrected after trying prompts in the seven languages.
+@Suite struct NormalizeNativeReadingTests {
+    static let cases: [(String, SayAsKind, String, String?, String)] = [
+        // English reads 24-hour times on the 12-hour clock ("nine hundred" is a number).
+        ("en-GB", .time, "09:00", nil, "nine a.m."),
+        ("en-US", .time, "13:00", "hms24", "one p.m."),
+        ("en-US", .time, "12:00", nil, "twelve noon"),
+        ("en-US", .time, "00:05", nil, "twelve oh five a.m."),
+        // A day with its ordinal ending.
+        ("en-US", .date, "March 3rd 2024", "mdy", "March third, twenty twenty-four"),
+        ("fr-FR", .date, "1er/05/2024", "dmy", "premier mai deux mille vingt-quatre"),
+        // Feminine ordinals.
+        ("es-ES", .ordinal, "2ª", nil, "segunda"),
+        ("it-IT", .ordinal, "21ª", nil, "ventunesima"),
+        ("pt-BR", .ordinal, "1ª", nil, "primeira"),
+        // "º" is an ordinal indicator in addresses, not a house-number letter.
+        ("es-ES", .address, "C/ Mayor 5, 3º izq.", nil, "calle Mayor cinco, tercero izquierda"),
+        ("pt-PT", .address, "Av. Paulista 1000, 5º andar", nil, "avenida Paulista mil, quinto andar"),
+        ("de-DE", .address, "Am Markt 1, 2. OG", nil, "Am Markt eins, zweite Obergeschoss"),
+        ("nl-NL", .address, "Kalverstr. 12, 1012 PX Amsterdam", nil, "Kalverstraat twaalf, één nul één twee P X Amsterdam"),
+        ("pt-PT", .address, "R. Augusta 12, 1100-053 Lisboa", nil, "rua Augusta doze, um um zero zero, zero cinco três Lisboa"),
+        ("fr-FR", .address, "3 bd St-Michel", nil, "trois boulevard Saint-Michel"),
+        // A gendered "one" cannot end an amount.
+        ("de-DE", .currency, "21,01 €", nil, "einundzwanzig Euro ein Cent"),
+        ("es-ES", .currency, "21,01 €", nil, "veintiún euros con un céntimo"),
+        ("it-IT", .currency, "21,01 €", nil, "ventuno euro e un centesimo"),
+        ("pt-BR", .currency, "R$ 21,01", nil, "vinte e um reais e um centavo"),
+        // Dutch "één": espeak-ng reads "een" before a word as the article.
+        ("nl-NL", .currency, "1 €", nil, "één euro"),
+        ("nl-NL", .date, "01-05-2024", "dmy", "één mei tweeduizend vierentwintig"),
+        ("nl-NL", .fraction, "1/4", nil, "een kwart"),
+        // Italian elision.
+        ("it-IT", .duration, "1:30:05", nil, "un'ora, trenta minuti e cinque secondi"),
+    ]
+
+    @Test(arguments: cases)
+    func reading(locale: String, kind: SayAsKind, value: String, format: String?, expected: String) throws {
+        #expect(try NormalizeSayAsTests.text(locale, kind, value, format: format) == expected)
+    }
+
+    static func text(_ locale: String, _ kind: SayAsKind, _ value: String, format: String? = nil, detail: String? = nil, after previous: String) throws -> String {
+        let reading = try TextNormalizer(locale: locale).reading(SayAs(kind, value, format: format, detail: detail, previousWord: previous))
+        guard case .speech(let pieces) = reading, case .text(let words)? = pieces.first, pieces.count == 1 else { return "<\(String(describing: reading))>" }
+        return words
+    }
+
+    @Test func theWordBeforeDecidesCaseAndArticle() throws {
+        #expect(try Self.text("de-DE", .date, "24.12.2024", format: "dmy", after: "am") == "vierundzwanzigsten Dezember zweitausend vierundzwanzig")
+        #expect(try Self.text("de-DE", .date, "3.10.", format: "dm", after: "der") == "dritte Oktober")
+        #expect(try Self.text("de-DE", .date, "1.3.2023", format: "dmy", detail: "2", after: "Am") == "Mittwoch, den ersten März zweitausend dreiundzwanzig")
+        #expect(try Self.text("de-DE", .ordinal, "3.", after: "im") == "dritten")
+        #expect(try Self.text("de-DE", .ordinal, "3.", after: "der") == "dritte")
+        #expect(try Self.text("es-ES", .time, "14:30", after: "las") == "catorce y treinta")
+        #expect(try Self.text("it-IT", .time, "14:30", after: "alle") == "quattordici e trenta")
+        #expect(try Self.text("es-ES", .ordinal, "2", after: "La") == "segunda")
+        #expect(try Self.text("es-ES", .ordinal, "2", after: "el") == "segundo")
     }
 }

@@ -22,6 +22,8 @@ struct Dutch: LanguageRules {
 
     func cardinal(_ n: Int, form: NumberForm) -> String {
         if n == 0 { return "nul" }
+        // "één": espeak-ng reads a lone "een" before a word as the article ("een euro" → "ən euro").
+        if n == 1 { return "één" }
         var parts: [String] = []
         var compound = ""
         for group in groups(n) {
@@ -63,7 +65,7 @@ struct Dutch: LanguageRules {
 
     func fraction(whole: Int?, numerator: Int, denominator: Int) -> String {
         let name = denominator == 2 ? "half" : denominator == 4 ? "kwart" : ordinal(denominator)
-        let part = (denominator == 2 && numerator == 1 ? "een" : cardinal(numerator, form: .standalone)) + " " + (denominator == 2 && numerator > 1 ? "halve" : name)
+        let part = (numerator == 1 ? "een" : cardinal(numerator, form: .standalone)) + " " + (denominator == 2 && numerator > 1 ? "halve" : name)
         guard let whole else { return part }
         return cardinal(whole, form: .standalone) + " en " + part
     }

@@ -79,15 +79,15 @@ struct English: LanguageRules {
     }
 
     func clock(_ time: ClockTime) -> String {
-        var words: String
-        if let meridiem = time.meridiem {
-            let hour = time.hour % 12 == 0 ? 12 : time.hour % 12
-            words = cardinal(hour, form: .standalone)
-            if time.minute > 0 { words += " " + (time.minute < 10 ? "oh " + Self.ones[time.minute] : below100(time.minute)) }
-            words += meridiem == .am ? " a.m." : " p.m."
+        // English speakers read 24-hour times on the 12-hour clock too: "09:00" is "nine a.m." (not "nine
+        // hundred", a number), "13:00" "one p.m.", "12:00" "twelve noon", "00:00" "twelve midnight".
+        let hour = time.hour % 12 == 0 ? 12 : time.hour % 12
+        var words = cardinal(hour, form: .standalone)
+        if time.minute > 0 { words += " " + (time.minute < 10 ? "oh " + Self.ones[time.minute] : below100(time.minute)) }
+        if time.meridiem == nil, time.minute == 0, time.second == nil, time.hour % 12 == 0 {
+            words += time.hour == 12 ? " noon" : " midnight"
         } else {
-            words = cardinal(time.hour, form: .standalone) + " "
-            words += time.minute == 0 ? "hundred" : time.minute < 10 ? "oh " + Self.ones[time.minute] : below100(time.minute)
+            words += time.hour < 12 ? " a.m." : " p.m."
         }
         if let second = time.second {
             words += " and " + cardinal(second, form: .standalone) + (second == 1 ? " second" : " seconds")

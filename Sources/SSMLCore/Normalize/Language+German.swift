@@ -92,11 +92,19 @@ struct German: LanguageRules {
         return cardinal(whole, form: .standalone) + " und " + part
     }
 
-    func date(_ date: DateParts, weekday: Int?) -> String {
+    /// Words after which an ordinal takes "-en": "am dritten", "zum ersten", "bis vierundzwanzigsten", "den zweiten".
+    static let dativeOrAccusative: Set<String> = ["am", "im", "vom", "zum", "zur", "beim", "dem", "den", "des", "einem", "einen", "einer", "ab", "bis", "seit", "ihrem", "ihren", "ihrer", "unserem", "unseren", "seinem", "seinen"]
+
+    static func takesDativeOrAccusative(_ previous: String?) -> Bool { previous.map(dativeOrAccusative.contains) ?? false }
+
+    func date(_ date: DateParts, weekday: Int?) -> String { self.date(date, weekday: weekday, after: nil) }
+
+    func date(_ date: DateParts, weekday: Int?, after previous: String?) -> String {
         var words: [String] = []
-        if let weekday { words.append(lexicon.weekdays[weekday] + ",") }
-        // "vierter März": the ordinal as it stands before a month without an article.
-        if let day = date.day { words.append(ordinal(day) + "r") }
+        // "vierter März" stands alone; "am vierten März", "bis zum vierten März"; "der vierte März".
+        let ending = Self.takesDativeOrAccusative(previous) ? "n" : ["der", "die", "das"].contains(previous ?? "") ? "" : "r"
+        if let weekday { words.append(lexicon.weekdays[weekday] + "," + (ending == "n" && date.day != nil ? " den" : "")) }
+        if let day = date.day { words.append(ordinal(day) + ending) }
         if let month = date.month { words.append(lexicon.months[month - 1]) }
         if let year = date.year { words.append(self.year(year)) }
         return words.joined(separator: " ")

@@ -87,9 +87,15 @@ struct Italian: LanguageRules {
         return words.joined(separator: " ")
     }
 
-    func clock(_ time: ClockTime) -> String {
+    func clock(_ time: ClockTime) -> String { clock(time, after: nil) }
+
+    func clock(_ time: ClockTime, after previous: String?) -> String {
         let hour = time.meridiem == nil ? time.hour : (time.hour % 12 == 0 ? 12 : time.hour % 12)
         var words = hour == 1 ? "l'una" : "le " + cardinal(hour, form: .standalone)
+        // "alle quattordici": the article is already in "alle", "dalle", "entro le".
+        if let previous, ["le", "alle", "dalle", "delle", "sulle", "nelle", "all", "dall", "l"].contains(previous) || previous.hasSuffix("'") {
+            words = hour == 1 ? "una" : cardinal(hour, form: .standalone)
+        }
         if time.minute > 0 { words += " e " + cardinal(time.minute, form: .standalone) }
         if let second = time.second {
             words += " e " + cardinal(second, form: .masculine) + (second == 1 ? " secondo" : " secondi")

@@ -105,9 +105,12 @@ struct Spanish: LanguageRules {
         return words.joined(separator: " ")
     }
 
-    func clock(_ time: ClockTime) -> String {
+    func clock(_ time: ClockTime) -> String { clock(time, after: nil) }
+
+    func clock(_ time: ClockTime, after previous: String?) -> String {
         let hour = time.meridiem == nil ? time.hour : (time.hour % 12 == 0 ? 12 : time.hour % 12)
         var words = (hour == 1 ? "la " : "las ") + cardinal(hour, form: .feminine)
+        if ["la", "las"].contains(previous ?? "") { words = cardinal(hour, form: .feminine) }  // "a las catorce"
         words += time.minute == 0 ? (time.second == nil && time.meridiem == nil ? " en punto" : "") : " y " + cardinal(time.minute, form: .standalone)
         if let second = time.second {
             words += " con " + cardinal(second, form: .masculine) + (second == 1 ? " segundo" : " segundos")

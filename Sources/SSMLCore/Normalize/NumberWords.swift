@@ -112,10 +112,16 @@ protocol LanguageRules: Sendable {
     func date(_ date: DateParts, weekday: Int?) -> String
     /// A clock time.
     func clock(_ time: ClockTime) -> String
+    /// A date agreeing with the word before it (German case after "am", "der").
+    func date(_ date: DateParts, weekday: Int?, after previous: String?) -> String
+    /// A clock time after the word before it (no second article after "a las", "alle").
+    func clock(_ time: ClockTime, after previous: String?) -> String
 }
 
 extension LanguageRules {
     func year(_ n: Int) -> String { cardinal(n, form: .standalone) }
+    func date(_ date: DateParts, weekday: Int?, after previous: String?) -> String { self.date(date, weekday: weekday) }
+    func clock(_ time: ClockTime, after previous: String?) -> String { clock(time) }
 
     /// Digit by digit (English, German).
     func digitByDigit(_ digits: String) -> String {

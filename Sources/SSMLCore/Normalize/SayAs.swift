@@ -1,3 +1,5 @@
+import Foundation
+
 /// The values of `<say-as interpret-as>`, with the names cloud services use for them.
 public enum SayAsKind: String, Sendable, CaseIterable {
     case characters, cardinal, ordinal, digits, telephone, date, time, duration, currency, unit, fraction, address, expletive, name
@@ -38,12 +40,16 @@ public struct SayAs: Sendable, Equatable {
     public var format: String?
     public var detail: String?
     public var text: String
+    /// The word spoken just before the element, if any: it decides an article or a case the reading must
+    /// agree with ("am" → "am vierundzwanzigsten Dezember", "a las" → "a las catorce", "la" → "la segunda").
+    public var previousWord: String?
 
-    public init(_ kind: SayAsKind, _ text: String, format: String? = nil, detail: String? = nil) {
+    public init(_ kind: SayAsKind, _ text: String, format: String? = nil, detail: String? = nil, previousWord: String? = nil) {
         self.kind = kind
         self.text = text
         self.format = format
         self.detail = detail
+        self.previousWord = previousWord
     }
 }
 
@@ -100,11 +106,11 @@ public struct TextNormalizer: Sendable {
             let date = try DateParts.parse(text, format: request.format, lexicon: lexicon)
             let weekday = try DateParts.weekday(for: date, detail: request.detail)
             guard let words else { return nil }
-            return spoken(words.rules.date(date, weekday: weekday))
+            return spoken(words.rules.date(date, weekday: weekday, after: context(request)))
         case .time:
             let time = try ClockTime.parse(text, format: request.format)
             guard let words else { return nil }
-            return spoken(words.rules.clock(time))
+            return spoken(words.rules.clock(time, after: context(request)))
         case .duration:
             let parts = try DurationParts.parse(text, format: request.format)
             guard words != nil else { return nil }
@@ -115,7 +121,7 @@ public struct TextNormalizer: Sendable {
         case .ordinal:
             let value = try ordinalValue(text)
             guard let words else { return nil }
-            return spoken(words.ordinal(value, style: .spoken))
+            return spoken(ordinal(value, words, text: text, after: context(request)))
         case .fraction:
             let value = try FractionValue.parse(text)
             guard let words else { return nil }
@@ -130,6 +136,12 @@ public struct TextNormalizer: Sendable {
             guard words != nil else { return nil }
             return .speech(address(text))
         }
+    }
+
+    /// The word before the element, lowercased, without punctuation; nil when there is none.
+    func context(_ request: SayAs) -> String? {
+        guard let word = request.previousWord?.lowercased().trimmingCharacters(in: .punctuationCharacters), !word.isEmpty else { return nil }
+        return word
     }
 
     func spoken(_ text: String) -> SayAsReading {

@@ -74,6 +74,25 @@ extension TextNormalizer {
         return value
     }
 
+    /// An ordinal as the words around it need it: feminine in Spanish, Italian and Portuguese for "2ª", "2a"
+    /// or after "la"/"a"/"una"; in German with "-n" after a preposition or article that takes the dative or
+    /// accusative ("am dritten", "zum zweiten", "den ersten").
+    func ordinal(_ value: Int, _ words: NumberWords, text: String, after previous: String?) -> String {
+        let masculine = words.ordinal(value, style: .spoken)
+        switch words.language.code {
+        case .es, .it, .pt:
+            let suffix = text.trimmingCharacters(in: .whitespaces).drop { $0.isASCIIDigit }.lowercased()
+            let feminine = ["ª", "a", ".ª", ".a", "ªs", "as"].contains(suffix)
+                || (suffix.isEmpty && ["la", "una", "a", "las", "as", "le"].contains(previous ?? ""))
+            guard feminine else { return masculine }
+            return masculine.split(separator: " ").map { $0.hasSuffix("o") ? $0.dropLast() + "a" : String($0) }.joined(separator: " ")
+        case .de:
+            return German.takesDativeOrAccusative(previous) ? masculine + "n" : masculine
+        default:
+            return masculine
+        }
+    }
+
     func digits(_ text: String) throws(NormalizationError) -> [SpeechPiece] {
         let digits = text.filter { !$0.isWhitespace }
         guard !digits.isEmpty else { return [] }

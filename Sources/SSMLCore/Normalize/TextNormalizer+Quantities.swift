@@ -12,7 +12,12 @@ extension TextNormalizer {
             count += of == "de" && language?.code == .fr && name.first.map({ "aeiouhéè".contains($0) }) == true ? " d'" + name : " " + of + " " + name
             return count
         }
-        return count + " " + (singular ? noun.singular : noun.plural)
+        let name = singular ? noun.singular : noun.plural
+        // Italian elides "una" before a vowel: "un'ora", "un'oncia".
+        if language?.code == .it, count.hasSuffix("una"), count.split(separator: " ").last == "una", name.first.map({ "aeiouAEIOU".contains($0) }) == true {
+            return count.dropLast() + "'" + name
+        }
+        return count + " " + name
     }
 
     /// Splits an amount from a currency code or symbol before or after it: "EUR 13.50", "13,50 €", "$5", "R$ 10".
@@ -61,6 +66,10 @@ extension TextNormalizer {
         if cents > 0 {
             let join = lexicon!.subunitJoin
             phrase += (join.isEmpty ? " " : " " + join + " ") + words!.cardinal(cents, form: sub.gender, style: .spoken)
+            // "ein", "un", "um" cannot end the phrase, nor a lone "one": "einundzwanzig Euro ein Cent", "con un céntimo".
+            if cents == 1 || words!.cardinal(cents, form: sub.gender) != words!.cardinal(cents, form: .standalone) {
+                phrase += " " + (cents == 1 ? sub.singular : sub.plural)
+            }
         }
         return [.text(minus + phrase)]
     }

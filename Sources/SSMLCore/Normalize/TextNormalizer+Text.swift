@@ -84,20 +84,41 @@ extension TextNormalizer {
             if case .text(let previous) = pieces.last { pieces[pieces.count - 1] = .text(previous + " " + word) } else { pieces.append(.text(word)) }
         }
         let tokens = text.split(separator: " ").map(String.init)
+        var skipNext = false
         for (index, raw) in tokens.enumerated() {
+            if skipNext { skipNext = false; continue }
             var token = raw
             var trailing = ""
             while let last = token.last, ",;".contains(last) { trailing = String(last) + trailing; token.removeLast() }
             let bare = token.hasSuffix(".") ? String(token.dropLast()) : token
             let key = bare.lowercased()
             var expanded: String?
-            if bare.allSatisfy(\.isASCIIDigit), !bare.isEmpty {
+            let next = index + 1 < tokens.count ? tokens[index + 1] : ""
+            if bare.allSatisfy(\.isASCIIDigit), !bare.isEmpty, language.code == .de, token.hasSuffix("."), trailing.isEmpty,
+               next.first?.isLetter == true, bare.count <= 3, let number = Int(bare) {
+                expanded = words.ordinal(number, style: .spoken)  // "2. OG", "3. Stock"
+            } else if bare.allSatisfy(\.isASCIIDigit), !bare.isEmpty, language.code == .nl, bare.count == 4, trailing.isEmpty,
+                      next.count == 2 || next.count == 3 && next.last == ",", next.prefix(2).allSatisfy({ $0.isASCII && $0.isUppercase }) {
+                say(words.digits(bare))  // a Dutch postcode, "1012 PX": digits, then the letters spelled
+                pieces.append(.characters(String(next.prefix(2))))
+                if next.count == 3 { say(",") }
+                skipNext = true
+                continue
+            } else if case let groups = bare.split(separator: "-", omittingEmptySubsequences: false), groups.count == 2,
+                      groups.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCIIDigit) }), (groups.last?.count ?? 0) >= 3 {
+                // Postcodes with a hyphen ("1100-053", "01310-100"): digit by digit, group by group.
+                expanded = groups.map { words.digits(String($0)) }.joined(separator: ", ")
+            } else if language.code == .fr, let range = token.range(of: #"^Ste?-"#, options: .regularExpression) {
+                expanded = (token[range].count == 3 ? "Saint-" : "Sainte-") + token[range.upperBound...]  // "St-Michel"
+            } else if bare.allSatisfy(\.isASCIIDigit), !bare.isEmpty {
                 expanded = bare.count >= 5 || bare.hasPrefix("0") ? words.digits(bare) : words.cardinal(Int(bare) ?? 0, style: .spoken)
             } else if let digitsEnd = bare.firstIndex(where: { !$0.isASCIIDigit }), digitsEnd != bare.startIndex,
                       let number = Int(bare[..<digitsEnd]), number <= NumberWords.maximum {
                 let suffix = bare[digitsEnd...]
-                if (try? ordinalValue(bare)) != nil, !(suffix.count == 1 && suffix.first!.isLetter && language.code != .en) && suffix.count <= 3 && !suffix.isEmpty {
-                    expanded = words.ordinal(number, style: .spoken)  // "1st Floor", "2º"
+                // "12a" is a house number with a letter; "3º", "2ª" (not ASCII letters) are ordinals everywhere.
+                let houseLetter = suffix.count == 1 && suffix.first.map { $0.isASCII && $0.isLetter } == true && language.code != .en
+                if (try? ordinalValue(bare)) != nil, !houseLetter && suffix.count <= 3 && !suffix.isEmpty {
+                    expanded = ordinal(number, words, text: bare, after: nil)  // "1st Floor", "2º", "2ª"
                 } else if suffix.count <= 2, suffix.allSatisfy(\.isLetter) {
                     say(words.cardinal(number, style: .spoken))  // "12a": the letter spelled
                     pieces.append(.characters(String(suffix)))
@@ -106,7 +127,6 @@ extension TextNormalizer {
                 }
             } else if language.code == .en, key == "st" {
                 // "St James St": Saint before a name, Street after one.
-                let next = index + 1 < tokens.count ? tokens[index + 1] : ""
                 let previous = index > 0 ? tokens[index - 1] : ""
                 let beforeName = next.first?.isUppercase == true && (previous.isEmpty || previous.allSatisfy(\.isASCIIDigit))
                 expanded = beforeName ? "Saint" : "Street"

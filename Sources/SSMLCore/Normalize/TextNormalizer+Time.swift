@@ -59,8 +59,12 @@ public struct DateParts: Sendable, Equatable {
         func build(_ order: String) -> DateParts? {
             guard order.count == tokens.count else { return nil }
             var parts = DateParts()
-            for (field, token) in zip(order, tokens) {
-                if field == "m", let month = monthName(token) { parts.month = month; continue }
+            for (field, rawToken) in zip(order, tokens) {
+                if field == "m", let month = monthName(rawToken) { parts.month = month; continue }
+                // A day may carry its ordinal ending: "March 3rd", "1er mai", "1º de maio".
+                let ending = rawToken.drop { $0.isASCIIDigit }.lowercased()
+                let token = field == "d" && ["st", "nd", "rd", "th", "er", "e", "º", "o"].contains(ending) && rawToken.first?.isASCIIDigit == true
+                    ? String(rawToken.prefix { $0.isASCIIDigit }) : rawToken
                 guard token.allSatisfy(\.isASCIIDigit), let value = Int(token) else { return nil }
                 switch field {
                 case "y":

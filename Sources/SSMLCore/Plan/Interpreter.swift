@@ -265,7 +265,9 @@ public final class Interpreter {
             return
         }
         let format = element.attribute("format"), detail = element.attribute("detail")
-        let request = SayAs(kind, text, format: format?.value, detail: detail?.value)
+        var previousWord: String?
+        if case .text(let before)? = pending?.pieces.last { previousWord = before.split(whereSeparator: \.isWhitespace).last.map(String.init) }
+        let request = SayAs(kind, text, format: format?.value, detail: detail?.value, previousWord: previousWord)
         let normalizer = TextNormalizer(locale: frame.voice.locale)
         let reading: SayAsReading?
         do {
@@ -535,7 +537,7 @@ public final class Interpreter {
 
     private func required(_ name: String, of element: XMLElement) throws -> XMLAttribute {
         guard let attribute = element.attribute(name) else {
-            throw SSMLError(.missingAttribute, "<\(element.name)> needs a \(name) attribute", at: element.location.with(element: element.name))
+            throw SSMLError(.missingAttribute, "<\(element.name)> needs \("aeiou".contains(name.prefix(1)) ? "an" : "a") \(name) attribute", at: element.location.with(element: element.name))
         }
         return attribute
     }
