@@ -15,6 +15,14 @@ import Testing
         #expect(try text("<voice xml:lang=\"es-ES\"><say-as interpret-as=\"ordinal\">3</say-as></voice> <say-as interpret-as=\"ordinal\">3</say-as>") == "tercero | third")
     }
 
+    @Test func aWordTheTimeAlreadySaidIsNotRepeated() throws {
+        #expect(try text("Kommen Sie um <say-as interpret-as=\"time\" format=\"hms24\">14:30</say-as> Uhr vorbei.", voice: "de-de-female")
+            == "Kommen Sie um vierzehn Uhr dreißig vorbei.")
+        // Only right after the element, and only a word the reading said.
+        #expect(try text("Um <say-as interpret-as=\"time\" format=\"hms24\">9:00</say-as> beginnt es. Uhr", voice: "de-de-female")
+            .hasSuffix("beginnt es. Uhr"))
+    }
+
     @Test func aliasesOfTheCloudServicesAreAccepted() throws {
         #expect(try text("<say-as interpret-as=\"number\">7</say-as> <say-as interpret-as=\"number_digit\">42</say-as> <say-as interpret-as=\"spell-out\">ab</say-as>") == "seven four two a b")
     }

@@ -21,6 +21,9 @@ public final class Interpreter {
 
     private var segments: [Segment] = []
     private var pending: (pieces: [SpeechPiece], frame: Frame, location: SourceLocation)?
+    /// Words a time reading already said (`vierzehn Uhr dreißig`): the same word right after the element
+    /// (`um <say-as …>14:30</say-as> Uhr`) is not said twice.
+    private var saidWords: Set<String> = []
     private var depth = 0
 
     public init(
@@ -51,9 +54,16 @@ public final class Interpreter {
 
     private func visit(_ node: XMLNode, frame: Frame) throws {
         switch node {
-        case .text(let text, let location):
+        case .text(var text, let location):
+            if !saidWords.isEmpty {
+                let trimmed = text.drop { $0.isWhitespace }
+                let first = trimmed.prefix { $0.isLetter }
+                if !first.isEmpty, saidWords.contains(first.lowercased()) { text = String(trimmed.dropFirst(first.count)) }
+                saidWords = []
+            }
             speak(.text(text), frame: frame, at: location)
         case .element(let element):
+            saidWords = []
             depth += 1
             defer { depth -= 1 }
             guard depth <= limits.maxDepth else {
@@ -280,6 +290,11 @@ public final class Interpreter {
         switch reading {
         case .speech(let pieces):
             for piece in pieces { speak(piece, frame: frame, at: place) }
+            if kind == .time {
+                for case .text(let words) in pieces {
+                    saidWords.formUnion(words.split { !$0.isLetter }.map { $0.lowercased() }.filter { $0.count > 1 })
+                }
+            }
         case .bleep(let words):
             guard !words.isEmpty else { return }
             flush()
