@@ -29,6 +29,8 @@ struct TestConfiguration: Decodable {
     var rate: Int?
     var voice: String?
     var recordAudio: Bool?
+    /// The snapshot folder, relative to the configuration's folder.
+    var snapshots: String?
     var tolerances: PartialTolerances?
 
     struct PartialTolerances: Decodable {
@@ -37,7 +39,7 @@ struct TestConfiguration: Decodable {
         var spectrum: Double?
     }
 
-    static let keys: Set<String> = ["rate", "voice", "recordAudio", "tolerances"]
+    static let keys: Set<String> = ["rate", "voice", "recordAudio", "snapshots", "tolerances"]
     static let toleranceKeys: Set<String> = ["time", "level", "spectrum"]
 
     static func load(from folder: URL) throws -> TestConfiguration? {
@@ -137,11 +139,11 @@ struct Test: ParsableCommand {
         for path in paths {
             let root = URL(fileURLWithPath: path)
             var settings = SnapshotRunner.Settings()
-            let folder = (try? root.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true ? root : root.deletingLastPathComponent()
-            if let config = try TestConfiguration.load(from: folder) {
+            if let config = try TestConfiguration.load(from: folderURL(root)) {
                 if let rate = config.rate { settings.rate = rate }
                 if let voice = config.voice { settings.voice = voice }
                 if let record = config.recordAudio { settings.recordAudio = record }
+                if let folder = config.snapshots { settings.snapshotFolder = URL(fileURLWithPath: folder, relativeTo: folderURL(root)).standardizedFileURL }
                 if let time = config.tolerances?.time { settings.tolerances.time = time }
                 if let level = config.tolerances?.level { settings.tolerances.level = level }
                 if let spectrum = config.tolerances?.spectrum { settings.tolerances.spectrum = spectrum }
@@ -173,6 +175,11 @@ struct Test: ParsableCommand {
             try CommandSupport.writeAtomically(Data(SnapshotReport.junit(reports, suite: "ssml test").utf8), to: junit)
         }
         return reports.contains { $0.status.fails || (failOnEngineChange && $0.status == .engineChanged) }
+    }
+
+    /// The folder a tested path stands for: itself, or a file's folder.
+    private func folderURL(_ root: URL) -> URL {
+        (try? root.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true ? root : root.deletingLastPathComponent()
     }
 
     /// Refuses a default voice that names no catalog voice and no locale-gender pair, before rendering

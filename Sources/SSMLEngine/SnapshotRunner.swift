@@ -198,10 +198,10 @@ public struct SnapshotRunner: Sendable {
             throw SSMLError(.engine, lines.isEmpty ? "the render failed (status \(process.terminationStatus))" : lines.joined(separator: "; "))
         }
         var timeline = try JSONDecoder().decode(Timeline.self, from: Data(contentsOf: json))
-        // Clips are recorded relative to the tested folder, so a snapshot still matches in another
-        // checkout (a CI runner's workspace, a colleague's clone).
+        // Clips are recorded relative to the prompt's own folder, so a snapshot still matches in another
+        // checkout (a CI runner's workspace, a colleague's clone) and whether its folder or the file was tested.
         for index in timeline.segments.indices where timeline.segments[index].kind == "audio" && timeline.segments[index].text.hasPrefix("/") {
-            timeline.segments[index].text = Self.relativePath(timeline.segments[index].text, from: item.base)
+            timeline.segments[index].text = Self.relativePath(timeline.segments[index].text, from: item.input.deletingLastPathComponent())
         }
         let source = try SndFileDecoder().open(wav)
         let samples = try source.read(maxFrames: max(source.frameCount, 1))
@@ -209,7 +209,7 @@ public struct SnapshotRunner: Sendable {
         return (snapshot, wav, samples)
     }
 
-    /// `path` relative to the folder `base` (`clips/chime.wav`, `../shared/chime.wav`).
+    /// `path` relative to the folder `base` (`clips/chime.wav`, `../shared/chime.wav`); absolute when they share only the root.
     static func relativePath(_ path: String, from base: URL) -> String {
         let target = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().pathComponents
         let folder = base.standardizedFileURL.resolvingSymlinksInPath().pathComponents
