@@ -29,6 +29,8 @@ struct TestConfiguration: Decodable {
     var rate: Int?
     var voice: String?
     var recordAudio: Bool?
+    /// The snapshot folder, relative to the configuration's folder.
+    var snapshots: String?
     var tolerances: PartialTolerances?
 
     struct PartialTolerances: Decodable {
@@ -37,12 +39,35 @@ struct TestConfiguration: Decodable {
         var spectrum: Double?
     }
 
+    static let keys: Set<String> = ["rate", "voice", "recordAudio", "snapshots", "tolerances"]
+    static let toleranceKeys: Set<String> = ["time", "level", "spectrum"]
+
     static func load(from folder: URL) throws -> TestConfiguration? {
         let url = folder.appendingPathComponent("ssml-test.json")
-        guard let data = try? Data(contentsOf: url) else { return nil }
-        do { return try JSONDecoder().decode(TestConfiguration.self, from: data) } catch {
-            throw SSMLError(.invalidValue, "\(url.path) is not a valid test configuration: \(error)")
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        let configuration: TestConfiguration
+        do {
+            let data = try Data(contentsOf: url)
+            configuration = try JSONDecoder().decode(TestConfiguration.self, from: data)
+            // A misspelt key would otherwise be ignored and its setting silently not applied.
+            if let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] {
+                var unknown = object.keys.filter { !keys.contains($0) }
+                if let tolerances = object["tolerances"] as? [String: Any] {
+                    unknown += tolerances.keys.filter { !toleranceKeys.contains($0) }.map { "tolerances.\($0)" }
+                }
+                if let first = unknown.sorted().first {
+                    throw SSMLError(.usage, "\(url.path): unknown setting \"\(first)\" (known: \(keys.sorted().joined(separator: ", ")); tolerances: \(toleranceKeys.sorted().joined(separator: ", ")))")
+                }
+            }
+        } catch let error as SSMLError {
+            throw error
+        } catch {
+            throw SSMLError(.usage, "\(url.path) is not a valid test configuration: \(Snapshot.explain(error))")
         }
+        for (name, value) in [("time", configuration.tolerances?.time), ("level", configuration.tolerances?.level), ("spectrum", configuration.tolerances?.spectrum)] {
+            if let value, !(value >= 0 && value.isFinite) { throw SSMLError(.usage, "\(url.path): tolerances.\(name) \(value) must be zero or more") }
+        }
+        return configuration
     }
 }
 
@@ -114,25 +139,29 @@ struct Test: ParsableCommand {
         for path in paths {
             let root = URL(fileURLWithPath: path)
             var settings = SnapshotRunner.Settings()
-            let folder = (try? root.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true ? root : root.deletingLastPathComponent()
-            if let config = try TestConfiguration.load(from: folder) {
+            if let config = try TestConfiguration.load(from: folderURL(root)) {
                 if let rate = config.rate { settings.rate = rate }
                 if let voice = config.voice { settings.voice = voice }
                 if let record = config.recordAudio { settings.recordAudio = record }
+                if let folder = config.snapshots { settings.snapshotFolder = URL(fileURLWithPath: folder, relativeTo: folderURL(root)).standardizedFileURL }
                 if let time = config.tolerances?.time { settings.tolerances.time = time }
                 if let level = config.tolerances?.level { settings.tolerances.level = level }
                 if let spectrum = config.tolerances?.spectrum { settings.tolerances.spectrum = spectrum }
             }
             if let rate { settings.rate = rate }
-            guard OutputOptions.rates.contains(settings.rate) else { throw SSMLError(.usage, "--rate \(settings.rate) is not supported") }
+            guard OutputOptions.rates.contains(settings.rate) else {
+                throw SSMLError(.usage, "rate \(settings.rate) is not supported (use one of \(OutputOptions.rates.sorted().map(String.init).joined(separator: ", ")))")
+            }
             if let voice { settings.voice = voice }
+            try Self.checkVoice(settings.voice)
             if noAudio { settings.recordAudio = false }
             if let jobs { settings.jobs = jobs }
             if let snapshots { settings.snapshotFolder = URL(fileURLWithPath: snapshots) }
             try tolerance.apply(to: &settings.tolerances)
             let runner = SnapshotRunner(executable: Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0]), settings: settings)
             let cases = try runner.discover(root)
-            if cases.isEmpty { FileHandle.standardError.write(Data("warning: no .ssml or NCCO files under \(path)\n".utf8)) }
+            // An empty run passing would hide a wrong path in a CI job.
+            if cases.isEmpty { throw SSMLError(.usage, "no .ssml or NCCO (.json) files under \(path)") }
             reports += try runner.run(cases, update: update)
         }
         for item in reports { print(Self.line(item)) }
@@ -146,6 +175,19 @@ struct Test: ParsableCommand {
             try CommandSupport.writeAtomically(Data(SnapshotReport.junit(reports, suite: "ssml test").utf8), to: junit)
         }
         return reports.contains { $0.status.fails || (failOnEngineChange && $0.status == .engineChanged) }
+    }
+
+    /// The folder a tested path stands for: itself, or a file's folder.
+    private func folderURL(_ root: URL) -> URL {
+        (try? root.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true ? root : root.deletingLastPathComponent()
+    }
+
+    /// Refuses a default voice that names no catalog voice and no locale-gender pair, before rendering
+    /// every case only to fail each one the same way.
+    static func checkVoice(_ name: String) throws {
+        guard let catalog = try? CommandSupport.catalog(), catalog.entry(named: name) == nil else { return }
+        if let gender = name.lowercased().split(separator: "-").last, name.contains("-"), VoiceGender(rawValue: String(gender)) != nil { return }
+        throw SSMLError(.usage, "unknown voice \"\(name)\" (see `ssml voices`)")
     }
 
     static func line(_ item: SnapshotCaseReport) -> String {
@@ -233,12 +275,12 @@ struct Diff: ParsableCommand {
             }
         }
         let comparison = SnapshotComparison(old: sides[0].snapshot, new: sides[1].snapshot, tolerances: settings.tolerances)
-        for note in comparison.notes { print("note: \(note)") }
         if comparison.changes.isEmpty {
             print("no difference a caller would hear (within the tolerances)")
         } else {
             for change in comparison.changes { print(change) }
         }
+        for note in comparison.notes { print("note: \(note)") }
         if let report {
             let item = SnapshotCaseReport(
                 name: "\(old) → \(new)", status: comparison.changes.isEmpty ? .passed : .changed, changes: comparison.changes,

@@ -130,7 +130,12 @@ public struct SnapshotRunner: Sendable {
                 if let data = try? Data(contentsOf: item.audio) { oldAudio = (data, "audio/flac") }
             }
         } catch {
-            return SnapshotCaseReport(name: item.name, status: .failed, error: "\(error)", seconds: Date().timeIntervalSince(started))
+            // --update replaces a snapshot it cannot read (a merge conflict, a truncated file).
+            if !update {
+                return SnapshotCaseReport(name: item.name, status: .failed, error: (error as? SSMLError)?.message ?? "\(error)", seconds: Date().timeIntervalSince(started))
+            }
+            old = nil
+            oldAudio = nil
         }
         let rendered: (snapshot: Snapshot, wav: URL, samples: [Float])
         do {
@@ -149,13 +154,13 @@ public struct SnapshotRunner: Sendable {
             case .changed: .changed
             case .engineChanged: .engineChanged
             }
-        } else {
-            report.changes = ["no snapshot yet (\(item.snapshot.lastPathComponent)); record one with --update"]
+        } else if !update {
+            report.changes = ["no snapshot yet (\(Self.display(item.snapshot, base: item.base))); record one with --update"]
         }
         if update, report.status != .passed {
             do {
                 try record(rendered.snapshot, samples: rendered.samples, for: item)
-                report.notes.append("recorded \(item.snapshot.lastPathComponent)")
+                report.notes.append("\(old == nil ? "recorded" : "re-recorded") \(Self.display(item.snapshot, base: item.base))")
                 report.status = .recorded
             } catch {
                 report.status = .failed
@@ -164,6 +169,12 @@ public struct SnapshotRunner: Sendable {
         }
         report.seconds = Date().timeIntervalSince(started)
         return report
+    }
+
+    /// A snapshot's path as a user finds it: relative to the tested folder when inside it.
+    static func display(_ url: URL, base: URL) -> String {
+        let path = url.standardizedFileURL.path, folder = base.standardizedFileURL.path
+        return path.hasPrefix(folder + "/") ? String(path.dropFirst(folder.count + 1)) : path
     }
 
     /// Renders one case in a fresh process: WAV plus timeline, read back into a snapshot.
@@ -186,11 +197,27 @@ public struct SnapshotRunner: Sendable {
             let lines = message.split(separator: "\n").filter { $0.contains("error") }
             throw SSMLError(.engine, lines.isEmpty ? "the render failed (status \(process.terminationStatus))" : lines.joined(separator: "; "))
         }
-        let timeline = try JSONDecoder().decode(Timeline.self, from: Data(contentsOf: json))
+        var timeline = try JSONDecoder().decode(Timeline.self, from: Data(contentsOf: json))
+        // Clips are recorded relative to the prompt's own folder, so a snapshot still matches in another
+        // checkout (a CI runner's workspace, a colleague's clone) and whether its folder or the file was tested.
+        for index in timeline.segments.indices where timeline.segments[index].kind == "audio" && timeline.segments[index].text.hasPrefix("/") {
+            timeline.segments[index].text = Self.relativePath(timeline.segments[index].text, from: item.input.deletingLastPathComponent())
+        }
         let source = try SndFileDecoder().open(wav)
         let samples = try source.read(maxFrames: max(source.frameCount, 1))
         let snapshot = Snapshot(timeline: timeline, samples: samples, input: item.input.lastPathComponent, settings: renderSettings(item))
         return (snapshot, wav, samples)
+    }
+
+    /// `path` relative to the folder `base` (`clips/chime.wav`, `../shared/chime.wav`); absolute when they share only the root.
+    static func relativePath(_ path: String, from base: URL) -> String {
+        let target = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().pathComponents
+        let folder = base.standardizedFileURL.resolvingSymlinksInPath().pathComponents
+        var common = 0
+        while common < min(target.count, folder.count), target[common] == folder[common] { common += 1 }
+        // Nothing shared but the root: an absolute path says more than a chain of "..".
+        guard common > 1 else { return path }
+        return (Array(repeating: "..", count: folder.count - common) + target[common...]).joined(separator: "/")
     }
 
     func renderSettings(_ item: Case) -> [String: String] {

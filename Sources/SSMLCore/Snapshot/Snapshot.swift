@@ -93,7 +93,32 @@ public struct Snapshot: Sendable, Equatable, Codable {
         } catch let error as SSMLError {
             throw error
         } catch {
-            throw SSMLError(.invalidValue, "\(name) is not a readable snapshot: \(error)")
+            throw SSMLError(.invalidValue, "\(name) is not a readable snapshot (\(explain(error))); fix it, or delete it and record again with --update")
+        }
+    }
+
+    /// A JSON decoding error in a few words (`not valid JSON`, `"engine" is missing`, `"rate" should be
+    /// a number`), without the decoder's debug dump.
+    public static func explain(_ error: any Error) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        }
+        guard let error = error as? DecodingError else { return "\(error)" }
+        switch error {
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty {
+                let detail = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
+                return "not valid JSON" + (detail.map { ": \($0)" } ?? "")
+            }
+            return "\"\(path(context.codingPath))\" is not valid: \(context.debugDescription)"
+        case .keyNotFound(let key, let context):
+            return "\"\(path(context.codingPath + [key]))\" is missing"
+        case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
+            let expected = type == String.self ? "a string" : type == Bool.self ? "true or false"
+                : [Int.self, Double.self].contains(where: { $0 == type }) ? "a number" : "\(type)"
+            return "\"\(path(context.codingPath))\" should be \(expected)"
+        @unknown default:
+            return "\(error)"
         }
     }
 }

@@ -78,7 +78,19 @@ public enum SnapshotReport {
             page += side("this render", item.new, item.newAudio, missing: "not rendered")
             page += "</div></div>\n"
         }
-        page += "</body></html>\n"
+        // The two waveforms of a case scroll together, so the same moment stays side by side.
+        page += """
+            <script>
+            for (const sides of document.querySelectorAll('.sides')) {
+              const waves = [...sides.querySelectorAll('.wave')];
+              for (const wave of waves) wave.addEventListener('scroll', () => {
+                for (const other of waves) if (other !== wave && Math.abs(other.scrollLeft - wave.scrollLeft) > 1) other.scrollLeft = wave.scrollLeft;
+              });
+            }
+            </script>
+            </body></html>
+
+            """
         return page
     }
 
