@@ -122,6 +122,29 @@ import Testing
         #expect(error?.location?.file == "call.json" && error?.location?.line == line && error?.location?.column == column, "\(String(describing: error?.location))")
     }
 
+    @Test func talkSegmentsArePlacedInTheJSONFile() throws {
+        // The timeline shows these places: they must point into call.json, not into the talk text alone.
+        let (plan, _) = try plan("[\n  {\"action\": \"talk\", \"text\": \"<speak>Hi <audio src=\\\"chime.wav\\\"/> there</speak>\"}\n]")
+        let places = plan.compactMap { segment -> String? in
+            switch segment {
+            case .speech(let speech): "speech \(speech.location.file):\(speech.location.line):\(speech.location.column)"
+            case .audio(let clip): "audio \(clip.location.file):\(clip.location.line):\(clip.location.column)"
+            default: nil
+            }
+        }
+        // The text's opening quote is at 2:30, so "Hi" is at 2:38 and <audio at 2:41.
+        #expect(places.first == "speech call.json:2:38")
+        #expect(places.contains("audio call.json:2:41"))
+        #expect(places.allSatisfy { !$0.contains("<text>") })
+    }
+
+    @Test func talkLevelReachesBleeps() throws {
+        let (plan, _) = try plan(#"[{"action": "talk", "text": "<speak>Oh <say-as interpret-as=\"expletive\">darn</say-as></speak>", "level": -0.5}]"#)
+        let bleeps = plan.compactMap { if case .bleep(let speech) = $0 { speech } else { nil } }
+        #expect(bleeps.count == 1)
+        #expect(bleeps.allSatisfy { abs($0.prosody.volumeDB + 6.0206) < 0.001 })
+    }
+
     @Test func plainTextIsNotMarkup() throws {
         let (plan, _) = try plan(#"[{"action": "talk", "text": "Tom & Jerry <3 cheese"}]"#)
         guard case .speech(let speech) = plan.first else { Issue.record("plan \(plan)"); return }
