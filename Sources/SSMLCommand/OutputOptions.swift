@@ -224,7 +224,12 @@ enum RenderPipeline {
             }
         }
         if let target = settings.loudness {
-            let result = try LoudnessNormalizer.normalize(sampleRate: settings.rate, target: target, produce: produce, place: place)
+            // A lossy encoder changes the loudness: the file written is measured and corrected.
+            var measure: (() throws -> Double?)?
+            if settings.format == .mp3 || settings.format == .ogg, case .file(let url) = destination {
+                measure = { try AudioFileInspector.inspect(url).integratedLUFS }
+            }
+            let result = try LoudnessNormalizer.normalize(sampleRate: settings.rate, target: target, produce: produce, place: place, measureOutput: measure)
             for warning in result.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
             note(loudnessNote(result))
         } else {
