@@ -192,6 +192,8 @@ import Testing
         let report = try engine.render(plan, sampleRate: 16000, into: sink)
         let clip = try #require(report.entries.first { $0.kind == .audio })
         #expect(clip.end - clip.start == 8000)
+        // The timeline names the URL, not the downloaded copy (whose name changes from run to run).
+        #expect(clip.detail == "\(base)/fresh.wav", "\(clip.detail)")
         let warning = try #require(log.warnings.first)
         #expect(warning.location?.line == 2 && warning.location?.column == 8)
         #expect(warning.message.contains("\(base)/gone.wav") && warning.message.contains("HTTP 404"), "\(warning.message)")
@@ -216,6 +218,8 @@ import Testing
         let plan = try engine.planNCCO("[{\"action\": \"stream\", \"streamUrl\": [\"\(base)/moved.wav\"], \"loop\": 2}]", file: "call.json", baseDirectory: cache, styles: styles, log: DiagnosticLog())
         #expect(plan.count == 2)
         #expect(server.count("/fresh.wav") == 1)
+        let report = try engine.render(plan, sampleRate: 8000, into: MemorySink())
+        #expect(report.entries.filter { $0.kind == .audio }.map(\.detail) == ["\(base)/moved.wav", "\(base)/moved.wav"])
         #expect {
             _ = try engine.planNCCO("[\n {\"action\": \"stream\", \"streamUrl\": [\"\(base)/page.wav\"]}]", file: "call.json", baseDirectory: cache, styles: styles, log: DiagnosticLog())
         } throws: { error in

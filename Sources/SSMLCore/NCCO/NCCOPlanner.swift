@@ -199,7 +199,8 @@ public struct NCCOPlanner {
         if stream.bargeIn {
             log.note("\(action.path).bargeIn = true: on a live call a key press or speech stops the stream early; rendered in full", at: action.location)
         }
-        let clip = AudioClip(url: url, gainDB: try levelDB(stream.level), clipBegin: 0, clipEnd: nil, location: place)
+        let remote = AudioSourceResolver.isRemote(stream.url) ? stream.url.trimmingCharacters(in: .whitespaces) : nil
+        let clip = AudioClip(url: url, gainDB: try levelDB(stream.level), clipBegin: 0, clipEnd: nil, location: place, source: remote)
         let plays = try plays(stream.loop, loopValue: stream.loopValue, path: action.path, location: action.location)
         for _ in 0..<plays { segments.append(.audio(clip)) }
     }

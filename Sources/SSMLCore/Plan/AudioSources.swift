@@ -43,6 +43,12 @@ public struct AudioSourceResolver: Sendable {
         case unplayable(String)
     }
 
+    /// Whether `source` is downloaded (`http:` or `https:`) rather than read from disk.
+    public static func isRemote(_ source: String) -> Bool {
+        let lowered = source.trimmingCharacters(in: .whitespaces).lowercased()
+        return lowered.hasPrefix("http://") || lowered.hasPrefix("https://")
+    }
+
     public func resolve(_ source: String) -> Resolution {
         var path = source.trimmingCharacters(in: .whitespaces)
         if path.isEmpty { return .unplayable("the source is empty") }
