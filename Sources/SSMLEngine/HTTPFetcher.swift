@@ -103,8 +103,11 @@ public final class HTTPFetcher: AudioFetcher, Sendable {
         // The extension helps the decoder; the content decides.
         let body = directory.appendingPathComponent("\(HTTPCache.key(name))-\(UUID().uuidString.prefix(8)).\(Self.fileExtension(url: url, contentType: contentType))")
         try FileManager.default.moveItem(at: download.file, to: body)
-        if let problem = SndFileDecoder().problem(with: body) {
+        if var problem = SndFileDecoder().problem(with: body) {
             try? FileManager.default.removeItem(at: body)
+            // The decoder names the file: here that is an internal download name, which means nothing to the user.
+            let internalName = "cannot decode \(body.lastPathComponent): "
+            if problem.hasPrefix(internalName) { problem.removeFirst(internalName.count) }
             throw SSMLError(.audioSource, "\(name): the download (\(download.bytes) bytes\(contentType.map { ", \($0)" } ?? "")) is not audio libsndfile can decode: \(problem)")
         }
         guard let cache, !policy.noStore else {
