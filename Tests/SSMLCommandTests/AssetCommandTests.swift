@@ -189,6 +189,20 @@ import Testing
         #expect(frames == header.dataBytes / 2)
     }
 
+    @Test func infoDoesNotCallAShortLoudFileSilent() throws {
+        let directory = try Repository.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // 0.2 s of a loud tone: shorter than one BS.1770 block, so there is no integrated loudness, but it is not silent.
+        let writer = try AudioFileWriter(destination: directory.appendingPathComponent("blip.wav"), sampleRate: 16000, format: .wav)
+        try writer.write((0..<3200).map { Float(0.5 * sin(Double($0) * 0.3)) })
+        try writer.commit()
+        let info = String(decoding: try run(Repository.ssmlBinary, ["info", "blip.wav"], in: directory).stdout, as: UTF8.self)
+        #expect(info.contains("not measurable") && !info.contains("silent"), "\(info)")
+        let check = try run(Repository.ssmlBinary, ["check-asset", "blip.wav"], in: directory)
+        let verdict = String(decoding: check.stdout, as: UTF8.self)
+        #expect(check.status == 0 && !verdict.contains("silent"), "\(verdict)")
+    }
+
     /// A 24-bit PCM WAV written by hand: AudioFileWriter only writes telephony encodings.
     func write24BitWAV(_ url: URL, rate: Int) throws {
         let samples = (0..<rate).map { Int32(2_000_000 * sin(Double($0) * 0.05)) }
