@@ -114,6 +114,8 @@ import Testing
         ("[]", "$: the NCCO is empty; it needs at least one action", 1, 1),
         (#"{"action": "talk", "text": "Hi"}"#, "$: an NCCO is a JSON array of actions, not an object (wrap a single action in [ ])", 1, 1),
         (#"[{"action": "talk", "text": "Hi",}]"#, "invalid JSON: expected a key in double quotes, found '}'", 1, 34),
+        ("this is not json", "invalid JSON: unknown word 'this' (JSON has true, false and null, in lowercase, and strings in double quotes)", 1, 1),
+        (#"[{"action": "talk", "text": "Hi", "bargeIn": True}]"#, "invalid JSON: unknown word 'True' (JSON has true, false and null, in lowercase, and strings in double quotes)", 1, 46),
         (#"[{"action": "talk", "text": "<speak>Hi <prosody rate=\"warp\">x</prosody></speak>"}]"#, "$[0].text: prosody rate \"warp\" is not a rate (use x-slow, slow, medium, fast, x-fast, N%, +N%, -N% or a multiplier like 1.2)", 1, 49),
     ])
     func badNCCOsAreRefusedWithTheirPath(json: String, message: String, line: Int, column: Int) {

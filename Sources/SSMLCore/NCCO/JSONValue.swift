@@ -146,17 +146,27 @@ public struct JSONParser {
         case "f": try literal("false"); return JSONValue(kind: .bool(false), location: start)
         case "n": try literal("null"); return JSONValue(kind: .null, location: start)
         case "-", "0"..."9": return try number(start: start)
-        default: throw error("unexpected \(describe(scalars[index])); a value was expected")
+        default:
+            if scalars[index].properties.isAlphabetic { throw unknownWord(from: index, at: start) }
+            throw error("unexpected \(describe(scalars[index])); a value was expected")
         }
     }
 
     private mutating func literal(_ word: String) throws {
+        let start = here, first = index
         for expected in word.unicodeScalars {
-            guard index < scalars.count, scalars[index] == expected else {
-                throw error("unknown word; expected \(word) (JSON has true, false and null, in lowercase)")
-            }
+            guard index < scalars.count, scalars[index] == expected else { throw unknownWord(from: first, at: start) }
             advance()
         }
+    }
+
+    /// Names a bare word as written, at its start: `this is not json` or `True` is not "true" gone wrong.
+    private func unknownWord(from first: Int, at start: SourceLocation) -> SSMLError {
+        var end = first
+        while end < scalars.count, end - first < 20, scalars[end].properties.isAlphabetic { end += 1 }
+        var written = String.UnicodeScalarView()
+        written.append(contentsOf: scalars[first..<end])
+        return error("unknown word '\(String(written))' (JSON has true, false and null, in lowercase, and strings in double quotes)", at: start)
     }
 
     private mutating func number(start: SourceLocation) throws -> JSONValue {
