@@ -11,6 +11,9 @@ public struct LoudnessTarget: Sendable, Equatable {
     /// Audio quieter than the target by more than this is raised by this much only (with a warning):
     /// beyond it the gain would mostly raise noise, and a near-silent render means a mistake, not a quiet voice.
     public static let maximumGain = 30.0
+    /// The deepest limiting the normaliser applies to reach a loudness. Beyond it each extra dB of gain buys a
+    /// fraction of a LU and flattens the voice; the target is then missed with a warning.
+    public static let maximumLimiting = 15.0
     public static let integratedRange = -60.0 ... -5.0
     public static let ceilingRange = -20.0 ... 0.0
 
@@ -104,8 +107,14 @@ public enum LoudnessNormalizer {
                         slope = min(1, max(0.1, (measured - previous.loudness) / (gain - previous.gain)))
                     }
                     previous = (gain, measured)
-                    gain = min(LoudnessTarget.maximumGain, gain + (target.integrated - measured) / slope)
-                    settled = false
+                    let next = min(
+                        LoudnessTarget.maximumGain, target.truePeakCeiling - inputPeak + LoudnessTarget.maximumLimiting,
+                        gain + (target.integrated - measured) / slope)
+                    // At the limiting cap the gain stays: another pass would measure the same.
+                    if abs(next - gain) > 0.001 {
+                        gain = next
+                        settled = false
+                    }
                 }
                 if settled { break }
             }
@@ -119,7 +128,7 @@ public enum LoudnessNormalizer {
         if let measureOutput, input != nil, !capped, let written = result.integrated, let encoded = try measureOutput() {
             let loss = written - encoded
             if abs(target.integrated - encoded) > 0.2, abs(loss) < 3 {
-                gain = min(LoudnessTarget.maximumGain, gain + loss)
+                gain = min(LoudnessTarget.maximumGain, max(gain, target.truePeakCeiling - inputPeak + LoudnessTarget.maximumLimiting), gain + loss)
                 if threshold == nil, inputPeak + gain > target.truePeakCeiling { threshold = Float(pow(10, (target.truePeakCeiling - 0.3) / 20)) }
                 var again: (integrated: Double?, truePeak: Double, reduction: Double)?
                 try place { sink in

@@ -69,6 +69,17 @@ import Testing
         #expect(result.outputLUFS.map { abs($0 - measured) < 0.01 } == true, "the result reports the file's loudness")
     }
 
+    /// A target the peaks cannot reach: the limiter stops at its cap (it went to 30 dB before, crushing the
+    /// voice for no gain in loudness) and the miss is a warning.
+    @Test func unreachableTargetsStopAtTheLimitingCap() throws {
+        let (result, file) = try normalize(
+            Self.speechLike(rate: 16000, level: 0.3, sharpness: 400), target: LoudnessTarget(integrated: -6, truePeakCeiling: -3))
+        #expect(result.limiterReductionDB <= LoudnessTarget.maximumLimiting + 1.5, "limiter \(result.limiterReductionDB) dB")
+        #expect(result.gainDB < LoudnessTarget.maximumGain)
+        #expect(file.truePeakDBTP <= -3 + 0.01)
+        #expect(result.warnings.contains { $0.contains("misses the target") }, "\(result.warnings)")
+    }
+
     @Test func lowerCeilingHolds() throws {
         let (_, file) = try normalize(Self.speechLike(rate: 8000, level: 0.3), rate: 8000, target: LoudnessTarget(integrated: -19, truePeakCeiling: -6))
         #expect(file.truePeakDBTP <= -6 + 0.01, "true peak \(file.truePeakDBTP)")
