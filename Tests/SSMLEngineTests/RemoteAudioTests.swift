@@ -220,6 +220,10 @@ import Testing
         let plan = try engine.planNCCO("[{\"action\": \"stream\", \"streamUrl\": [\"\(base)/moved.wav\"], \"loop\": 2}]", file: "call.json", baseDirectory: cache, styles: styles, log: DiagnosticLog())
         #expect(plan.count == 2)
         #expect(server.count("/fresh.wav") == 1)
+        // Schemes are case-insensitive: HTTP:// is fetched like http://.
+        let upper = "HTTP://" + base.dropFirst("http://".count)
+        _ = try engine.planNCCO("[{\"action\": \"stream\", \"streamUrl\": [\"\(upper)/etag.wav\"]}]", file: "call.json", baseDirectory: cache, styles: styles, log: DiagnosticLog())
+        #expect(server.count("/etag.wav") == 1)
         let report = try engine.render(plan, sampleRate: 8000, into: MemorySink())
         #expect(report.entries.filter { $0.kind == .audio }.map(\.detail) == ["\(base)/moved.wav", "\(base)/moved.wav"])
         #expect {
