@@ -189,6 +189,21 @@ import Testing
         #expect(frames == header.dataBytes / 2)
     }
 
+    /// MP3 loses loudness in encoding; the file (or standard output) is measured after encoding and corrected.
+    @Test func mp3LandsOnTheLoudnessTargetInAFileAndOnStandardOutput() throws {
+        let directory = try Repository.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(try render(["-o", "f.mp3", "--preset", "vonage-mp3", "--loudness", "-19"], in: directory).status == 0)
+        let piped = try render(["-o", "-", "--preset", "vonage-mp3", "--loudness", "-19"], in: directory)
+        #expect(piped.status == 0)
+        try piped.stdout.write(to: directory.appendingPathComponent("p.mp3"))
+        for name in ["f.mp3", "p.mp3"] {
+            let file = try AudioFileInspector.inspect(directory.appendingPathComponent(name))
+            let measured = try #require(file.integratedLUFS)
+            #expect(file.container == .mp3 && abs(measured - -19) <= 0.2, "\(name): \(measured) LUFS")
+        }
+    }
+
     @Test func infoDoesNotCallAShortLoudFileSilent() throws {
         let directory = try Repository.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
