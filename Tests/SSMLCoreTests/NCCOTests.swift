@@ -116,6 +116,9 @@ import Testing
         (#"[{"action": "talk", "text": "Hi",}]"#, "invalid JSON: expected a key in double quotes, found '}'", 1, 34),
         ("this is not json", "invalid JSON: unknown word 'this' (JSON has true, false and null, in lowercase, and strings in double quotes)", 1, 1),
         (#"[{"action": "talk", "text": "Hi", "bargeIn": True}]"#, "invalid JSON: unknown word 'True' (JSON has true, false and null, in lowercase, and strings in double quotes)", 1, 46),
+        // \ud83d\ude00 is one character written as two escapes (12 columns); \u000a is a line break.
+        (#"[{"action": "talk", "text": "<speak>\ud83d\ude00 <break time=\"x\"/></speak>"}]"#, "$[0].text: break time \"x\" is not a time (use a time like 500ms, 1.5s or 2s)", 1, 57),
+        (#"[{"action": "talk", "text": "<speak>\u000a<break time=\"x\"/></speak>"}]"#, "$[0].text: break time \"x\" is not a time (use a time like 500ms, 1.5s or 2s)", 1, 50),
         (#"[{"action": "talk", "text": "<speak>Hi <prosody rate=\"warp\">x</prosody></speak>"}]"#, "$[0].text: prosody rate \"warp\" is not a rate (use x-slow, slow, medium, fast, x-fast, N%, +N%, -N% or a multiplier like 1.2)", 1, 49),
     ])
     func badNCCOsAreRefusedWithTheirPath(json: String, message: String, line: Int, column: Int) {

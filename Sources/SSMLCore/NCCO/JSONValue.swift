@@ -62,6 +62,15 @@ public struct JSONValue: Sendable, Equatable {
                 let next = raw[raw.index(after: index)]
                 width = next == "u" ? 6 : 2
                 decoded = next == "n" ? "\n" : next == "r" ? "\r" : "x"
+                if next == "u", let code = Self.hexValue(raw, from: raw.index(index, offsetBy: 2, limitedBy: raw.endIndex)) {
+                    decoded = code == 0x0A ? "\n" : "x"
+                    // A UTF-16 surrogate pair (\ud83d\ude00) is two escapes for one character.
+                    if (0xD800...0xDBFF).contains(code), let low = raw.index(index, offsetBy: 6, limitedBy: raw.endIndex),
+                        Self.hexValue(raw, from: raw.index(low, offsetBy: 2, limitedBy: raw.endIndex)).map({ (0xDC00...0xDFFF).contains($0) }) == true
+                    {
+                        width = 12
+                    }
+                }
             }
             for _ in 0..<width where index < raw.endIndex { index = raw.index(after: index) }
             fileColumn += width
@@ -75,6 +84,20 @@ public struct JSONValue: Sendable, Equatable {
         var result = location
         result.column = fileColumn
         return result
+    }
+}
+
+extension JSONValue {
+    /// The value of the four hexadecimal digits starting at `start`, or nil.
+    static func hexValue(_ scalars: String.UnicodeScalarView, from start: String.UnicodeScalarView.Index?) -> UInt32? {
+        guard var index = start else { return nil }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            guard index < scalars.endIndex, let digit = Int(String(scalars[index]), radix: 16) else { return nil }
+            value = value * 16 + UInt32(digit)
+            index = scalars.index(after: index)
+        }
+        return value
     }
 }
 
