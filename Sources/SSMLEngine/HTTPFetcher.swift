@@ -41,6 +41,8 @@ public struct FetchSettings: Sendable, Equatable {
 public final class HTTPFetcher: AudioFetcher, Sendable {
     public let settings: FetchSettings
     private let scratch = Mutex<URL?>(nil)
+    /// What this fetcher has already fetched, by URL.
+    private let fetched = Mutex<[String: Result<FetchedAudio, any Error>]>([:])
 
     public init(settings: FetchSettings) {
         self.settings = settings
@@ -55,9 +57,19 @@ public final class HTTPFetcher: AudioFetcher, Sendable {
             }
             directory = nil
         }
+        fetched.withLock { $0.removeAll() }
     }
 
     public func fetch(_ url: URL) throws -> FetchedAudio {
+        // A URL named twice in one document or NCCO is fetched once per run; a failure is not retried (a slow
+        // server named ten times would otherwise cost ten timeouts).
+        if let known = fetched.withLock({ $0[url.absoluteString] }) { return try known.get() }
+        let result = Result { try download(url) }
+        fetched.withLock { $0[url.absoluteString] = result }
+        return try result.get()
+    }
+
+    private func download(_ url: URL) throws -> FetchedAudio {
         let name = url.absoluteString
         let cache = settings.cacheDirectory.map { HTTPCache(directory: $0.appendingPathComponent("http")) }
         let entry = cache?.entry(for: name)
