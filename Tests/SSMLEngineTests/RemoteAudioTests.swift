@@ -138,6 +138,7 @@ import Testing
         defer { server.stop() }
         let start = Date()
         let slow = fetcher(nil, deadline: 2)
+        defer { slow.cleanUp() }
         let url = URL(string: path, relativeTo: server.baseURL)!.absoluteURL
         let message = failure(slow, url)
         // Named again in the same run: the failure is remembered, not waited for again.
