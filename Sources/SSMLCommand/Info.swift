@@ -25,6 +25,9 @@ struct Info: ParsableCommand {
     var rawRate: Int = 16000
 
     func run() throws {
+        guard (1...768_000).contains(rawRate) else {
+            CommandSupport.fail(SSMLError(.usage, "--raw-rate \(rawRate) is not a sample rate (1 to 768000 Hz, e.g. 8000 or 16000)"))
+        }
         var failed = false
         var objects: [[String: Any]] = []
         var blocks: [String] = []

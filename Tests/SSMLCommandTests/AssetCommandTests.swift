@@ -204,6 +204,19 @@ import Testing
         }
     }
 
+    @Test(arguments: ["99999999999", "0", "-8000"])
+    func absurdRawRatesAreUsageErrorsNotCrashes(rate: String) throws {
+        let directory = try Repository.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Data(count: 640).write(to: directory.appendingPathComponent("a.raw"))
+        for command in ["info", "check-asset"] {
+            let result = try run(Repository.ssmlBinary, [command, "a.raw", "--raw-rate=\(rate)"], in: directory)
+            let message = result.stderr
+            #expect(result.status == 64 && message.contains("--raw-rate \(rate) is not a sample rate"), "\(command): \(result.status) \(message)")
+        }
+        #expect(throws: SSMLError.self) { try AudioFileReader(url: directory.appendingPathComponent("a.raw"), rawSampleRate: Int(Int32.max) + 1) }
+    }
+
     @Test func infoDoesNotCallAShortLoudFileSilent() throws {
         let directory = try Repository.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
