@@ -26,6 +26,9 @@ struct CheckAsset: ParsableCommand {
     var rawRate: Int = 16000
 
     func run() throws {
+        guard (1...768_000).contains(rawRate) else {
+            CommandSupport.fail(SSMLError(.usage, "--raw-rate \(rawRate) is not a sample rate (1 to 768000 Hz, e.g. 8000 or 16000)"))
+        }
         guard let target = AssetTarget(rawValue: target.lowercased()) else {
             CommandSupport.fail(SSMLError(.usage, "--for \(target) is not a target (use \(AssetTarget.allCases.map(\.rawValue).joined(separator: " or ")))"))
         }

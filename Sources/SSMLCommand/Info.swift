@@ -25,6 +25,9 @@ struct Info: ParsableCommand {
     var rawRate: Int = 16000
 
     func run() throws {
+        guard (1...768_000).contains(rawRate) else {
+            CommandSupport.fail(SSMLError(.usage, "--raw-rate \(rawRate) is not a sample rate (1 to 768000 Hz, e.g. 8000 or 16000)"))
+        }
         var failed = false
         var objects: [[String: Any]] = []
         var blocks: [String] = []
@@ -60,7 +63,8 @@ struct Info: ParsableCommand {
             ("duration", String(format: "%.3f s", file.durationSeconds)),
             ("frames", "\(file.frames)"),
             ("size", "\(file.fileBytes) bytes"),
-            ("integrated loudness", file.integratedLUFS.map { String(format: "%.1f LUFS", $0) } ?? "silent (below -70 LUFS)"),
+            ("integrated loudness", file.integratedLUFS.map { String(format: "%.1f LUFS", $0) }
+                ?? (file.tooShortForLoudness ? "not measurable (shorter than one 0.4 s block)" : "silent (below -70 LUFS)")),
             ("loudness range", String(format: "%.1f LU", file.loudnessRangeLU)),
             ("sample peak", decibels(file.samplePeakDBFS, "dBFS")),
             ("true peak", decibels(file.truePeakDBTP, "dBTP")),

@@ -208,6 +208,22 @@ enum RenderPipeline {
             }
         }
         var envelope: EnvelopeRecorder?
+        // A lossy file normalised for loudness is measured after encoding; on standard output it is staged in a
+        // temporary file first, so it can be measured (and written again) before it is sent.
+        let lossy = settings.format == .mp3 || settings.format == .ogg
+        var staged: URL?
+        if settings.loudness != nil, lossy, case .stream = destination {
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("ssml-staged-\(getpid())-\(UUID().uuidString).\(settings.format.rawValue)")
+            Interruption.register(url.path)
+            staged = url
+        }
+        defer {
+            if let staged {
+                try? FileManager.default.removeItem(at: staged)
+                Interruption.unregister(staged.path)
+            }
+        }
+        let written = staged.map { RenderOutput.file($0) } ?? destination
         let place: ((any AudioSink) throws -> Void) throws -> Void = { produceInto in
             // The outline is taken from what is finally written (after any loudness gain).
             let body: (any AudioSink) throws -> Void = { output in
@@ -220,11 +236,18 @@ enum RenderPipeline {
                 let frames = try destination.writeFrames(sampleRate: settings.rate, encoding: settings.encoding, layout: layout, body)
                 note(framesNote(frames, layout: layout, settings: settings, destination: destination))
             } else {
-                try destination.write(sampleRate: settings.rate, format: settings.format, encoding: settings.encoding, bitrate: settings.bitrate, body)
+                try written.write(sampleRate: settings.rate, format: settings.format, encoding: settings.encoding, bitrate: settings.bitrate, body)
             }
         }
         if let target = settings.loudness {
-            let result = try LoudnessNormalizer.normalize(sampleRate: settings.rate, target: target, produce: produce, place: place)
+            // A lossy encoder changes the loudness: the file written is measured and corrected.
+            var measure: (() throws -> Double?)?
+            if lossy, case .file(let url) = written {
+                measure = { try AudioFileInspector.inspect(url).integratedLUFS }
+            }
+            let result = try LoudnessNormalizer.normalize(sampleRate: settings.rate, target: target, produce: produce, place: place, measureOutput: measure)
+            // Sent as it is: the encoded bytes were measured.
+            if let staged { try destination.send(staged) }
             for warning in result.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
             note(loudnessNote(result))
         } else {

@@ -127,7 +127,7 @@ struct TextItem: Encodable {
         case .audio(let clip):
             kind = "audio"
             location = Place(clip.location)
-            path = clip.url.path
+            path = clip.source ?? clip.url.path
             gainDB = clip.gainDB
             clipBegin = clip.clipBegin
             clipEnd = clip.clipEnd

@@ -41,6 +41,8 @@ public struct FetchSettings: Sendable, Equatable {
 public final class HTTPFetcher: AudioFetcher, Sendable {
     public let settings: FetchSettings
     private let scratch = Mutex<URL?>(nil)
+    /// What this fetcher has already fetched, by URL.
+    private let fetched = Mutex<[String: Result<FetchedAudio, any Error>]>([:])
 
     public init(settings: FetchSettings) {
         self.settings = settings
@@ -55,9 +57,19 @@ public final class HTTPFetcher: AudioFetcher, Sendable {
             }
             directory = nil
         }
+        fetched.withLock { $0.removeAll() }
     }
 
     public func fetch(_ url: URL) throws -> FetchedAudio {
+        // A URL named twice in one document or NCCO is fetched once per run; a failure is not retried (a slow
+        // server named ten times would otherwise cost ten timeouts).
+        if let known = fetched.withLock({ $0[url.absoluteString] }) { return try known.get() }
+        let result = Result { try download(url) }
+        fetched.withLock { $0[url.absoluteString] = result }
+        return try result.get()
+    }
+
+    private func download(_ url: URL) throws -> FetchedAudio {
         let name = url.absoluteString
         let cache = settings.cacheDirectory.map { HTTPCache(directory: $0.appendingPathComponent("http")) }
         let entry = cache?.entry(for: name)
@@ -103,8 +115,11 @@ public final class HTTPFetcher: AudioFetcher, Sendable {
         // The extension helps the decoder; the content decides.
         let body = directory.appendingPathComponent("\(HTTPCache.key(name))-\(UUID().uuidString.prefix(8)).\(Self.fileExtension(url: url, contentType: contentType))")
         try FileManager.default.moveItem(at: download.file, to: body)
-        if let problem = SndFileDecoder().problem(with: body) {
+        if var problem = SndFileDecoder().problem(with: body) {
             try? FileManager.default.removeItem(at: body)
+            // The decoder names the file: here that is an internal download name, which means nothing to the user.
+            let internalName = "cannot decode \(body.lastPathComponent): "
+            if problem.hasPrefix(internalName) { problem.removeFirst(internalName.count) }
             throw SSMLError(.audioSource, "\(name): the download (\(download.bytes) bytes\(contentType.map { ", \($0)" } ?? "")) is not audio libsndfile can decode: \(problem)")
         }
         guard let cache, !policy.noStore else {

@@ -11,6 +11,9 @@ public struct LoudnessTarget: Sendable, Equatable {
     /// Audio quieter than the target by more than this is raised by this much only (with a warning):
     /// beyond it the gain would mostly raise noise, and a near-silent render means a mistake, not a quiet voice.
     public static let maximumGain = 30.0
+    /// The deepest limiting the normaliser applies to reach a loudness. Beyond it each extra dB of gain buys a
+    /// fraction of a LU and flattens the voice; the target is then missed with a warning.
+    public static let maximumLimiting = 15.0
     public static let integratedRange = -60.0 ... -5.0
     public static let ceilingRange = -20.0 ... 0.0
 
@@ -49,9 +52,12 @@ public enum LoudnessNormalizer {
     /// - Parameters:
     ///   - produce: renders the audio into the sink it is given.
     ///   - place: opens the final output and calls its argument with the output's sink (e.g. ``RenderOutput/write``).
+    ///   - measureOutput: for lossy formats (MP3, Ogg), measures the integrated loudness of the file as written.
+    ///     An encoder's low-pass takes energy the K-weighting counts (about 0.5 LU at 32 kbit/s), so when the
+    ///     file misses the target by more than 0.2 LU, it is written once more with the gain corrected.
     public static func normalize(
         sampleRate: Int, target: LoudnessTarget, produce: (any AudioSink) throws -> Void,
-        place: ((any AudioSink) throws -> Void) throws -> Void
+        place: ((any AudioSink) throws -> Void) throws -> Void, measureOutput: (() throws -> Double?)? = nil
     ) throws -> LoudnessResult {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("ssml-loudness-\(getpid())-\(UUID().uuidString).f32").path
         Interruption.register(path)
@@ -101,8 +107,14 @@ public enum LoudnessNormalizer {
                         slope = min(1, max(0.1, (measured - previous.loudness) / (gain - previous.gain)))
                     }
                     previous = (gain, measured)
-                    gain = min(LoudnessTarget.maximumGain, gain + (target.integrated - measured) / slope)
-                    settled = false
+                    let next = min(
+                        LoudnessTarget.maximumGain, target.truePeakCeiling - inputPeak + LoudnessTarget.maximumLimiting,
+                        gain + (target.integrated - measured) / slope)
+                    // At the limiting cap the gain stays: another pass would measure the same.
+                    if abs(next - gain) > 0.001 {
+                        gain = next
+                        settled = false
+                    }
                 }
                 if settled { break }
             }
@@ -112,7 +124,21 @@ public enum LoudnessNormalizer {
         try place { sink in
             result = try pass(path: path, sampleRate: sampleRate, gain: gain, threshold: threshold, into: sink)
         }
-        guard let result else { throw SSMLError(.io, "the output was not written") }
+        guard var result else { throw SSMLError(.io, "the output was not written") }
+        if let measureOutput, input != nil, !capped, let written = result.integrated, let encoded = try measureOutput() {
+            let loss = written - encoded
+            if abs(target.integrated - encoded) > 0.2, abs(loss) < 3 {
+                gain = min(LoudnessTarget.maximumGain, max(gain, target.truePeakCeiling - inputPeak + LoudnessTarget.maximumLimiting), gain + loss)
+                if threshold == nil, inputPeak + gain > target.truePeakCeiling { threshold = Float(pow(10, (target.truePeakCeiling - 0.3) / 20)) }
+                var again: (integrated: Double?, truePeak: Double, reduction: Double)?
+                try place { sink in
+                    again = try pass(path: path, sampleRate: sampleRate, gain: gain, threshold: threshold, into: sink)
+                }
+                if let again { result = again }
+            }
+            // What the file holds is what the user measures.
+            if let measured = try measureOutput() { result.integrated = measured }
+        }
         if let output = result.integrated, input != nil, !capped, abs(output - target.integrated) > 0.5 {
             warnings.append(String(
                 format: "loudness %.1f LUFS misses the target %.1f LUFS: the peaks leave no room under %.1f dBTP",

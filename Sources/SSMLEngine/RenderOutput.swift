@@ -67,12 +67,19 @@ public enum RenderOutput {
             writer.abandon()
             throw error
         }
-        guard case .stream(let path) = self else { return }
+        guard case .stream = self else { return }
         Interruption.register(destination.path)
         defer {
             try? FileManager.default.removeItem(at: destination)
             Interruption.unregister(destination.path)
         }
+        try send(destination)
+    }
+
+    /// Copies a finished file to a ``stream(path:)`` output (standard output, or the path given); does nothing
+    /// for other outputs.
+    public func send(_ destination: URL) throws {
+        guard case .stream(let path) = self else { return }
         let target: FileHandle? = path.map { FileHandle(forWritingAtPath: $0) } ?? FileHandle.standardOutput
         guard let target, let source = FileHandle(forReadingAtPath: destination.path) else {
             throw SSMLError(.io, "cannot open \(path ?? "standard output") for writing")

@@ -232,6 +232,9 @@ public final class AudioFileReader {
         var info = SF_INFO()
         let isRaw = Self.rawExtensions.contains(url.pathExtension.lowercased())
         if isRaw {
+            guard (1...768_000).contains(rawSampleRate) else {
+                throw SSMLError(.usage, "\(url.path) is headerless; its sample rate \(rawSampleRate) Hz is not a rate (1 to 768000)")
+            }
             info.samplerate = Int32(rawSampleRate)
             info.channels = 1
             info.format = Int32(SF_FORMAT_RAW) | Int32(SF_FORMAT_PCM_16) | Int32(SF_ENDIAN_LITTLE)

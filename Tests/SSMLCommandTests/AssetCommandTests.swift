@@ -189,6 +189,48 @@ import Testing
         #expect(frames == header.dataBytes / 2)
     }
 
+    /// MP3 loses loudness in encoding; the file (or standard output) is measured after encoding and corrected.
+    @Test func mp3LandsOnTheLoudnessTargetInAFileAndOnStandardOutput() throws {
+        let directory = try Repository.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(try render(["-o", "f.mp3", "--preset", "vonage-mp3", "--loudness", "-19"], in: directory).status == 0)
+        let piped = try render(["-o", "-", "--preset", "vonage-mp3", "--loudness", "-19"], in: directory)
+        #expect(piped.status == 0)
+        try piped.stdout.write(to: directory.appendingPathComponent("p.mp3"))
+        for name in ["f.mp3", "p.mp3"] {
+            let file = try AudioFileInspector.inspect(directory.appendingPathComponent(name))
+            let measured = try #require(file.integratedLUFS)
+            #expect(file.container == .mp3 && abs(measured - -19) <= 0.2, "\(name): \(measured) LUFS")
+        }
+    }
+
+    @Test(arguments: ["99999999999", "0", "-8000"])
+    func absurdRawRatesAreUsageErrorsNotCrashes(rate: String) throws {
+        let directory = try Repository.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Data(count: 640).write(to: directory.appendingPathComponent("a.raw"))
+        for command in ["info", "check-asset"] {
+            let result = try run(Repository.ssmlBinary, [command, "a.raw", "--raw-rate=\(rate)"], in: directory)
+            let message = result.stderr
+            #expect(result.status == 64 && message.contains("--raw-rate \(rate) is not a sample rate"), "\(command): \(result.status) \(message)")
+        }
+        #expect(throws: SSMLError.self) { try AudioFileReader(url: directory.appendingPathComponent("a.raw"), rawSampleRate: Int(Int32.max) + 1) }
+    }
+
+    @Test func infoDoesNotCallAShortLoudFileSilent() throws {
+        let directory = try Repository.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // 0.2 s of a loud tone: shorter than one BS.1770 block, so there is no integrated loudness, but it is not silent.
+        let writer = try AudioFileWriter(destination: directory.appendingPathComponent("blip.wav"), sampleRate: 16000, format: .wav)
+        try writer.write((0..<3200).map { Float(0.5 * sin(Double($0) * 0.3)) })
+        try writer.commit()
+        let info = String(decoding: try run(Repository.ssmlBinary, ["info", "blip.wav"], in: directory).stdout, as: UTF8.self)
+        #expect(info.contains("not measurable") && !info.contains("silent"), "\(info)")
+        let check = try run(Repository.ssmlBinary, ["check-asset", "blip.wav"], in: directory)
+        let verdict = String(decoding: check.stdout, as: UTF8.self)
+        #expect(check.status == 0 && !verdict.contains("silent"), "\(verdict)")
+    }
+
     /// A 24-bit PCM WAV written by hand: AudioFileWriter only writes telephony encodings.
     func write24BitWAV(_ url: URL, rate: Int) throws {
         let samples = (0..<rate).map { Int32(2_000_000 * sin(Double($0) * 0.05)) }

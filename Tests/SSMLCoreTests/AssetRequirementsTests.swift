@@ -66,6 +66,11 @@ import Testing
         var silent = file(.wav, .pcm16)
         silent.integratedLUFS = nil
         #expect(severities(.vonageStream, silent) == [.recommendation])
+        // Under one 0.4 s block BS.1770 gives no loudness: that is not silence.
+        var short = file(.wav, .pcm16)
+        short.integratedLUFS = nil
+        short.frames = short.sampleRate / 10
+        #expect(short.tooShortForLoudness && severities(.vonageStream, short).isEmpty)
         var empty = file(.wav, .pcm16)
         empty.frames = 0
         #expect(severities(.vonageStream, empty) == [.error])

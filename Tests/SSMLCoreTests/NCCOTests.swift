@@ -114,12 +114,40 @@ import Testing
         ("[]", "$: the NCCO is empty; it needs at least one action", 1, 1),
         (#"{"action": "talk", "text": "Hi"}"#, "$: an NCCO is a JSON array of actions, not an object (wrap a single action in [ ])", 1, 1),
         (#"[{"action": "talk", "text": "Hi",}]"#, "invalid JSON: expected a key in double quotes, found '}'", 1, 34),
+        ("this is not json", "invalid JSON: unknown word 'this' (JSON has true, false and null, in lowercase, and strings in double quotes)", 1, 1),
+        (#"[{"action": "talk", "text": "Hi", "bargeIn": True}]"#, "invalid JSON: unknown word 'True' (JSON has true, false and null, in lowercase, and strings in double quotes)", 1, 46),
+        // \ud83d\ude00 is one character written as two escapes (12 columns); \u000a is a line break.
+        (#"[{"action": "talk", "text": "<speak>\ud83d\ude00 <break time=\"x\"/></speak>"}]"#, "$[0].text: break time \"x\" is not a time (use a time like 500ms, 1.5s or 2s)", 1, 57),
+        (#"[{"action": "talk", "text": "<speak>\u000a<break time=\"x\"/></speak>"}]"#, "$[0].text: break time \"x\" is not a time (use a time like 500ms, 1.5s or 2s)", 1, 50),
         (#"[{"action": "talk", "text": "<speak>Hi <prosody rate=\"warp\">x</prosody></speak>"}]"#, "$[0].text: prosody rate \"warp\" is not a rate (use x-slow, slow, medium, fast, x-fast, N%, +N%, -N% or a multiplier like 1.2)", 1, 49),
     ])
     func badNCCOsAreRefusedWithTheirPath(json: String, message: String, line: Int, column: Int) {
         let error = error(json)
         #expect(error?.message == message)
         #expect(error?.location?.file == "call.json" && error?.location?.line == line && error?.location?.column == column, "\(String(describing: error?.location))")
+    }
+
+    @Test func talkSegmentsArePlacedInTheJSONFile() throws {
+        // The timeline shows these places: they must point into call.json, not into the talk text alone.
+        let (plan, _) = try plan("[\n  {\"action\": \"talk\", \"text\": \"<speak>Hi <audio src=\\\"chime.wav\\\"/> there</speak>\"}\n]")
+        let places = plan.compactMap { segment -> String? in
+            switch segment {
+            case .speech(let speech): "speech \(speech.location.file):\(speech.location.line):\(speech.location.column)"
+            case .audio(let clip): "audio \(clip.location.file):\(clip.location.line):\(clip.location.column)"
+            default: nil
+            }
+        }
+        // The text's opening quote is at 2:30, so "Hi" is at 2:38 and <audio at 2:41.
+        #expect(places.first == "speech call.json:2:38")
+        #expect(places.contains("audio call.json:2:41"))
+        #expect(places.allSatisfy { !$0.contains("<text>") })
+    }
+
+    @Test func talkLevelReachesBleeps() throws {
+        let (plan, _) = try plan(#"[{"action": "talk", "text": "<speak>Oh <say-as interpret-as=\"expletive\">darn</say-as></speak>", "level": -0.5}]"#)
+        let bleeps = plan.compactMap { if case .bleep(let speech) = $0 { speech } else { nil } }
+        #expect(bleeps.count == 1)
+        #expect(bleeps.allSatisfy { abs($0.prosody.volumeDB + 6.0206) < 0.001 })
     }
 
     @Test func plainTextIsNotMarkup() throws {

@@ -48,6 +48,38 @@ import Testing
         #expect((result.limiterReductionDB > 0) == limits, "limiter \(result.limiterReductionDB) dB")
     }
 
+    /// MP3 at 32 kbit/s low-passes the audio and loses loudness; the file as written is measured and corrected.
+    @Test func lossyFilesAreCorrectedToTheTarget() throws {
+        let directory = try Repository.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("out.mp3")
+        let samples = Self.speechLike(rate: 16000, level: 0.2, sharpness: 32)
+        var writes = 0
+        let result = try LoudnessNormalizer.normalize(
+            sampleRate: 16000, target: LoudnessTarget(integrated: -19),
+            produce: { sink in try sink.write(samples) },
+            place: { body in
+                writes += 1
+                try RenderOutput.file(url).write(sampleRate: 16000, format: .mp3, encoding: .pcm16, bitrate: 32, body)
+            },
+            measureOutput: { try AudioFileInspector.inspect(url).integratedLUFS })
+        let measured = try #require(try AudioFileInspector.inspect(url).integratedLUFS)
+        #expect(writes == 2, "the first MP3 misses the target, so it is written again")
+        #expect(abs(measured - -19) <= 0.2, "measured \(measured) LUFS")
+        #expect(result.outputLUFS.map { abs($0 - measured) < 0.01 } == true, "the result reports the file's loudness")
+    }
+
+    /// A target the peaks cannot reach: the limiter stops at its cap (it went to 30 dB before, crushing the
+    /// voice for no gain in loudness) and the miss is a warning.
+    @Test func unreachableTargetsStopAtTheLimitingCap() throws {
+        let (result, file) = try normalize(
+            Self.speechLike(rate: 16000, level: 0.3, sharpness: 400), target: LoudnessTarget(integrated: -6, truePeakCeiling: -3))
+        #expect(result.limiterReductionDB <= LoudnessTarget.maximumLimiting + 1.5, "limiter \(result.limiterReductionDB) dB")
+        #expect(result.gainDB < LoudnessTarget.maximumGain)
+        #expect(file.truePeakDBTP <= -3 + 0.01)
+        #expect(result.warnings.contains { $0.contains("misses the target") }, "\(result.warnings)")
+    }
+
     @Test func lowerCeilingHolds() throws {
         let (_, file) = try normalize(Self.speechLike(rate: 8000, level: 0.3), rate: 8000, target: LoudnessTarget(integrated: -19, truePeakCeiling: -6))
         #expect(file.truePeakDBTP <= -6 + 0.01, "true peak \(file.truePeakDBTP)")

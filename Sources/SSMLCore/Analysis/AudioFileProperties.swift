@@ -46,6 +46,9 @@ public struct AudioFileProperties: Sendable, Equatable, Codable {
 
     public var durationSeconds: Double { sampleRate > 0 ? Double(frames) / Double(sampleRate) : 0 }
 
+    /// BS.1770 measures loudness over 400 ms blocks: a shorter file has no integrated loudness, silent or not.
+    public var tooShortForLoudness: Bool { durationSeconds < 0.4 }
+
     /// File containers that matter to telephony; everything else is `other`.
     public enum Container: String, Sendable, Codable {
         case wav, mp3, flac, ogg, raw, other

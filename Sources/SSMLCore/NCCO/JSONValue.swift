@@ -62,6 +62,15 @@ public struct JSONValue: Sendable, Equatable {
                 let next = raw[raw.index(after: index)]
                 width = next == "u" ? 6 : 2
                 decoded = next == "n" ? "\n" : next == "r" ? "\r" : "x"
+                if next == "u", let code = Self.hexValue(raw, from: raw.index(index, offsetBy: 2, limitedBy: raw.endIndex)) {
+                    decoded = code == 0x0A ? "\n" : "x"
+                    // A UTF-16 surrogate pair (\ud83d\ude00) is two escapes for one character.
+                    if (0xD800...0xDBFF).contains(code), let low = raw.index(index, offsetBy: 6, limitedBy: raw.endIndex),
+                        Self.hexValue(raw, from: raw.index(low, offsetBy: 2, limitedBy: raw.endIndex)).map({ (0xDC00...0xDFFF).contains($0) }) == true
+                    {
+                        width = 12
+                    }
+                }
             }
             for _ in 0..<width where index < raw.endIndex { index = raw.index(after: index) }
             fileColumn += width
@@ -75,6 +84,20 @@ public struct JSONValue: Sendable, Equatable {
         var result = location
         result.column = fileColumn
         return result
+    }
+}
+
+extension JSONValue {
+    /// The value of the four hexadecimal digits starting at `start`, or nil.
+    static func hexValue(_ scalars: String.UnicodeScalarView, from start: String.UnicodeScalarView.Index?) -> UInt32? {
+        guard var index = start else { return nil }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            guard index < scalars.endIndex, let digit = Int(String(scalars[index]), radix: 16) else { return nil }
+            value = value * 16 + UInt32(digit)
+            index = scalars.index(after: index)
+        }
+        return value
     }
 }
 
@@ -146,17 +169,27 @@ public struct JSONParser {
         case "f": try literal("false"); return JSONValue(kind: .bool(false), location: start)
         case "n": try literal("null"); return JSONValue(kind: .null, location: start)
         case "-", "0"..."9": return try number(start: start)
-        default: throw error("unexpected \(describe(scalars[index])); a value was expected")
+        default:
+            if scalars[index].properties.isAlphabetic { throw unknownWord(from: index, at: start) }
+            throw error("unexpected \(describe(scalars[index])); a value was expected")
         }
     }
 
     private mutating func literal(_ word: String) throws {
+        let start = here, first = index
         for expected in word.unicodeScalars {
-            guard index < scalars.count, scalars[index] == expected else {
-                throw error("unknown word; expected \(word) (JSON has true, false and null, in lowercase)")
-            }
+            guard index < scalars.count, scalars[index] == expected else { throw unknownWord(from: first, at: start) }
             advance()
         }
+    }
+
+    /// Names a bare word as written, at its start: `this is not json` or `True` is not "true" gone wrong.
+    private func unknownWord(from first: Int, at start: SourceLocation) -> SSMLError {
+        var end = first
+        while end < scalars.count, end - first < 20, scalars[end].properties.isAlphabetic { end += 1 }
+        var written = String.UnicodeScalarView()
+        written.append(contentsOf: scalars[first..<end])
+        return error("unknown word '\(String(written))' (JSON has true, false and null, in lowercase, and strings in double quotes)", at: start)
     }
 
     private mutating func number(start: SourceLocation) throws -> JSONValue {

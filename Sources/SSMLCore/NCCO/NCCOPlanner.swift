@@ -101,7 +101,8 @@ public struct NCCOPlanner {
             log.record(moved)
         }
         let gain = try levelDB(talk.level)
-        let shaped = body.map { Self.apply(gainDB: gain, to: $0) }
+        // The segments' places point into the text; the timeline shows them as places in the JSON file.
+        let shaped = body.map { Self.apply(gainDB: gain, to: Self.relocate($0) { translate($0, value: talk.text, file: file) }) }
         let plays = try plays(talk.loop, loopValue: talk.loopValue, path: path, location: action.location)
         for _ in 0..<plays {
             segments.append(contentsOf: shaped)
@@ -198,7 +199,8 @@ public struct NCCOPlanner {
         if stream.bargeIn {
             log.note("\(action.path).bargeIn = true: on a live call a key press or speech stops the stream early; rendered in full", at: action.location)
         }
-        let clip = AudioClip(url: url, gainDB: try levelDB(stream.level), clipBegin: 0, clipEnd: nil, location: place)
+        let remote = AudioSourceResolver.isRemote(stream.url) ? stream.url.trimmingCharacters(in: .whitespaces) : nil
+        let clip = AudioClip(url: url, gainDB: try levelDB(stream.level), clipBegin: 0, clipEnd: nil, location: place, source: remote)
         let plays = try plays(stream.loop, loopValue: stream.loopValue, path: action.path, location: action.location)
         for _ in 0..<plays { segments.append(.audio(clip)) }
     }
@@ -219,11 +221,38 @@ public struct NCCOPlanner {
         case .speech(var speech):
             if gainDB == -.infinity { speech.prosody.silent = true } else { speech.prosody.volumeDB += gainDB }
             return .speech(speech)
+        case .bleep(var speech):
+            if gainDB == -.infinity { speech.prosody.silent = true } else { speech.prosody.volumeDB += gainDB }
+            return .bleep(speech)
         case .audio(var clip):
             clip.gainDB += gainDB
             return .audio(clip)
         default:
             return segment
+        }
+    }
+
+    /// The segment with every source location passed through `move`.
+    static func relocate(_ segment: Segment, _ move: (SourceLocation) -> SourceLocation) -> Segment {
+        switch segment {
+        case .speech(var speech):
+            speech.location = move(speech.location)
+            return .speech(speech)
+        case .bleep(var speech):
+            speech.location = move(speech.location)
+            return .bleep(speech)
+        case .pause(let seconds, let reason, let location):
+            return .pause(seconds: seconds, reason: reason, location: location.map(move))
+        case .audio(var clip):
+            clip.location = move(clip.location)
+            return .audio(clip)
+        case .mark(let name, let location):
+            return .mark(name: name, location: move(location))
+        case .callControl(var control):
+            control.location = move(control.location)
+            return .callControl(control)
+        case .loop(let pass, let passes, let location):
+            return .loop(pass: pass, passes: passes, location: move(location))
         }
     }
 

@@ -43,12 +43,21 @@ public struct AudioSourceResolver: Sendable {
         case unplayable(String)
     }
 
+    /// Whether `source` is downloaded (`http:` or `https:`) rather than read from disk.
+    public static func isRemote(_ source: String) -> Bool {
+        let lowered = source.trimmingCharacters(in: .whitespaces).lowercased()
+        return lowered.hasPrefix("http://") || lowered.hasPrefix("https://")
+    }
+
     public func resolve(_ source: String) -> Resolution {
         var path = source.trimmingCharacters(in: .whitespaces)
         if path.isEmpty { return .unplayable("the source is empty") }
         let lowered = path.lowercased()
         if lowered.hasPrefix("http://") || lowered.hasPrefix("https://") {
-            guard let url = URL(string: path), url.host != nil else { return .unplayable("\(path) is not a valid URL") }
+            // Schemes are case-insensitive, but URLSession only takes them in lowercase (HTTPS://… is "unsupported URL").
+            guard let parsed = URL(string: path), var components = URLComponents(url: parsed, resolvingAgainstBaseURL: false), components.host != nil else { return .unplayable("\(path) is not a valid URL") }
+            components.scheme = components.scheme?.lowercased()
+            guard let url = components.url else { return .unplayable("\(path) is not a valid URL") }
             guard let fetcher else { return .unplayable("remote sources are not fetched here") }
             // Callers quote the source already; the fetcher's messages start with the URL for other callers.
             func reason(_ message: String) -> String {

@@ -394,7 +394,8 @@ public final class Interpreter {
             if let warning { try log.warn("audio \"\(src.value)\": \(warning)", at: srcPlace, kind: .audioSource) }
             flush()
             for _ in 0..<repeats {
-                segments.append(.audio(AudioClip(url: url, gainDB: gain + frame.prosody.volumeDB, clipBegin: clipBegin, clipEnd: clipEnd, location: place)))
+                let remote = AudioSourceResolver.isRemote(src.value) ? src.value.trimmingCharacters(in: .whitespaces) : nil
+                segments.append(.audio(AudioClip(url: url, gainDB: gain + frame.prosody.volumeDB, clipBegin: clipBegin, clipEnd: clipEnd, location: place, source: remote)))
             }
             return
         case .unplayable(let reason):

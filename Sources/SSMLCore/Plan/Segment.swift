@@ -36,6 +36,8 @@ public struct AudioClip: Sendable, Equatable {
     public var clipBegin: Double
     public var clipEnd: Double?
     public var location: SourceLocation
+    /// The remote URL as written, for a clip downloaded to ``url``: reports name it, not the local copy.
+    public var source: String? = nil
 }
 
 /// Why a pause is there; structural pauses merge with each other, explicit breaks add up.

@@ -114,7 +114,7 @@ public final class Renderer {
                 try render(clip)
                 var attributes = ["gainDB": Self.number(clip.gainDB), "clipBegin": Self.number(clip.clipBegin)]
                 if let end = clip.clipEnd { attributes["clipEnd"] = Self.number(end) }
-                entries.append(.init(kind: .audio, start: start, end: written, detail: clip.url.isFileURL ? clip.url.path : clip.url.absoluteString, location: clip.location, attributes: attributes))
+                entries.append(.init(kind: .audio, start: start, end: written, detail: clip.source ?? (clip.url.isFileURL ? clip.url.path : clip.url.absoluteString), location: clip.location, attributes: attributes))
             case .mark(let name, let location):
                 entries.append(.init(kind: .mark, start: start, end: start, detail: name, location: location))
             case .callControl(let control):
