@@ -235,6 +235,8 @@ struct HTTPCache {
     }
 
     func body(of entry: Entry) -> URL? {
+        // A record names a file inside the cache folder only: a tampered name with path parts is a miss.
+        guard !entry.file.isEmpty, !entry.file.contains("/"), entry.file != ".", entry.file != ".." else { return nil }
         let url = directory.appendingPathComponent(entry.file)
         return FileManager.default.fileExists(atPath: url.path) ? url : nil
     }
