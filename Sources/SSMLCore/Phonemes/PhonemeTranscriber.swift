@@ -28,6 +28,8 @@ public struct PhonemeTranscriber: Sendable {
     public let table: PhonemeTable
     private let rules: [[Unicode.Scalar]: [PhonemeTable.Rule]]
     private let longest: Int
+    /// Characters in the longest mnemonic of the inventory: how far ahead a merge can reach.
+    private let longestMnemonic: Int
 
     /// Marks dropped when no rule uses them.
     static let ignorable: Set<Unicode.Scalar> = [
@@ -50,6 +52,7 @@ public struct PhonemeTranscriber: Sendable {
         }
         self.rules = rules
         self.longest = rules.keys.map(\.count).max() ?? 1
+        self.longestMnemonic = table.inventory.map(\.count).max() ?? 1
     }
 
     /// The transcriber for an espeak-ng language (`en-us`, `de`).
@@ -162,7 +165,12 @@ public struct PhonemeTranscriber: Sendable {
             }
             out += token
             guard index + 1 < tokens.count, tokens[index + 1] != "|" else { continue }
-            let rest = tokens[(index + 1)...].joined()
+            // Only the next few characters can merge with `token`: joining the whole rest made long `ph` quadratic.
+            var rest = ""
+            for next in tokens[(index + 1)...] {
+                if rest.count >= longestMnemonic { break }
+                rest += next
+            }
             if needsSeparator(after: token, before: rest) { out += "|" }
         }
         return out
