@@ -8,6 +8,7 @@ import Synchronization
 /// The handlers run on a dispatch queue, not in signal context, so they may take locks and touch files.
 public enum Interruption {
     private static let paths = Mutex<Set<String>>([])
+    // Written only by the one `install()` call that wins `installed` and never read: it only keeps the sources alive.
     nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
     private static let installed = Mutex(false)
 

@@ -94,6 +94,7 @@ public func run(_ executable: URL, _ arguments: [String], stdin: Data? = nil, in
     if let stdin { input.fileHandleForWriting.write(stdin) }
     try input.fileHandleForWriting.close()
     // Read both pipes concurrently so a chatty child cannot block on a full pipe.
+    // Unsafe only in form: the reader thread writes it, and it is read after that thread has finished.
     nonisolated(unsafe) var errorData = Data()
     let reader = Thread { errorData = err.fileHandleForReading.readDataToEndOfFile() }
     reader.start()

@@ -495,6 +495,7 @@ struct Walk {
 }
 
 /// Compiled dialect patterns: a long document checks the same few patterns thousands of times.
+/// `@unchecked Sendable`: `compiled` is touched only under `lock`, and a compiled NSRegularExpression is immutable.
 final class RegexCache: @unchecked Sendable {
     static let shared = RegexCache()
     private let lock = NSLock()
