@@ -296,7 +296,7 @@ struct TimelineOptions: ParsableArguments {
         for (option, path) in [("--timeline", timeline), ("--timeline-svg", timelineSVG)] {
             guard let path, path != "-" else { continue }
             if path == output { throw SSMLError(.usage, "\(option) \(path) is also the audio output") }
-            _ = try RenderOutput.resolve(path)
+            _ = try RenderOutput.resolve(path, option: option)
         }
         if timeline == "-" && timelineSVG == "-" { throw SSMLError(.usage, "--timeline and --timeline-svg cannot both go to standard output") }
     }

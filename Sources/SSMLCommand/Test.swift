@@ -131,8 +131,7 @@ struct Test: ParsableCommand {
 
     private func test() throws -> Bool {
         for (option, path) in [("--report", report), ("--junit", junit)] {
-            if let path { _ = try RenderOutput.resolve(path) } else { continue }
-            _ = option
+            if let path { _ = try RenderOutput.resolve(path, option: option) }
         }
         if let jobs, jobs < 1 { throw SSMLError(.usage, "--jobs \(jobs) must be 1 or more") }
         var reports: [SnapshotCaseReport] = []
@@ -244,7 +243,7 @@ struct Diff: ParsableCommand {
 
     private func diff() throws -> Bool {
         guard OutputOptions.rates.contains(rate) else { throw SSMLError(.usage, "--rate \(rate) is not supported") }
-        if let report { _ = try RenderOutput.resolve(report) }
+        if let report { _ = try RenderOutput.resolve(report, option: "--report") }
         var settings = SnapshotRunner.Settings()
         settings.rate = rate
         settings.voice = voice

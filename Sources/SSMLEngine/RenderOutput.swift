@@ -14,13 +14,14 @@ public enum RenderOutput {
     case directory(URL)
 
     /// Checks `path` (`-` for standard output) without touching anything.
-    public static func resolve(_ path: String) throws -> RenderOutput {
+    /// - Parameter option: the option that named `path`, for messages.
+    public static func resolve(_ path: String, option: String = "-o") throws -> RenderOutput {
         if path == "-" { return .stream(path: nil) }
         let url = URL(fileURLWithPath: path)
         var status = stat()
         if stat(url.path, &status) == 0 {
             switch status.st_mode & S_IFMT {
-            case S_IFDIR: throw SSMLError(.usage, "-o \(path) is a directory")
+            case S_IFDIR: throw SSMLError(.usage, "\(option) \(path) is a directory")
             case S_IFREG: return .file(url.resolvingSymlinksInPath())
             default: return .stream(path: url.path)
             }
@@ -28,7 +29,7 @@ public enum RenderOutput {
         let directory = url.deletingLastPathComponent()
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw SSMLError(.usage, "-o \(path): the folder \(directory.path) does not exist")
+            throw SSMLError(.usage, "\(option) \(path): the folder \(directory.path) does not exist")
         }
         return .file(url)
     }
