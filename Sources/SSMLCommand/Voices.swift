@@ -46,13 +46,9 @@ struct Voices: ParsableCommand {
             let engine = try Engine(catalog: catalog)
             var measured = try VoiceReport.measure(engine: engine, catalog: catalog, localePrefix: locale)
             if let wantedGender { measured.rows.removeAll { $0.voice.gender != wantedGender } }
-            do {
-                // Atomic: written beside the target, then renamed over it.
-                try measured.markdown(version: engine.synthesizer.version).write(to: URL(fileURLWithPath: report), atomically: true, encoding: .utf8)
-            } catch {
-                throw SSMLError(.io, "cannot write \(report): \(error.localizedDescription)")
-            }
-            print("\(report): \(measured.rows.count) voices measured")
+            // Atomic (beside the target, then renamed over it); `-` is standard output, as for every report.
+            try CommandSupport.writeAtomically(Data(measured.markdown(version: engine.synthesizer.version).utf8), to: report)
+            if report != "-" { print("\(report): \(measured.rows.count) voices measured") }
             for problem in measured.problems { FileHandle.standardError.write(Data("error: \(problem)\n".utf8)) }
             if !measured.problems.isEmpty { throw ExitCode(1) }
             return
