@@ -64,10 +64,10 @@ struct Info: ParsableCommand {
             ("frames", "\(file.frames)"),
             ("size", "\(file.fileBytes) bytes"),
             ("integrated loudness", file.integratedLUFS.map { String(format: "%.1f LUFS", $0) }
-                ?? (file.tooShortForLoudness ? "not measurable (shorter than one 0.4 s block)" : "silent (below -70 LUFS)")),
+                ?? file.loudnessNote ?? "silent (below -70 LUFS)"),
             ("loudness range", String(format: "%.1f LU", file.loudnessRangeLU)),
             ("sample peak", decibels(file.samplePeakDBFS, "dBFS")),
-            ("true peak", decibels(file.truePeakDBTP, "dBTP")),
+            ("true peak", file.loudnessUnmeasurable == nil ? decibels(file.truePeakDBTP, "dBTP") : "not measurable"),
         ]
         lines = lines.map { ($0.0 + ":", $0.1) }
         return lines.map { $0.0.padding(toLength: 21, withPad: " ", startingAt: 0) + $0.1 }.joined(separator: "\n") + "\n"
@@ -82,6 +82,7 @@ struct Info: ParsableCommand {
             "durationSeconds": (file.durationSeconds * 1000).rounded() / 1000, "frames": file.frames, "bytes": file.fileBytes,
             "bitrateMode": file.bitrateMode?.rawValue ?? NSNull(), "integratedLUFS": finite(file.integratedLUFS),
             "loudnessRangeLU": finite(file.loudnessRangeLU), "samplePeakDBFS": finite(file.samplePeakDBFS), "truePeakDBTP": finite(file.truePeakDBTP),
+            "loudnessNote": file.loudnessNote ?? NSNull(),
         ]
     }
 }

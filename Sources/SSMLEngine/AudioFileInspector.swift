@@ -12,18 +12,27 @@ public enum AudioFileInspector {
         // A FIFO or device would block or never end.
         guard attributes[.type] as? FileAttributeType == .typeRegular else { throw SSMLError(.io, "\(url.path) is not a regular file") }
         let reader = try AudioFileReader(url: url, rawSampleRate: rawSampleRate)
-        let meter = try LoudnessMeter(sampleRate: reader.sampleRate, channels: reader.channels)
+        // libebur128 refuses some formats (odd rates, very many channels): the format is still reported,
+        // with the sample peak measured here and the loudness as not measurable.
+        var unmeasurable: String?
+        let meter: LoudnessMeter?
+        do { meter = try LoudnessMeter(sampleRate: reader.sampleRate, channels: reader.channels) } catch {
+            meter = nil
+            unmeasurable = (error as? SSMLError)?.message ?? "\(error)"
+        }
         var frames = 0
+        var peak: Float = 0
         while true {
             let chunk = try reader.read(maxFrames: 1 << 16)
             if chunk.isEmpty { break }
             frames += chunk.count / reader.channels
-            try meter.add(chunk)
+            if let meter { try meter.add(chunk) } else { for x in chunk where abs(x) > peak { peak = abs(x) } }
         }
         return AudioFileProperties(
             containerName: reader.containerName, container: reader.container, encodingName: reader.encodingName, encoding: reader.encoding,
             sampleRate: reader.sampleRate, channels: reader.channels, frames: frames, fileBytes: (attributes[.size] as? Int) ?? 0,
-            bitrateMode: reader.bitrateMode, integratedLUFS: meter.integrated, loudnessRangeLU: meter.range,
-            samplePeakDBFS: LoudnessMeter.decibels(meter.samplePeak), truePeakDBTP: LoudnessMeter.decibels(meter.truePeak))
+            bitrateMode: reader.bitrateMode, integratedLUFS: meter?.integrated, loudnessRangeLU: meter?.range ?? 0,
+            samplePeakDBFS: LoudnessMeter.decibels(meter?.samplePeak ?? Double(peak)),
+            truePeakDBTP: meter.map { LoudnessMeter.decibels($0.truePeak) } ?? -.infinity, loudnessUnmeasurable: unmeasurable)
     }
 }

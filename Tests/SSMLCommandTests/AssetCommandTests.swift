@@ -231,6 +231,24 @@ import Testing
         #expect(check.status == 0 && !verdict.contains("silent"), "\(verdict)")
     }
 
+    @Test func infoReportsTheFormatOfAFileTheLoudnessMeterRefuses() throws {
+        let directory = try Repository.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // A valid 1 Hz WAV: libebur128 refuses the rate, the format and the sample peak are still reported.
+        var data = Data("RIFF".utf8)
+        func u32(_ v: Int) { data += withUnsafeBytes(of: UInt32(v).littleEndian) { Data($0) } }
+        func u16(_ v: Int) { data += withUnsafeBytes(of: UInt16(v).littleEndian) { Data($0) } }
+        u32(36 + 200); data += Data("WAVEfmt ".utf8); u32(16); u16(1); u16(1); u32(1); u32(2); u16(2); u16(16)
+        data += Data("data".utf8); u32(200)
+        for i in 0..<100 { data += withUnsafeBytes(of: Int16(i == 7 ? 16384 : 100).littleEndian) { Data($0) } }
+        try data.write(to: directory.appendingPathComponent("slow.wav"))
+        let result = try run(Repository.ssmlBinary, ["info", "slow.wav"], in: directory)
+        let info = String(decoding: result.stdout, as: UTF8.self)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(info.contains("sample rate:         1 Hz") && info.contains("sample peak:         -6.0 dBFS"), "\(info)")
+        #expect(info.contains("integrated loudness: not measurable (") && !info.contains("silent"), "\(info)")
+    }
+
     /// A 24-bit PCM WAV written by hand: AudioFileWriter only writes telephony encodings.
     func write24BitWAV(_ url: URL, rate: Int) throws {
         let samples = (0..<rate).map { Int32(2_000_000 * sin(Double($0) * 0.05)) }

@@ -118,7 +118,7 @@ extension AssetTarget {
     private func levelFindings(_ file: AudioFileProperties, name: String) -> [AssetFinding] {
         guard file.frames > 0 else { return [] }
         if file.integratedLUFS == nil {
-            if file.tooShortForLoudness { return [] }
+            if file.loudnessNote != nil { return [] }
             return [AssetFinding(.recommendation, "the file is silent (below -70 LUFS)")]
         }
         if file.truePeakDBTP > -1 {

@@ -23,12 +23,15 @@ public struct AudioFileProperties: Sendable, Equatable, Codable {
     public var samplePeakDBFS: Double
     /// Highest inter-sample peak in dBTP.
     public var truePeakDBTP: Double
+    /// Why loudness and true peak could not be measured at all (a format the meter refuses); nil when measured.
+    public var loudnessUnmeasurable: String?
 
     public init(
         containerName: String, container: Container, encodingName: String, encoding: Encoding, sampleRate: Int, channels: Int,
         frames: Int, fileBytes: Int, bitrateMode: BitrateMode? = nil, integratedLUFS: Double? = nil, loudnessRangeLU: Double = 0,
-        samplePeakDBFS: Double = -.infinity, truePeakDBTP: Double = -.infinity
+        samplePeakDBFS: Double = -.infinity, truePeakDBTP: Double = -.infinity, loudnessUnmeasurable: String? = nil
     ) {
+        self.loudnessUnmeasurable = loudnessUnmeasurable
         self.containerName = containerName
         self.container = container
         self.encodingName = encodingName
@@ -48,6 +51,11 @@ public struct AudioFileProperties: Sendable, Equatable, Codable {
 
     /// BS.1770 measures loudness over 400 ms blocks: a shorter file has no integrated loudness, silent or not.
     public var tooShortForLoudness: Bool { durationSeconds < 0.4 }
+
+    /// Why there is no loudness figure other than silence, if any.
+    public var loudnessNote: String? {
+        loudnessUnmeasurable.map { "not measurable (\($0))" } ?? (tooShortForLoudness ? "not measurable (shorter than one 0.4 s block)" : nil)
+    }
 
     /// File containers that matter to telephony; everything else is `other`.
     public enum Container: String, Sendable, Codable {
