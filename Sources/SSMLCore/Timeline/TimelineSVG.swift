@@ -85,7 +85,9 @@ public enum TimelineSVG {
             let color = event.kind == "mark" ? "#2a9d4b" : event.kind == "loop" ? "#7b4bb3" : "#c0392b"
             let label = event.kind == event.name ? event.kind : "\(event.kind): \(event.name)"
             svg += "<line x1=\"\(f(x0))\" y1=\"\(f(segmentTop))\" x2=\"\(f(x0))\" y2=\"\(f(eventTop + 4))\" stroke=\"\(color)\" stroke-width=\"1.4\" stroke-dasharray=\"4 3\"/>"
-            svg += "<text x=\"\(f(x0 + 2))\" y=\"\(f(eventTop + 14 + Double(number % 2) * 14))\" fill=\"\(color)\"><title>\(escape(eventTooltip(event)))</title>\(escape(truncate(label, 40)))</text>\n"
+            // Near the right edge the label ends at its line instead of running off the image.
+            let anchor = x0 > width - 160 ? " text-anchor=\"end\"" : ""
+            svg += "<text x=\"\(f(anchor.isEmpty ? x0 + 2 : x0 - 2))\" y=\"\(f(eventTop + 14 + Double(number % 2) * 14))\" fill=\"\(color)\"\(anchor)><title>\(escape(eventTooltip(event)))</title>\(escape(truncate(label, 40)))</text>\n"
         }
         svg += "</g>\n</svg>\n"
         return svg
