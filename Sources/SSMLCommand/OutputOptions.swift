@@ -304,13 +304,9 @@ struct TimelineOptions: ParsableArguments {
     /// Writes the requested files atomically (`-` is standard output).
     func write(_ report: RenderReport, envelope: EnvelopeRecorder?, engine: Engine, title: String) throws {
         let timeline = Timeline(report: report, engine: engine.synthesizer.version)
-        if let path = self.timeline { try Self.write(timeline.json() + Data("\n".utf8), to: path) }
+        if let path = self.timeline { try CommandSupport.writeAtomically(timeline.json() + Data("\n".utf8), to: path) }
         if let path = timelineSVG, let envelope {
-            try Self.write(Data(TimelineSVG.render(timeline, envelope: envelope.outline, title: title).utf8), to: path)
+            try CommandSupport.writeAtomically(Data(TimelineSVG.render(timeline, envelope: envelope.outline, title: title).utf8), to: path)
         }
-    }
-
-    private static func write(_ data: Data, to path: String) throws {
-        try CommandSupport.writeAtomically(data, to: path)
     }
 }

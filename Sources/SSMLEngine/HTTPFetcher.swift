@@ -118,7 +118,7 @@ public final class HTTPFetcher: AudioFetcher, Sendable {
         if var problem = SndFileDecoder().problem(with: body) {
             try? FileManager.default.removeItem(at: body)
             // The decoder names the file: here that is an internal download name, which means nothing to the user.
-            let internalName = "cannot decode \(body.lastPathComponent): "
+            let internalName = "cannot decode \(body.path): "
             if problem.hasPrefix(internalName) { problem.removeFirst(internalName.count) }
             throw SSMLError(.audioSource, "\(name): the download (\(download.bytes) bytes\(contentType.map { ", \($0)" } ?? "")) is not audio libsndfile can decode: \(problem)")
         }

@@ -9,47 +9,27 @@ public struct SndFileDecoder: AudioDecoder {
     public func open(_ url: URL) throws -> any AudioSource { try SndFileSource(url: url) }
 }
 
-/// An open file, read as mono floats. The corresponding C functions are `sf_open`, `sf_readf_float`, `sf_seek`.
+/// An open file, read as mono floats: ``AudioFileReader`` with its channels averaged.
 final class SndFileSource: AudioSource {
-    private let handle: OpaquePointer
-    private let channels: Int
+    private let reader: AudioFileReader
     let sampleRate: Double
     let frameCount: Int
 
     init(url: URL) throws {
-        var info = SF_INFO()
-        guard let handle = sf_open(url.path, Int32(SFM_READ), &info) else {
-            let reason = String(cString: sf_strerror(nil))
-            throw SSMLError(.audioSource, "cannot decode \(url.lastPathComponent): \(reason)")
-        }
-        guard info.channels > 0, info.samplerate > 0 else {
-            sf_close(handle)
-            throw SSMLError(.audioSource, "\(url.lastPathComponent) has no channels or no sample rate")
-        }
-        self.handle = handle
-        self.channels = Int(info.channels)
-        self.sampleRate = Double(info.samplerate)
-        // MP3 reports frames = 0 or an estimate until read; treat unknown lengths as "read to the end".
-        self.frameCount = info.frames > 0 ? Int(info.frames) : 0
+        // Headerless files have no rate to play them at: only `ssml info` guesses one.
+        reader = try AudioFileReader(url: url, rawSampleRate: nil)
+        sampleRate = Double(reader.sampleRate)
+        frameCount = reader.frames
     }
 
-    deinit { sf_close(handle) }
-
-    func seek(to frame: Int) throws {
-        if sf_seek(handle, sf_count_t(frame), SEEK_SET) < 0 {
-            throw SSMLError(.audioSource, "cannot seek to frame \(frame): \(String(cString: sf_strerror(handle)))")
-        }
-    }
+    func seek(to frame: Int) throws { try reader.seek(to: frame) }
 
     func read(maxFrames: Int) throws -> [Float] {
-        var interleaved = [Float](repeating: 0, count: maxFrames * channels)
-        let got = Int(interleaved.withUnsafeMutableBufferPointer { sf_readf_float(handle, $0.baseAddress, sf_count_t(maxFrames)) })
-        if got == 0, sf_error(handle) != 0 {
-            throw SSMLError(.audioSource, "decoding failed: \(String(cString: sf_strerror(handle)))")
-        }
-        if channels == 1 { return Array(interleaved[..<got]) }
+        let interleaved = try reader.read(maxFrames: maxFrames)
+        let channels = reader.channels
+        if channels == 1 { return interleaved }
         let scale = 1 / Float(channels)
-        return (0..<got).map { frame in
+        return (0..<interleaved.count / channels).map { frame in
             var sum: Float = 0
             for channel in 0..<channels { sum += interleaved[frame * channels + channel] }
             return sum * scale
@@ -213,10 +193,12 @@ public final class AudioFileWriter: AudioSink {
 }
 
 /// Reads any file libsndfile opens, all channels interleaved, and says what it is.
-/// The corresponding C functions are `sf_open`, `sf_command(SFC_GET_FORMAT_INFO)`, `sf_readf_float`.
+/// The corresponding C functions are `sf_open`, `sf_command(SFC_GET_FORMAT_INFO)`, `sf_seek`, `sf_readf_float`.
 public final class AudioFileReader {
     public let sampleRate: Int
     public let channels: Int
+    /// Frames per channel as the header states them (0 when unknown).
+    public let frames: Int
     public let containerName: String
     public let container: AudioFileProperties.Container
     public let encodingName: String
@@ -227,11 +209,11 @@ public final class AudioFileReader {
     /// Headerless files cannot describe themselves: these extensions are read as 16-bit little-endian mono PCM.
     public static let rawExtensions: Set<String> = ["raw", "pcm", "l16", "sln"]
 
-    /// - Parameter rawSampleRate: the sample rate assumed for a headerless file (see ``rawExtensions``).
-    public init(url: URL, rawSampleRate: Int = 16000) throws {
+    /// - Parameter rawSampleRate: the sample rate assumed for a headerless file (see ``rawExtensions``); nil
+    ///   reads such a file only if libsndfile recognises it by itself.
+    public init(url: URL, rawSampleRate: Int? = 16000) throws {
         var info = SF_INFO()
-        let isRaw = Self.rawExtensions.contains(url.pathExtension.lowercased())
-        if isRaw {
+        if let rawSampleRate, Self.rawExtensions.contains(url.pathExtension.lowercased()) {
             guard (1...768_000).contains(rawSampleRate) else {
                 throw SSMLError(.usage, "\(url.path) is headerless; its sample rate \(rawSampleRate) Hz is not a rate (1 to 768000)")
             }
@@ -240,7 +222,7 @@ public final class AudioFileReader {
             info.format = Int32(SF_FORMAT_RAW) | Int32(SF_FORMAT_PCM_16) | Int32(SF_ENDIAN_LITTLE)
         }
         guard let handle = sf_open(url.path, Int32(SFM_READ), &info) else {
-            throw SSMLError(.audioSource, "cannot read \(url.path): \(String(cString: sf_strerror(nil)))")
+            throw SSMLError(.audioSource, "cannot decode \(url.path): \(String(cString: sf_strerror(nil)))")
         }
         guard info.channels > 0, info.samplerate > 0 else {
             sf_close(handle)
@@ -249,6 +231,8 @@ public final class AudioFileReader {
         self.handle = handle
         sampleRate = Int(info.samplerate)
         channels = Int(info.channels)
+        // MP3 reports 0 or an estimate until read: 0 means "read to the end".
+        frames = info.frames > 0 ? Int(info.frames) : 0
         let major = info.format & Int32(SF_FORMAT_TYPEMASK)
         let minor = info.format & Int32(SF_FORMAT_SUBMASK)
         containerName = Self.formatName(major) ?? "unknown container"
@@ -288,6 +272,12 @@ public final class AudioFileReader {
     }
 
     deinit { sf_close(handle) }
+
+    public func seek(to frame: Int) throws {
+        if sf_seek(handle, sf_count_t(frame), SEEK_SET) < 0 {
+            throw SSMLError(.audioSource, "cannot seek to frame \(frame): \(String(cString: sf_strerror(handle)))")
+        }
+    }
 
     /// Up to `maxFrames` frames, channels interleaved; empty at the end.
     public func read(maxFrames: Int) throws -> [Float] {

@@ -67,16 +67,18 @@ public struct Timeline: Sendable, Equatable, Codable {
         var segments: [Segment] = []
         var words: [Word] = []
         var events: [Event] = []
+        // Words follow the speech segment they belong to in the report.
+        var currentSpeech = 0
         for entry in report.entries {
             switch entry.kind {
             case .speech, .bleep, .pause, .audio:
+                if entry.kind == .speech { currentSpeech = segments.count }
                 segments.append(Segment(
                     index: segments.count, kind: entry.kind.rawValue, start: seconds(entry.start), end: seconds(entry.end),
                     startSample: entry.start, endSample: entry.end, text: entry.detail, voice: entry.voice,
                     settings: entry.attributes, location: entry.location?.description))
             case .word:
-                let segment = segments.lastIndex { $0.kind == "speech" } ?? 0
-                words.append(Word(text: entry.detail, start: seconds(entry.start), end: seconds(entry.end), startSample: entry.start, endSample: entry.end, segment: segment))
+                words.append(Word(text: entry.detail, start: seconds(entry.start), end: seconds(entry.end), startSample: entry.start, endSample: entry.end, segment: currentSpeech))
             case .mark, .loop, .callControl:
                 let kind = entry.kind == .callControl ? entry.detail : entry.kind.rawValue
                 events.append(Event(kind: kind, time: seconds(entry.start), sample: entry.start, name: entry.detail, settings: entry.attributes, location: entry.location?.description))
