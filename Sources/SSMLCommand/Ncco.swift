@@ -27,63 +27,20 @@ struct Ncco: ParsableCommand {
 
     @OptionGroup var timeline: TimelineOptions
 
-    @Flag(help: "A language espeak-ng does not speak is read by the en-US voice (a warning) instead of failing.")
-    var voiceFallback = false
-
-    @Flag(help: "Treat warnings (unknown options, clamped loops, undocumented styles) as errors.")
-    var strict = false
-
-    @Flag(name: .shortAndLong, help: "Do not print notes about call control (input, connect, record, ...).")
-    var quiet = false
-
-    @Option(help: ArgumentHelp("Render only this part of a split plan (used by render workers).", visibility: .private))
-    var workerPart: Int?
-
-    @Option(help: ArgumentHelp("Where a render worker writes its raw samples.", visibility: .private))
-    var workerOutput: String?
+    @OptionGroup var job: RenderJobOptions
 
     func run() throws {
         do {
-            try render()
+            let catalogURL = try CommandSupport.catalogURL()
+            let styles = try VonageStyles.load(from: VonageStyles.beside(catalog: catalogURL))
+            try RenderPipeline.run(
+                input: input, audio: audio, fetch: fetch, timeline: timeline, job: job, workerArguments: ["ncco", input],
+                engine: { try Engine(catalog: VoiceCatalog.load(from: catalogURL)) }
+            ) { engine, source, log in
+                try engine.planNCCO(source.text, file: source.name, baseDirectory: source.directory, styles: styles, voiceFallback: job.voiceFallback, log: log)
+            }
         } catch {
             CommandSupport.fail(error)
-        }
-    }
-
-    private func render() throws {
-        let settings = try audio.settings()
-        let fetcher = try fetch.fetcher()
-        defer { fetcher.cleanUp() }
-        let source = try CommandSupport.read(input)
-        let catalogURL = try CommandSupport.catalogURL()
-        let styles = try VonageStyles.load(from: VonageStyles.beside(catalog: catalogURL))
-        var engine = try Engine(catalog: VoiceCatalog.load(from: catalogURL))
-        engine.fetcher = fetcher
-        let log = DiagnosticLog(strict: strict)
-        let isWorker = workerPart != nil
-        let destination = isWorker ? nil : try RenderPipeline.destination(audio, input: input)
-        if !isWorker { try timeline.validate(against: audio.output) }
-        let plan: [Segment]
-        do {
-            plan = try engine.planNCCO(source.text, file: source.name, baseDirectory: source.directory, styles: styles, voiceFallback: voiceFallback, log: log)
-        } catch {
-            if !isWorker { CommandSupport.printDiagnostics(log, quiet: quiet) }
-            throw error
-        }
-        if let workerPart, let workerOutput {
-            try RenderPipeline.renderWorkerPart(plan, part: workerPart, output: workerOutput, settings: settings, engine: engine)
-            return
-        }
-        CommandSupport.printDiagnostics(log, quiet: quiet)
-        var workerArguments = ["ncco", input] + audio.workerArguments + fetch.workerArguments
-        if voiceFallback { workerArguments.append("--voice-fallback") }
-        if strict { workerArguments.append("--strict") }
-        let result = try RenderPipeline.render(
-            plan, to: destination!, settings: settings, engine: engine,
-            workerArguments: workerArguments, standardInput: input == "-" ? source.text : nil,
-            recordEnvelope: timeline.timelineSVG != nil)
-        if timeline.wanted {
-            try timeline.write(result.report, envelope: result.envelope, engine: engine, title: source.name)
         }
     }
 }

@@ -310,3 +310,68 @@ struct TimelineOptions: ParsableArguments {
         }
     }
 }
+
+/// Options every rendering command (`render`, `ncco`) shares besides its output: how strict to be, and
+/// the hidden worker options a split render passes to its worker processes.
+struct RenderJobOptions: ParsableArguments {
+    @Flag(help: "A language espeak-ng does not speak falls back to another voice (a warning) instead of failing.")
+    var voiceFallback = false
+
+    @Flag(help: "Treat warnings (unknown elements, attributes or options, ignored values) as errors.")
+    var strict = false
+
+    @Flag(name: .shortAndLong, help: "Do not print notes about call control (dtmf, bridge; NCCO input, connect, record, ...).")
+    var quiet = false
+
+    @Option(help: ArgumentHelp("Render only this part of a split plan (used by render workers).", visibility: .private))
+    var workerPart: Int?
+
+    @Option(help: ArgumentHelp("Where a render worker writes its raw samples.", visibility: .private))
+    var workerOutput: String?
+
+    /// The options a worker needs to plan the same input the same way.
+    var workerArguments: [String] { (voiceFallback ? ["--voice-fallback"] : []) + (strict ? ["--strict"] : []) }
+}
+
+extension RenderPipeline {
+    /// What `render` and `ncco` do once they know how to plan their input: check the destinations, plan
+    /// (reporting diagnostics once, in the parent), then either render one worker's part or the whole file
+    /// with its timeline. `workerArguments` are the command, its input and its own options.
+    static func run(
+        input: String, audio: OutputOptions, fetch: FetchOptions, timeline: TimelineOptions, job: RenderJobOptions,
+        workerArguments: [String], engine makeEngine: () throws -> Engine,
+        plan: (Engine, _ source: (text: String, name: String, directory: URL), DiagnosticLog) throws -> [Segment]
+    ) throws {
+        let settings = try audio.settings()
+        let fetcher = try fetch.fetcher()
+        defer { fetcher.cleanUp() }
+        let source = try CommandSupport.read(input)
+        var engine = try makeEngine()
+        engine.fetcher = fetcher
+        let log = DiagnosticLog(strict: job.strict)
+        let isWorker = job.workerPart != nil
+        // A worker's output must not replace anything; the parent checks -o before any work.
+        let destination = isWorker ? nil : try destination(audio, input: input)
+        if !isWorker { try timeline.validate(against: audio.output) }
+        let segments: [Segment]
+        do {
+            segments = try plan(engine, source, log)
+        } catch {
+            // Workers stay quiet: the parent planned the same input and already reported it.
+            if !isWorker { CommandSupport.printDiagnostics(log, quiet: job.quiet) }
+            throw error
+        }
+        if let part = job.workerPart, let output = job.workerOutput {
+            try renderWorkerPart(segments, part: part, output: output, settings: settings, engine: engine)
+            return
+        }
+        CommandSupport.printDiagnostics(log, quiet: job.quiet)
+        let result = try render(
+            segments, to: destination!, settings: settings, engine: engine,
+            workerArguments: workerArguments + audio.workerArguments + fetch.workerArguments + job.workerArguments,
+            standardInput: input == "-" ? source.text : nil, recordEnvelope: timeline.timelineSVG != nil)
+        if timeline.wanted {
+            try timeline.write(result.report, envelope: result.envelope, engine: engine, title: source.name)
+        }
+    }
+}
