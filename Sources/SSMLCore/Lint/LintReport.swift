@@ -121,20 +121,20 @@ public struct LintReport: Sendable {
         let failures = allFindings.filter { $0.severity >= failOn }.count
         let tests = files.reduce(0) { $0 + max(1, $1.findings.count) }
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        out += "<testsuites name=\"ssml lint \(Self.escape(dialect.name))\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\">\n"
+        out += "<testsuites name=\"ssml lint \(XMLEscaping.escape(dialect.name))\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\">\n"
         for file in files {
             let fileFailures = file.findings.filter { $0.severity >= failOn }.count
-            out += "  <testsuite name=\"\(Self.escape(file.name))\" tests=\"\(max(1, file.findings.count))\" failures=\"\(fileFailures)\" errors=\"0\" skipped=\"0\">\n"
+            out += "  <testsuite name=\"\(XMLEscaping.escape(file.name))\" tests=\"\(max(1, file.findings.count))\" failures=\"\(fileFailures)\" errors=\"0\" skipped=\"0\">\n"
             let className = "ssml-lint.\(dialect.name)"
             if file.findings.isEmpty {
-                out += "    <testcase classname=\"\(className)\" name=\"\(Self.escape(file.name)) is clean for \(Self.escape(dialect.title))\"/>\n"
+                out += "    <testcase classname=\"\(className)\" name=\"\(XMLEscaping.escape(file.name)) is clean for \(XMLEscaping.escape(dialect.title))\"/>\n"
             }
             for finding in file.findings {
                 let name = "\(finding.location.line):\(finding.location.column) \(finding.rule)"
-                out += "    <testcase classname=\"\(className)\" name=\"\(Self.escape(name))\" file=\"\(Self.escape(file.name))\" line=\"\(finding.location.line)\">\n"
-                let body = Self.escape(finding.description + (finding.source.map { "\nsource: \($0)" } ?? ""))
+                out += "    <testcase classname=\"\(className)\" name=\"\(XMLEscaping.escape(name))\" file=\"\(XMLEscaping.escape(file.name))\" line=\"\(finding.location.line)\">\n"
+                let body = XMLEscaping.escape(finding.description + (finding.source.map { "\nsource: \($0)" } ?? ""))
                 if finding.severity >= failOn {
-                    out += "      <failure type=\"\(finding.severity.rawValue)\" message=\"\(Self.escape(finding.message))\">\(body)</failure>\n"
+                    out += "      <failure type=\"\(finding.severity.rawValue)\" message=\"\(XMLEscaping.escape(finding.message))\">\(body)</failure>\n"
                 } else {
                     out += "      <system-out>\(body)</system-out>\n"
                 }
@@ -146,25 +146,4 @@ public struct LintReport: Sendable {
         return out
     }
 
-    /// Escapes for XML text and attribute values; characters XML 1.0 cannot hold become U+FFFD.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
-            default:
-                if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF {
-                    out += "\u{FFFD}"
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out
-    }
 }

@@ -231,13 +231,9 @@ struct Walk {
 
     func replaceValue(_ attribute: XMLAttribute, of element: XMLElement, with value: String, why: String) -> LintFix? {
         guard let raw = attributeRange(attribute, of: element) else { return nil }
-        return LintFix(kind: .safe, description: "\(element.qualifiedName) \(attribute.qualifiedName) \"\(attribute.value)\" -> \"\(value)\": \(why)", edits: [TextEdit(range: raw.valueRange, replacement: Walk.escape(value))])
+        return LintFix(kind: .safe, description: "\(element.qualifiedName) \(attribute.qualifiedName) \"\(attribute.value)\" -> \"\(value)\": \(why)", edits: [TextEdit(range: raw.valueRange, replacement: XMLEscaping.escape(value))])
     }
 
-    static func escape(_ value: String) -> String {
-        value.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;")
-            .replacingOccurrences(of: "'", with: "&apos;").replacingOccurrences(of: "<", with: "&lt;")
-    }
 
     mutating func add(_ severity: Diagnostic.Severity, _ rule: String, _ message: String, at location: SourceLocation, source: String?, fix: LintFix? = nil) {
         findings.append(LintFinding(severity, rule, message, at: location, source: source, fix: fix))

@@ -45,7 +45,7 @@ public enum SnapshotReport {
         let failing = cases.filter { $0.status.fails }.count
         var page = """
             <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"><title>\(escape(title))</title>
+            <html lang="en"><head><meta charset="utf-8"><title>\(XMLEscaping.escape(title))</title>
             <style>
             body { font-family: Helvetica, Arial, sans-serif; margin: 24px; color: #222; }
             h1 { font-size: 20px; } h2 { font-size: 16px; margin-top: 28px; }
@@ -56,23 +56,23 @@ public enum SnapshotReport {
             .side h3 { font-size: 13px; margin: 6px 0; } .wave { overflow-x: auto; border: 1px solid #eee; }
             audio { width: 100%; } ul.changes li { margin: 2px 0; } .note { color: #666; }
             </style></head><body>
-            <h1>\(escape(title))</h1>
+            <h1>\(XMLEscaping.escape(title))</h1>
             <p>\(cases.count) cases · \(failing) failing · \(cases.filter { $0.status == .passed }.count) passed</p>
             <table class="summary"><tr><th>case</th><th>result</th><th>what changed</th></tr>
 
             """
         for (index, item) in cases.enumerated() {
             let first = item.details.first ?? ""
-            page += "<tr><td><a href=\"#case\(index)\">\(escape(item.name))</a></td><td class=\"\(item.status.rawValue)\">\(item.status.rawValue)</td><td>\(escape(first))\(item.details.count > 1 ? " (+\(item.details.count - 1) more)" : "")</td></tr>\n"
+            page += "<tr><td><a href=\"#case\(index)\">\(XMLEscaping.escape(item.name))</a></td><td class=\"\(item.status.rawValue)\">\(item.status.rawValue)</td><td>\(XMLEscaping.escape(first))\(item.details.count > 1 ? " (+\(item.details.count - 1) more)" : "")</td></tr>\n"
         }
         page += "</table>\n"
         for (index, item) in cases.enumerated() where showAll || item.status != .passed {
-            page += "<div class=\"case\" id=\"case\(index)\"><h2>\(escape(item.name)) — <span class=\"\(item.status.rawValue)\">\(item.status.rawValue)</span></h2>\n"
-            if let error = item.error { page += "<p class=\"failed\">\(escape(error))</p>\n" }
+            page += "<div class=\"case\" id=\"case\(index)\"><h2>\(XMLEscaping.escape(item.name)) — <span class=\"\(item.status.rawValue)\">\(item.status.rawValue)</span></h2>\n"
+            if let error = item.error { page += "<p class=\"failed\">\(XMLEscaping.escape(error))</p>\n" }
             if !item.changes.isEmpty {
-                page += "<ul class=\"changes\">" + item.changes.map { "<li>\(escape($0))</li>" }.joined() + "</ul>\n"
+                page += "<ul class=\"changes\">" + item.changes.map { "<li>\(XMLEscaping.escape($0))</li>" }.joined() + "</ul>\n"
             }
-            for note in item.notes { page += "<p class=\"note\">\(escape(note))</p>\n" }
+            for note in item.notes { page += "<p class=\"note\">\(XMLEscaping.escape(note))</p>\n" }
             page += "<div class=\"sides\">\n"
             page += side("snapshot", item.old, item.oldAudio, missing: "no snapshot recorded")
             page += side("this render", item.new, item.newAudio, missing: "not rendered")
@@ -95,9 +95,9 @@ public enum SnapshotReport {
     }
 
     static func side(_ heading: String, _ snapshot: Snapshot?, _ audio: (data: Data, mime: String)?, missing: String) -> String {
-        var html = "<div class=\"side\"><h3>\(escape(heading))"
+        var html = "<div class=\"side\"><h3>\(XMLEscaping.escape(heading))"
         guard let snapshot else { return html + "</h3><p class=\"note\">\(missing)</p></div>\n" }
-        html += " · \(escape(snapshot.engine)) · \(String(format: "%.2f s", snapshot.audio.duration))</h3>\n"
+        html += " · \(XMLEscaping.escape(snapshot.engine)) · \(String(format: "%.2f s", snapshot.audio.duration))</h3>\n"
         if let audio {
             html += "<audio controls preload=\"metadata\" src=\"data:\(audio.mime);base64,\(audio.data.base64EncodedString())\"></audio>\n"
         } else {
@@ -115,17 +115,17 @@ public enum SnapshotReport {
         let time = cases.reduce(0) { $0 + $1.seconds }
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         xml += "<testsuites tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"\(errors)\" time=\"\(String(format: "%.3f", time))\">\n"
-        xml += "  <testsuite name=\"\(escape(suite))\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"0\" time=\"\(String(format: "%.3f", time))\">\n"
+        xml += "  <testsuite name=\"\(XMLEscaping.escape(suite))\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"0\" time=\"\(String(format: "%.3f", time))\">\n"
         for item in cases {
-            xml += "    <testcase classname=\"\(escape(suite))\" name=\"\(escape(item.name))\" time=\"\(String(format: "%.3f", item.seconds))\""
+            xml += "    <testcase classname=\"\(XMLEscaping.escape(suite))\" name=\"\(XMLEscaping.escape(item.name))\" time=\"\(String(format: "%.3f", item.seconds))\""
             let body = item.details.joined(separator: "\n")
             switch item.status {
             case .changed, .new:
-                xml += ">\n      <failure message=\"\(escape(item.details.first ?? item.status.rawValue))\" type=\"\(item.status.rawValue)\">\(escape(body))</failure>\n    </testcase>\n"
+                xml += ">\n      <failure message=\"\(XMLEscaping.escape(item.details.first ?? item.status.rawValue))\" type=\"\(item.status.rawValue)\">\(XMLEscaping.escape(body))</failure>\n    </testcase>\n"
             case .failed:
-                xml += ">\n      <error message=\"\(escape(item.error ?? "failed"))\" type=\"render\">\(escape(body))</error>\n    </testcase>\n"
+                xml += ">\n      <error message=\"\(XMLEscaping.escape(item.error ?? "failed"))\" type=\"render\">\(XMLEscaping.escape(body))</error>\n    </testcase>\n"
             case .engineChanged, .recorded:
-                xml += ">\n      <system-out>\(escape(body))</system-out>\n    </testcase>\n"
+                xml += ">\n      <system-out>\(XMLEscaping.escape(body))</system-out>\n    </testcase>\n"
             case .passed:
                 xml += "/>\n"
             }
@@ -134,5 +134,4 @@ public enum SnapshotReport {
         return xml
     }
 
-    static func escape(_ text: String) -> String { TimelineSVG.escape(text) }
 }

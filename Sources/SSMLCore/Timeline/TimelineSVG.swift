@@ -23,10 +23,10 @@ public enum TimelineSVG {
 
         var svg = """
             <svg xmlns="http://www.w3.org/2000/svg" width="\(f(width))" height="\(f(height))" viewBox="0 0 \(f(width)) \(f(height))" font-family="Helvetica, Arial, sans-serif" font-size="11">
-            <title>\(escape(title))</title>
+            <title>\(XMLEscaping.escape(title))</title>
             <rect width="100%" height="100%" fill="#ffffff"/>
-            <text x="\(f(left))" y="22" font-size="15" font-weight="bold">\(escape(title))</text>
-            <text x="\(f(left))" y="42" fill="#555">\(escape(summary(timeline)))</text>
+            <text x="\(f(left))" y="22" font-size="15" font-weight="bold">\(XMLEscaping.escape(title))</text>
+            <text x="\(f(left))" y="42" fill="#555">\(XMLEscaping.escape(summary(timeline)))</text>
 
             """
 
@@ -36,13 +36,13 @@ public enum TimelineSVG {
         for segment in timeline.segments {
             let x0 = x(segment.start), x1 = max(x(segment.end), x0 + 1)
             let (fill, label) = style(segment)
-            svg += "<g><title>\(escape(tooltip(segment)))</title>"
+            svg += "<g><title>\(XMLEscaping.escape(tooltip(segment)))</title>"
             svg += "<rect x=\"\(f(x0))\" y=\"\(f(segmentTop))\" width=\"\(f(x1 - x0))\" height=\"\(f(segmentHeight))\" fill=\"\(fill)\" stroke=\"#ffffff\" stroke-width=\"1\"/>"
             let room = Int((x1 - x0 - 6) / 6.2)
             if room >= 3 {
-                svg += "<text x=\"\(f(x0 + 3))\" y=\"\(f(segmentTop + 14))\" fill=\"#111\">\(escape(truncate(label, room)))</text>"
+                svg += "<text x=\"\(f(x0 + 3))\" y=\"\(f(segmentTop + 14))\" fill=\"#111\">\(XMLEscaping.escape(truncate(label, room)))</text>"
                 if let voice = segment.voice {
-                    svg += "<text x=\"\(f(x0 + 3))\" y=\"\(f(segmentTop + 28))\" fill=\"#333\" font-size=\"9\">\(escape(truncate(voice, Int(Double(room) * 1.2))))</text>"
+                    svg += "<text x=\"\(f(x0 + 3))\" y=\"\(f(segmentTop + 28))\" fill=\"#333\" font-size=\"9\">\(XMLEscaping.escape(truncate(voice, Int(Double(room) * 1.2))))</text>"
                 }
             }
             svg += "</g>\n"
@@ -71,7 +71,7 @@ public enum TimelineSVG {
             svg += "<line x1=\"\(f(x0))\" y1=\"\(f(waveTop))\" x2=\"\(f(x0))\" y2=\"\(f(wordTop + 4))\" stroke=\"#d9822b\" stroke-width=\"0.8\" opacity=\"0.7\"/>"
             let labelWidth = Double(word.text.count) * 6.2 + 4
             if let row = rowEnds.firstIndex(where: { $0 < x0 }) {
-                svg += "<text x=\"\(f(x0 + 1))\" y=\"\(f(wordTop + 14 + Double(row) * 16))\" fill=\"#a35200\"><title>\(escape("\(word.text) \(timeLabel(word.start))–\(timeLabel(word.end))"))</title>\(escape(word.text))</text>"
+                svg += "<text x=\"\(f(x0 + 1))\" y=\"\(f(wordTop + 14 + Double(row) * 16))\" fill=\"#a35200\"><title>\(XMLEscaping.escape("\(word.text) \(timeLabel(word.start))–\(timeLabel(word.end))"))</title>\(XMLEscaping.escape(word.text))</text>"
                 rowEnds[row] = x0 + labelWidth
             }
             svg += "\n"
@@ -87,7 +87,7 @@ public enum TimelineSVG {
             svg += "<line x1=\"\(f(x0))\" y1=\"\(f(segmentTop))\" x2=\"\(f(x0))\" y2=\"\(f(eventTop + 4))\" stroke=\"\(color)\" stroke-width=\"1.4\" stroke-dasharray=\"4 3\"/>"
             // Near the right edge the label ends at its line instead of running off the image.
             let anchor = x0 > width - 160 ? " text-anchor=\"end\"" : ""
-            svg += "<text x=\"\(f(anchor.isEmpty ? x0 + 2 : x0 - 2))\" y=\"\(f(eventTop + 14 + Double(number % 2) * 14))\" fill=\"\(color)\"\(anchor)><title>\(escape(eventTooltip(event)))</title>\(escape(truncate(label, 40)))</text>\n"
+            svg += "<text x=\"\(f(anchor.isEmpty ? x0 + 2 : x0 - 2))\" y=\"\(f(eventTop + 14 + Double(number % 2) * 14))\" fill=\"\(color)\"\(anchor)><title>\(XMLEscaping.escape(eventTooltip(event)))</title>\(XMLEscaping.escape(truncate(label, 40)))</text>\n"
         }
         svg += "</g>\n</svg>\n"
         return svg
@@ -163,18 +163,4 @@ public enum TimelineSVG {
 
     static func f(_ value: Double) -> String { String(format: "%.1f", value) }
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default:
-                if let scalar = character.unicodeScalars.first, scalar.properties.generalCategory == .control { out += " " } else { out.append(character) }
-            }
-        }
-        return out
-    }
 }
