@@ -55,7 +55,7 @@ private final class TreeBuilder {
     let file: String
     let lineOffset: Int
     /// Byte offset where each line starts.
-    let lineStarts: [Int]
+    let lines: LineIndex
     var stack: [XMLElement] = []
     var root: XMLElement?
     var error: SSMLError?
@@ -66,20 +66,12 @@ private final class TreeBuilder {
         bytes = Array(text.utf8)
         self.file = file
         self.lineOffset = lineOffset
-        var starts = [0]
-        for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") { starts.append(index + 1) }
-        lineStarts = starts
+        lines = LineIndex(bytes)
     }
 
     func location(ofByte offset: Int) -> SourceLocation {
-        let clamped = min(max(offset, 0), bytes.count)
-        var low = 0, high = lineStarts.count - 1
-        while low < high {
-            let mid = (low + high + 1) / 2
-            if lineStarts[mid] <= clamped { low = mid } else { high = mid - 1 }
-        }
-        let column = String(decoding: bytes[lineStarts[low]..<clamped], as: UTF8.self).unicodeScalars.count + 1
-        return SourceLocation(file: file, line: max(1, low + 1 + lineOffset), column: column)
+        let (line, column) = lines.position(of: offset)
+        return SourceLocation(file: file, line: max(1, line + lineOffset), column: column)
     }
 
     /// The offset of the `<` that opens the start tag ending at or before `end`. `<` cannot occur inside
@@ -195,7 +187,7 @@ private let structuredError: xmlStructuredErrorFunc = { context, error in
     guard tree.error == nil else { return }
     let message = string(error.pointee.message.map { UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self) })?
         .trimmingCharacters(in: .whitespacesAndNewlines) ?? "malformed XML"
-    let lastLine = tree.lineStarts.count + tree.lineOffset
+    let lastLine = tree.lines.lineStarts.count + tree.lineOffset
     let line = min(max(1, Int(error.pointee.line) + tree.lineOffset), max(1, lastLine))
     let column = max(1, Int(error.pointee.int2))
     tree.error = SSMLError(.malformedXML, "malformed XML: \(message)", at: SourceLocation(file: tree.file, line: line, column: column))

@@ -41,29 +41,19 @@ public struct RawScan: Sendable {
     public let bytes: [UInt8]
     public private(set) var tags: [Tag] = []
     public private(set) var problems: [Problem] = []
+    public let lines: LineIndex
     /// Byte offset where each line starts.
-    public let lineStarts: [Int]
+    public var lineStarts: [Int] { lines.lineStarts }
 
     public init(_ text: String) {
         bytes = Array(text.utf8)
-        var starts = [0]
-        for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") { starts.append(index + 1) }
-        lineStarts = starts
+        lines = LineIndex(bytes)
         scan()
         pairTags()
     }
 
     /// 1-based line and column (in Unicode scalars, as the XML parser counts) of a byte offset.
-    public func position(of offset: Int) -> (line: Int, column: Int) {
-        let clamped = min(max(offset, 0), bytes.count)
-        var low = 0, high = lineStarts.count - 1
-        while low < high {
-            let mid = (low + high + 1) / 2
-            if lineStarts[mid] <= clamped { low = mid } else { high = mid - 1 }
-        }
-        let column = String(decoding: bytes[lineStarts[low]..<clamped], as: UTF8.self).unicodeScalars.count + 1
-        return (low + 1, column)
-    }
+    public func position(of offset: Int) -> (line: Int, column: Int) { lines.position(of: offset) }
 
     /// The byte offset of a 1-based line and scalar column.
     public func offset(line: Int, column: Int) -> Int? {
