@@ -154,6 +154,7 @@ struct Test: ParsableCommand {
             if let voice { settings.voice = voice }
             try Self.checkVoice(settings.voice)
             if noAudio { settings.recordAudio = false }
+            settings.reportAudio = report == nil ? .none : reportAll ? .all : .changed
             if let jobs { settings.jobs = jobs }
             if let snapshots { settings.snapshotFolder = URL(fileURLWithPath: snapshots) }
             try tolerance.apply(to: &settings.tolerances)

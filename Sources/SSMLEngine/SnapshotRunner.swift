@@ -14,6 +14,9 @@ public struct SnapshotRunner: Sendable {
         public var jobs = max(1, ProcessInfo.processInfo.activeProcessorCount)
         /// Keep the audio beside each snapshot (`name.snap.flac`) so reports can play the old version.
         public var recordAudio = true
+        /// Which cases keep their old and new audio in memory for an HTML report: none without a report,
+        /// since a long run of cases would otherwise hold every render's bytes until the end.
+        public var reportAudio = ReportAudio.none
         /// Where snapshots live: nil for beside each input, or a folder mirroring the inputs' tree.
         public var snapshotFolder: URL?
         public init() {}
@@ -30,6 +33,9 @@ public struct SnapshotRunner: Sendable {
         /// `render` for SSML or text, `ncco` for Vonage NCCO JSON.
         public var command: String
     }
+
+    /// Cases whose audio an HTML report shows.
+    public enum ReportAudio: Sendable { case none, changed, all }
 
     public let executable: URL
     public let settings: Settings
@@ -127,7 +133,7 @@ public struct SnapshotRunner: Sendable {
         do {
             if FileManager.default.fileExists(atPath: item.snapshot.path) {
                 old = try Snapshot.load(Data(contentsOf: item.snapshot), name: item.snapshot.lastPathComponent)
-                if let data = try? Data(contentsOf: item.audio) { oldAudio = (data, "audio/flac") }
+                if settings.reportAudio != .none, let data = try? Data(contentsOf: item.audio) { oldAudio = (data, "audio/flac") }
             }
         } catch {
             // --update replaces a snapshot it cannot read (a merge conflict, a truncated file).
@@ -143,7 +149,7 @@ public struct SnapshotRunner: Sendable {
         } catch {
             return SnapshotCaseReport(name: item.name, status: .failed, error: (error as? SSMLError)?.message ?? "\(error)", old: old, oldAudio: oldAudio, seconds: Date().timeIntervalSince(started))
         }
-        let newAudio = (try? Data(contentsOf: rendered.wav)).map { (data: $0, mime: "audio/wav") }
+        let newAudio = settings.reportAudio == .none ? nil : (try? Data(contentsOf: rendered.wav)).map { (data: $0, mime: "audio/wav") }
         var report = SnapshotCaseReport(name: item.name, status: .new, old: old, oldAudio: oldAudio, new: rendered.snapshot, newAudio: newAudio)
         if let old {
             let comparison = SnapshotComparison(old: old, new: rendered.snapshot, tolerances: settings.tolerances)
@@ -166,6 +172,10 @@ public struct SnapshotRunner: Sendable {
                 report.status = .failed
                 report.error = "cannot record the snapshot: \(error)"
             }
+        }
+        if settings.reportAudio == .changed, report.status == .passed {
+            report.oldAudio = nil
+            report.newAudio = nil
         }
         report.seconds = Date().timeIntervalSince(started)
         return report
