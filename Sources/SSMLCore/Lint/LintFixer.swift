@@ -122,26 +122,16 @@ public enum UnifiedDiff {
         while suffix < a.count - prefix, suffix < b.count - prefix, a[a.count - 1 - suffix] == b[b.count - 1 - suffix] { suffix += 1 }
         let midA = Array(a[prefix..<a.count - suffix]), midB = Array(b[prefix..<b.count - suffix])
         var steps = (0..<prefix).map { Step(kind: .same, oldIndex: $0, newIndex: $0) }
-        if midA.count * midB.count > 4_000_000 {
-            steps += midA.indices.map { Step(kind: .delete, oldIndex: prefix + $0, newIndex: prefix) }
-            steps += midB.indices.map { Step(kind: .insert, oldIndex: prefix + midA.count, newIndex: prefix + $0) }
-        } else {
-            let n = midA.count, m = midB.count
-            var table = [[Int]](repeating: [Int](repeating: 0, count: m + 1), count: n + 1)
-            for i in stride(from: n - 1, through: 0, by: -1) {
-                for j in stride(from: m - 1, through: 0, by: -1) {
-                    table[i][j] = midA[i] == midB[j] ? table[i + 1][j + 1] + 1 : max(table[i + 1][j], table[i][j + 1])
-                }
-            }
-            var i = 0, j = 0
-            while i < n || j < m {
-                if i < n, j < m, midA[i] == midB[j] {
-                    steps.append(Step(kind: .same, oldIndex: prefix + i, newIndex: prefix + j)); i += 1; j += 1
-                } else if i < n, j == m || table[i + 1][j] >= table[i][j + 1] {
-                    steps.append(Step(kind: .delete, oldIndex: prefix + i, newIndex: prefix + j)); i += 1
-                } else {
-                    steps.append(Step(kind: .insert, oldIndex: prefix + i, newIndex: prefix + j)); j += 1
-                }
+        // Past 4 M table cells the middle is shown as all removed, then all added.
+        var i = 0, j = 0
+        for pair in SequenceAlignment.lcs(midA, midB, maxCells: 4_000_000) {
+            switch pair {
+            case (_?, _?):
+                steps.append(Step(kind: .same, oldIndex: prefix + i, newIndex: prefix + j)); i += 1; j += 1
+            case (_?, nil):
+                steps.append(Step(kind: .delete, oldIndex: prefix + i, newIndex: prefix + j)); i += 1
+            default:
+                steps.append(Step(kind: .insert, oldIndex: prefix + i, newIndex: prefix + j)); j += 1
             }
         }
         steps += (0..<suffix).map { Step(kind: .same, oldIndex: a.count - suffix + $0, newIndex: b.count - suffix + $0) }

@@ -56,7 +56,7 @@ public struct SnapshotComparison: Sendable, Equatable {
                 changes.append(message)
             } else {
                 // Pair what is still the same kind of segment; report the rest as runs added or removed.
-                let kinds = Self.lcs(block.old.map { oldSegments[$0].kind }, block.new.map { newSegments[$0].kind })
+                let kinds = SequenceAlignment.lcs(block.old.map { oldSegments[$0].kind }, block.new.map { newSegments[$0].kind })
                 var removed: [Int] = [], added: [Int] = []
                 func flush() {
                     if !removed.isEmpty { changes.append(Self.describeRun(removed.map { oldSegments[$0] }, verb: "removed", tolerance: compareAudio)) }
@@ -328,7 +328,7 @@ public struct SnapshotComparison: Sendable, Equatable {
         }
         var result: [(old: [Int], new: [Int])] = []
         var pendingA: [Int] = [], pendingB: [Int] = []
-        for pair in lcs(a, b) {
+        for pair in SequenceAlignment.lcs(a, b) {
             switch pair {
             case (let i?, let j?):
                 if !pendingA.isEmpty || !pendingB.isEmpty { result.append((pendingA, pendingB)) }
@@ -344,34 +344,6 @@ public struct SnapshotComparison: Sendable, Equatable {
         return result
     }
 
-    /// Longest common subsequence: matched pairs, and every other index alone, in order. Past 4,000 x
-    /// 4,000 cells nothing is matched, which keeps the cost bounded.
-    static func lcs<T: Equatable>(_ a: [T], _ b: [T]) -> [(Int?, Int?)] {
-        let n = a.count, m = b.count
-        guard n * m <= 16_000_000 else { return a.indices.map { ($0, nil) } + b.indices.map { (nil, $0) } }
-        var table = [[Int]](repeating: [Int](repeating: 0, count: m + 1), count: n + 1)
-        for i in stride(from: n - 1, through: 0, by: -1) {
-            for j in stride(from: m - 1, through: 0, by: -1) {
-                table[i][j] = a[i] == b[j] ? table[i + 1][j + 1] + 1 : max(table[i + 1][j], table[i][j + 1])
-            }
-        }
-        var result: [(Int?, Int?)] = []
-        var i = 0, j = 0
-        while i < n || j < m {
-            if i < n, j < m, a[i] == b[j] {
-                result.append((i, j))
-                i += 1
-                j += 1
-            } else if j >= m || (i < n && table[i + 1][j] >= table[i][j + 1]) {
-                result.append((i, nil))
-                i += 1
-            } else {
-                result.append((nil, j))
-                j += 1
-            }
-        }
-        return result
-    }
 
     /// Longest-common-subsequence alignment; unmatched runs between matches are paired in order.
     static func align(_ a: [String], _ b: [String]) -> [(Int?, Int?)] {
