@@ -86,12 +86,8 @@ struct Lint: ParsableCommand {
             if destination == "-" {
                 FileHandle.standardOutput.write(Data(result.fixed.utf8))
             } else if result.changed || destination != input {
-                do {
-                    // Data's atomic write is a temporary file renamed over the target: never half a file.
-                    try Data(result.fixed.utf8).write(to: URL(fileURLWithPath: destination), options: .atomic)
-                } catch {
-                    throw SSMLError(.io, "cannot write \(destination): \(error.localizedDescription)")
-                }
+                // A temporary file renamed over the target (through a symlink, not replacing it): never half a file.
+                try CommandSupport.writeAtomically(Data(result.fixed.utf8), to: destination)
                 diff += UnifiedDiff.make(source.text, result.fixed, oldName: "a/\(source.name)", newName: "b/\(destination)")
             }
         }
