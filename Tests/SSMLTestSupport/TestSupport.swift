@@ -30,6 +30,11 @@ public enum Repository {
         return root.appendingPathComponent(".build/debug/ssml")
     }
 
+    /// A product built beside the test bundle (`ssml-worker`).
+    public static func buildProduct(_ name: String) -> URL {
+        ssmlBinary.deletingLastPathComponent().appendingPathComponent(name)
+    }
+
     /// A fresh empty directory under the system temporary folder.
     public static func scratchDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("ssml-tests-\(UUID().uuidString)")

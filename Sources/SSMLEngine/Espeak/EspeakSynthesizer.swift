@@ -28,7 +28,7 @@ public final class EspeakSynthesizer: SpeechSynthesizer {
     private let identifiers: [String: String]
     /// The one thread that calls espeak-ng's synthesis; started on the first synthesis, so a process that only
     /// initialised espeak-ng is still single-threaded and can be forked.
-    private let owner = Mutex<EspeakOwnerThread?>(nil)
+    private let owner = Mutex<DedicatedThread?>(nil)
     private let transcribers = Mutex<[String: PhonemeTranscriber]>([:])
 
     private static let instance = Mutex<Result<EspeakSynthesizer, SSMLError>?>(nil)
@@ -134,7 +134,7 @@ public final class EspeakSynthesizer: SpeechSynthesizer {
         let file = identifiers[parameters.voiceName.split(separator: "+", maxSplits: 1).first.map(String.init)?.lowercased() ?? ""]
         let channel = AudioChannel()
         let thread = owner.withLock { thread in
-            if thread == nil { thread = EspeakOwnerThread() }
+            if thread == nil { thread = DedicatedThread(name: "espeak-ng") }
             return thread!
         }
         thread.run {

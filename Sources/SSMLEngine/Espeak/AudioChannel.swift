@@ -1,41 +1,6 @@
 import Foundation
 import SSMLCore
 
-/// The one thread that talks to espeak-ng: work items run on it one at a time, in order.
-///
-/// espeak-ng is not thread-safe, and its synthesis calls back into us with the audio. Running every call on one
-/// long-lived thread serialises them without a lock around caller code, and keeps the callers' threads (which
-/// may be Swift concurrency's cooperative pool) free while espeak-ng works.
-final class EspeakOwnerThread: @unchecked Sendable {
-    // `@unchecked Sendable`: `queue` is touched only while `condition` is locked.
-    private let condition = NSCondition()
-    private var queue: [@Sendable () -> Void] = []
-
-    init() {
-        let thread = Thread { [unowned self] in self.loop() }
-        thread.name = "espeak-ng"
-        thread.start()
-    }
-
-    /// Runs `work` on the owner thread, after what was submitted before it.
-    func run(_ work: @escaping @Sendable () -> Void) {
-        condition.lock()
-        queue.append(work)
-        condition.signal()
-        condition.unlock()
-    }
-
-    private func loop() {
-        while true {
-            condition.lock()
-            while queue.isEmpty { condition.wait() }
-            let work = queue.removeFirst()
-            condition.unlock()
-            work()
-        }
-    }
-}
-
 /// Audio chunks handed from espeak-ng's callback (the producer, on the owner thread) to the caller (the consumer),
 /// with a bound, so memory stays small when the consumer is slower than the engine.
 final class AudioChannel: @unchecked Sendable {
