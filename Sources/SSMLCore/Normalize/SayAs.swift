@@ -6,7 +6,7 @@ public enum SayAsKind: String, Sendable, CaseIterable {
 
     /// Every accepted `interpret-as` name and what it means.
     public static let aliases: [String: SayAsKind] = [
-        "characters": .characters, "spell-out": .characters, "verbatim": .characters, "letters": .characters, "spell": .characters,
+        "characters": .characters, "character": .characters, "spell-out": .characters, "verbatim": .characters, "letters": .characters, "spell": .characters,
         "cardinal": .cardinal, "number": .cardinal,
         "ordinal": .ordinal,
         "digits": .digits, "number_digit": .digits, "digit": .digits,
