@@ -186,6 +186,20 @@ struct Walk {
         let place = time.location.with(element: "break", attribute: "time")
         let seconds: Double
         do { seconds = try BreakValue.time(time.value) } catch {
+            // A number without unit is read as seconds (Google documents `time="3"` as a 3 second pause, and that is
+            // how it renders here): the fix writes the unit, so the pause stays as long as it is heard.
+            if let number = BreakValue.unitlessSeconds(time.value) {
+                let written = BreakValue.format(number)
+                let fix = replaceValue(time, of: element, with: written, why: "a time needs its unit")
+                if let unit = dialect.readings?.unitlessTime {
+                    add(.warning, "break-time", "break time \"\(time.value)\" has no unit: \(dialect.title) reads it as \(written), other services refuse it or read it differently; write \(written)",
+                        at: place, source: unit.source, fix: fix)
+                } else {
+                    add(.error, "break-time", "break time \"\(time.value)\" has no unit, which \(dialect.title) requires (SSML times are like 500ms or 3s); it renders here as \(written)",
+                        at: place, source: Linter.breakSource, fix: fix)
+                }
+                return
+            }
             add(.error, "break-time", error.message, at: place, source: Linter.breakSource,
                 fix: dropAttribute(time, of: element, why: "not a time any service reads"))
             return
@@ -216,19 +230,55 @@ struct Walk {
             let key = VoiceCatalog.spellings(of: name).last ?? name
             let longForm = name.lowercased().hasPrefix("microsoft server speech text to speech voice (")
             if longForm || Walk.matches(rule.pattern ?? "", name) {
-                let known = linter.catalog?.voices.contains { $0.aliases.contains { $0.lowercased() == key } } ?? true
-                if !known && !key.contains(":") {
-                    add(rule.unknown.severity, "voice", "voice \"\(name)\": \(rule.unknown.reason)", at: place, source: rule.unknown.source)
+                if let match = linter.resolver?.resolve(name), let why = match.approximation, !key.contains(":") {
+                    add(rule.unknown.severity, "voice", "voice \"\(name)\": \(rule.unknown.reason) (locally \(why))", at: place, source: rule.unknown.source)
                 }
                 return
             }
-            let suggestion = entry?.aliases.first { $0.hasSuffix("Neural") }.map { "; did you mean \($0)?" } ?? ""
-            add(rule.malformed.severity, "voice", "voice \"\(name)\": \(rule.malformed.reason)\(suggestion)", at: place, source: rule.malformed.source)
+            // Another service's name (a Google one): suggest the Microsoft voice of the same locale and gender.
+            if let voice = linter.resolver?.resolve(name)?.voice, let neural = Walk.neuralName(for: voice, in: linter.catalog) {
+                add(rule.malformed.severity, "voice", "voice \"\(name)\": \(rule.malformed.reason); did you mean \(neural)?", at: place, source: rule.malformed.source)
+                return
+            }
+            if let custom = rule.custom {
+                add(custom.severity, "voice", "voice \"\(name)\": \(custom.reason)", at: place, source: custom.source)
+                return
+            }
+            add(rule.malformed.severity, "voice", "voice \"\(name)\": \(rule.malformed.reason)", at: place, source: rule.malformed.source)
+        case "google":
+            if Walk.matches(rule.pattern ?? ".*", name) {
+                if let match = linter.resolver?.resolve(name), let why = match.approximation {
+                    add(rule.unknown.severity, "voice", "voice \"\(name)\": \(rule.unknown.reason) (locally \(why))", at: place, source: rule.unknown.source)
+                }
+                return
+            }
+            var message = "voice \"\(name)\": \(rule.malformed.reason)"
+            if let voice = linter.resolver?.resolve(name)?.voice, let google = Walk.googleName(for: voice, in: linter.catalog) {
+                message += "; did you mean \(google)?"
+            }
+            add(rule.malformed.severity, "voice", message, at: place, source: rule.malformed.source)
         default:
             if !Walk.matches(rule.pattern ?? ".*", name) {
                 add(rule.malformed.severity, "voice", "voice \"\(name)\": \(rule.malformed.reason)", at: place, source: rule.malformed.source)
             }
         }
+    }
+
+    /// A Microsoft neural name of this voice's locale and gender, for suggestions.
+    static func neuralName(for voice: VoiceSpec, in catalog: VoiceCatalog?) -> String? {
+        let entry = catalog?.voices.first { $0.locale == voice.locale && $0.gender == voice.gender } ?? voice
+        return entry.aliases.first { $0.hasSuffix("Neural") }
+    }
+
+    /// A Google voice of this voice's locale and gender (Neural2 or WaveNet first), for suggestions.
+    static func googleName(for voice: VoiceSpec, in catalog: VoiceCatalog?) -> String? {
+        guard let voices = catalog?.google.voices[voice.locale] else { return nil }
+        let code = voice.gender == .male ? "m" : "f"
+        let names = voices.filter { $0.value == code }.keys.sorted { a, b in
+            let rank = { (name: String) in name.hasPrefix("Neural2") ? 0 : name.hasPrefix("Wavenet") ? 1 : 2 }
+            return rank(a) != rank(b) ? rank(a) < rank(b) : a < b
+        }
+        return names.first.map { "\(voice.locale)-\($0)" }
     }
 
     mutating func checkAudio(_ element: XMLElement) {

@@ -61,8 +61,12 @@ extension Interpreter {
         flush()
         if passes > 1 { segments.append(.loop(pass: 1, passes: passes, location: place)) }
         let start = segments.count
+        let silences = try self.silences(of: element)
+        inner.silences = silences == VendorSilences() ? nil : silences
+        if let leading = silences.leading { addSilence(leading, at: place) }
         try visitChildren(element, frame: inner)
         flush()
+        if let tailing = silences.tailing { addSilence(tailing, at: place) }
         let body = Array(segments[start...])
         for pass in 1..<passes {
             addPause(BreakValue.sentencePause, reason: .sentence, at: place)
