@@ -107,6 +107,11 @@ public struct TextNormalizer: Sendable {
             let weekday = try DateParts.weekday(for: date, detail: request.detail)
             guard let words else { return nil }
             return spoken(words.rules.date(date, weekday: weekday, after: context(request)))
+        case .time where text.contains(where: { "'\"′″".contains($0) }):
+            // Vonage documents `time` as minutes and seconds written 1'30" ("one minute and thirty seconds").
+            let value = try DurationParts.parse(text, format: nil)
+            guard words != nil else { return nil }
+            return spoken(duration(value))
         case .time:
             let time = try ClockTime.parse(text, format: request.format)
             guard let words else { return nil }

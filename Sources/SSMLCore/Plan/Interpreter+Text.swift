@@ -85,6 +85,7 @@ extension Interpreter {
         var alphabet = PhoneticAlphabet.ipa
         if let attribute = element.attribute("alphabet") {
             guard let named = PhoneticAlphabet(attribute: attribute.value) else {
+                if try vendorAlphabet(element, alphabet: attribute, frame: frame) { return }
                 throw SSMLError(.invalidValue, "phoneme alphabet \"\(attribute.value)\" is not supported (use ipa or x-sampa)", at: attribute.location.with(element: "phoneme", attribute: "alphabet"))
             }
             alphabet = named

@@ -256,4 +256,19 @@ extension Interpreter {
         flush()
         segments.append(.pause(seconds: seconds, reason: .break, location: place))
     }
+
+    // MARK: - Vendor phonetic alphabets
+
+    /// Alphabets of one service (Azure `sapi`, `ups`; Polly `x-amazon-pinyin`, `x-amazon-jyutping`,
+    /// `x-amazon-yomigana`): espeak-ng has no reader for them, so the element's text is spoken, with a warning at
+    /// the alphabet. False for an alphabet no service documents (the caller reports it as an error).
+    func vendorAlphabet(_ element: XMLElement, alphabet: XMLAttribute, frame: Frame) throws -> Bool {
+        let known = ["sapi": "Azure's SAPI phone set", "ups": "Azure's Universal Phone Set", "x-microsoft-sapi": "Azure's SAPI phone set",
+            "x-amazon-pinyin": "Polly's pinyin", "x-amazon-jyutping": "Polly's jyutping", "x-amazon-yomigana": "Polly's yomigana"]
+        guard let what = known[alphabet.value.lowercased()] else { return false }
+        try log.warn("phoneme alphabet \"\(alphabet.value)\" (\(what)) is not converted for espeak-ng; the element's text is read as written",
+            at: alphabet.location.with(element: "phoneme", attribute: "alphabet"), kind: .invalidValue)
+        try visitChildren(element, frame: frame)
+        return true
+    }
 }
