@@ -192,7 +192,7 @@ struct Walk {
                 let written = BreakValue.format(number)
                 let fix = replaceValue(time, of: element, with: written, why: "a time needs its unit")
                 if let unit = dialect.readings?.unitlessTime {
-                    add(.warning, "break-time", "break time \"\(time.value)\" has no unit: \(dialect.title) reads it as \(written), other services refuse it or read it differently; write \(written)",
+                    add(.note, "break-time", "break time \"\(time.value)\" has no unit: \(dialect.title) reads it as \(written), other services refuse it; write \(written)",
                         at: place, source: unit.source, fix: fix)
                 } else {
                     add(.error, "break-time", "break time \"\(time.value)\" has no unit, which \(dialect.title) requires (SSML times are like 500ms or 3s); it renders here as \(written)",
