@@ -50,13 +50,10 @@ struct Text: ParsableCommand {
                 throw error
             }
             CommandSupport.printDiagnostics(log, quiet: quiet)
-            let items = plan.map(TextItem.init)
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                print(String(decoding: try encoder.encode(items), as: UTF8.self))
+                print(String(decoding: try RenderPlan(segments: plan).json(), as: UTF8.self))
             } else {
-                for item in items { print(item.lines) }
+                for segment in plan { print(TextItem(segment, synthesizer: engine.synthesizer).lines) }
             }
         } catch {
             CommandSupport.fail(error)
@@ -65,7 +62,7 @@ struct Text: ParsableCommand {
 }
 
 /// One plan segment as `ssml text` shows it; also its JSON form.
-struct TextItem: Encodable {
+struct TextItem {
     struct Place: Encodable {
         var file: String
         var line: Int
@@ -106,7 +103,7 @@ struct TextItem: Encodable {
     var name: String?
     var attributes: [String: String]?
 
-    init(_ segment: Segment) {
+    init(_ segment: Segment, synthesizer: any SpeechSynthesizer) {
         switch segment {
         case .speech(let speech):
             kind = "speech"
@@ -114,15 +111,17 @@ struct TextItem: Encodable {
             voice = speech.voice.name
             let p = speech.prosody
             prosody = ProsodyValues(rate: p.rate, pitch: p.pitch, range: p.range, volumeDB: p.volumeDB, silent: p.silent)
-            let request = Renderer.request(for: speech)
-            engine = EngineRequest(voice: request.voiceName, wordsPerMinute: request.wordsPerMinute, pitch: request.pitch, range: request.range, wordGap: request.wordGap)
-            text = EngineText.readable(speech.pieces)
-            markup = EngineText.markup(speech.pieces)
+            let rendition = synthesizer.rendition(of: speech.request)
+            engine = EngineRequest(
+                voice: rendition.voice, wordsPerMinute: rendition.parameters["wordsPerMinute"] ?? 0, pitch: rendition.parameters["pitch"] ?? 0,
+                range: rendition.parameters["range"] ?? 0, wordGap: rendition.parameters["wordGap"] ?? 0)
+            text = speech.displayText
+            markup = rendition.text
         case .bleep(let speech):
             kind = "bleep"
             location = Place(speech.location)
             voice = speech.voice.name
-            text = EngineText.readable(speech.pieces)
+            text = speech.displayText
         case .pause(let seconds, let reason, let location):
             kind = "pause"
             self.location = location.map(Place.init)
@@ -131,7 +130,7 @@ struct TextItem: Encodable {
         case .audio(let clip):
             kind = "audio"
             location = Place(clip.location)
-            path = clip.source ?? clip.url.path
+            path = clip.displayName
             gainDB = clip.gainDB
             clipBegin = clip.clipBegin
             clipEnd = clip.clipEnd

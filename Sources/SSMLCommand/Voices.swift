@@ -69,7 +69,7 @@ struct Voices: ParsableCommand {
                 voice.name.padding(toLength: width, withPad: " ", startingAt: 0),
                 voice.locale.padding(toLength: 10, withPad: " ", startingAt: 0),
                 voice.gender.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0),
-                voice.espeakName.padding(toLength: 16, withPad: " ", startingAt: 0),
+                EspeakSynthesizer.engineVoiceName(voice).padding(toLength: 16, withPad: " ", startingAt: 0),
                 voice.aliases.joined(separator: ", "),
             ]
             print(columns.joined())

@@ -55,23 +55,20 @@ public struct Engine: Sendable {
             }
             root = DialectTransform(dialect: dialect).apply(root)
         }
-        let decoder = self.decoder
-        let interpreter = Interpreter(
-            resolver: resolver, log: log, limits: limits, baseDirectory: baseDirectory,
-            probe: { url in decoder.problem(with: url) }, fetcher: fetcher)
+        let interpreter = Interpreter(resolver: resolver, log: log, limits: limits, capabilities: synthesizer)
         interpreter.voiceFallback = voiceFallback
-        return try interpreter.plan(root, defaultVoice: voice)
+        let plan = try interpreter.plan(root, defaultVoice: voice)
+        return try AudioResolver(baseDirectory: baseDirectory, decoder: decoder, fetcher: fetcher).resolve(plan, log: log)
     }
 
     /// Parses, checks and plans a Vonage NCCO (JSON). Relative `streamUrl` and `<audio src>` paths are looked
     /// up in `baseDirectory`; `styles` picks the voice for a talk's language and style.
     public func planNCCO(_ text: String, file: String, baseDirectory: URL, styles: VonageStyles, voiceFallback: Bool = false, log: DiagnosticLog) throws -> [Segment] {
         let ncco = try NCCO.parse(text, file: file, limits: limits, log: log)
-        let decoder = self.decoder
-        let sources = AudioSourceResolver(baseDirectory: baseDirectory, probe: { url in decoder.problem(with: url) }, fetcher: fetcher)
-        var planner = NCCOPlanner(resolver: resolver, styles: styles, parser: parser, limits: limits, sources: sources, log: log)
+        var planner = NCCOPlanner(resolver: resolver, styles: styles, parser: parser, limits: limits, capabilities: synthesizer, log: log)
         planner.voiceFallback = voiceFallback
-        return try planner.plan(ncco)
+        let plan = try planner.plan(ncco)
+        return try AudioResolver(baseDirectory: baseDirectory, decoder: decoder, fetcher: fetcher).resolve(plan, log: log)
     }
 
     /// Renders a plan at `sampleRate` into `sink`.

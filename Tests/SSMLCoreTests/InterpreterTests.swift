@@ -5,7 +5,6 @@ import Testing
 @testable import SSMLCore
 
 extension Segment {
-    var speech: SpeechSegment? { if case .speech(let s) = self { s } else { nil } }
     var pauseSeconds: Double? { if case .pause(let s, _, _) = self { s } else { nil } }
 }
 
@@ -202,7 +201,7 @@ extension Segment {
     @Test func voiceFallbackKeepsTheSurroundingVoice() throws {
         let planner = try Planner()
         let root = try SSMLDocument.load("<speak>Hi <lang xml:lang=\"tlh\">Qapla</lang></speak>", file: "t.ssml", parser: LibXMLParser())
-        let interpreter = Interpreter(resolver: planner.resolver, log: planner.log, baseDirectory: planner.directory, probe: { _ in nil })
+        let interpreter = Interpreter(resolver: planner.resolver, log: planner.log, capabilities: FakeSynthesizer())
         interpreter.voiceFallback = true
         let plan = try interpreter.plan(root, defaultVoice: planner.resolver.voice(named: "en-gb-male")!)
         #expect(plan.compactMap(\.speech).map(\.voice.name) == ["en-gb-male"])

@@ -184,7 +184,7 @@ enum Dialects {
             var root = try SSMLDocument.load(text, file: "t", parser: LibXMLParser())
             if let dialect { root = DialectTransform(dialect: try Dialects.load(dialect)).apply(root) }
             let planner = try Planner()
-            let interpreter = Interpreter(resolver: planner.resolver, log: planner.log, baseDirectory: planner.directory, probe: { _ in nil })
+            let interpreter = Interpreter(resolver: planner.resolver, log: planner.log, capabilities: FakeSynthesizer())
             return try interpreter.plan(root, defaultVoice: try #require(planner.resolver.voice(named: "en-us-female"))).compactMap {
                 if case .pause(let seconds, _, _) = $0 { seconds } else { nil }
             }

@@ -1,7 +1,7 @@
 /// An error that stops a render, with a stable kind, a message and the place it refers to.
-public struct SSMLError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct SSMLError: Error, Sendable, Equatable, Codable, CustomStringConvertible {
     /// Stable categories; scripts may match on these.
-    public enum Kind: String, Sendable {
+    public enum Kind: String, Sendable, Codable {
         case malformedXML = "malformed-xml"
         case malformedJSON = "malformed-json"
         case forbiddenDeclaration = "forbidden-declaration"

@@ -34,9 +34,6 @@ public struct VoiceSpec: Sendable, Codable, Equatable, Hashable {
     public var settings: VoiceSettings
     /// Other names users write for this voice (Microsoft neural, Amazon Polly, ...).
     public var aliases: [String]
-
-    /// The voice name espeak-ng's `SetVoiceByName` takes: `de+f2`.
-    public var espeakName: String { settings.variant.isEmpty ? espeak : "\(espeak)+\(settings.variant)" }
 }
 
 /// The voice catalog: named entries plus per-gender templates that make a voice for any language espeak-ng speaks.

@@ -8,7 +8,8 @@ public struct NCCOPlanner {
     public let styles: VonageStyles
     public let parser: any XMLTreeParser
     public let limits: Limits
-    public let sources: AudioSourceResolver
+    /// Answers whether a pronunciation can be said (for `<phoneme>` inside talk SSML).
+    public let capabilities: any SpeechSynthesizer
     public let log: DiagnosticLog
     /// A language espeak-ng does not speak falls back to `en-US` (a warning) instead of failing.
     public var voiceFallback = false
@@ -21,13 +22,13 @@ public struct NCCOPlanner {
 
     public init(
         resolver: VoiceResolver, styles: VonageStyles, parser: any XMLTreeParser, limits: Limits = .standard,
-        sources: AudioSourceResolver, log: DiagnosticLog
+        capabilities: any SpeechSynthesizer, log: DiagnosticLog
     ) {
         self.resolver = resolver
         self.styles = styles
         self.parser = parser
         self.limits = limits
-        self.sources = sources
+        self.capabilities = capabilities
         self.log = log
     }
 
@@ -122,8 +123,7 @@ public struct NCCOPlanner {
         } else {
             root = XMLElement(name: "speak", children: [.text(text, start)], location: start)
         }
-        let interpreter = Interpreter(
-            resolver: resolver, log: log, limits: limits, baseDirectory: sources.baseDirectory, probe: sources.probe, fetcher: sources.fetcher)
+        let interpreter = Interpreter(resolver: resolver, log: log, limits: limits, capabilities: capabilities)
         interpreter.voiceFallback = voiceFallback
         return try interpreter.plan(root, defaultVoice: voice)
     }
@@ -188,19 +188,12 @@ public struct NCCOPlanner {
 
     private func append(stream: NCCOAction.Stream, action: NCCOAction, to segments: inout [Segment]) throws {
         let place = stream.urlValue.location.with(element: "stream", attribute: "streamUrl")
-        let url: URL
-        switch sources.resolve(stream.url) {
-        case .playable(let file, let warning):
-            if let warning { try log.warn("\(action.path).streamUrl[0] \"\(stream.url)\": \(warning)", at: place, kind: .audioSource) }
-            url = file
-        case .unplayable(let reason):
-            throw SSMLError(.audioSource, "\(action.path).streamUrl[0] \"\(stream.url)\" cannot be played: \(reason)", at: place)
-        }
         if stream.bargeIn {
             log.note("\(action.path).bargeIn = true: on a live call a key press or speech stops the stream early; rendered in full", at: action.location)
         }
-        let remote = AudioSourceResolver.isRemote(stream.url) ? stream.url.trimmingCharacters(in: .whitespaces) : nil
-        let clip = AudioClip(url: url, gainDB: try levelDB(stream.level), clipBegin: 0, clipEnd: nil, location: place, source: remote)
+        let clip = AudioClip(
+            source: stream.url, gainDB: try levelDB(stream.level), location: place, sourceLocation: place,
+            label: "\(action.path).streamUrl[0] \"\(stream.url)\"")
         let plays = try plays(stream.loop, loopValue: stream.loopValue, path: action.path, location: action.location)
         for _ in 0..<plays { segments.append(.audio(clip)) }
     }
@@ -245,6 +238,20 @@ public struct NCCOPlanner {
             return .pause(seconds: seconds, reason: reason, location: location.map(move))
         case .audio(var clip):
             clip.location = move(clip.location)
+            clip.sourceLocation = move(clip.sourceLocation)
+            if var fallback = clip.fallback {
+                fallback.segments = fallback.segments.map { relocate($0, move) }
+                fallback.diagnostics = fallback.diagnostics.map { diagnostic in
+                    var moved = diagnostic
+                    moved.location = diagnostic.location.map(move)
+                    return moved
+                }
+                if var error = fallback.error {
+                    error.location = error.location.map(move)
+                    fallback.error = error
+                }
+                clip.fallback = fallback
+            }
             return .audio(clip)
         case .mark(let name, let location):
             return .mark(name: name, location: move(location))

@@ -1,10 +1,10 @@
 import Foundation
 
-/// Checks that an audio clip can be played; returns a reason when it cannot.
-public typealias AudioProbe = @Sendable (URL) -> String?
-
 /// Walks a `<speak>` tree and produces the render plan: speech in resolved voices and prosody,
 /// pauses, clips, marks and call-control events, with loops unrolled.
+///
+/// Planning is pure: nothing is read, fetched or synthesised. Clips stay references (``AudioClip``) that the
+/// engine's resolver turns into files; the synthesizer is asked only whether a pronunciation can be said.
 public final class Interpreter {
     /// What is in force at a point of the tree; children inherit a copy.
     struct Frame {
@@ -15,9 +15,11 @@ public final class Interpreter {
     }
 
     let resolver: VoiceResolver
-    let log: DiagnosticLog
+    /// Where warnings go; swapped while an `<audio>` fallback is planned on the side.
+    var log: DiagnosticLog
     let limits: Limits
-    let sources: AudioSourceResolver
+    /// Answers whether a pronunciation can be said in a voice.
+    let capabilities: any SpeechSynthesizer
     /// When a language is not spoken: warn and keep the surrounding voice instead of failing.
     public var voiceFallback = false
 
@@ -28,14 +30,11 @@ public final class Interpreter {
     var saidWords: Set<String> = []
     var depth = 0
 
-    public init(
-        resolver: VoiceResolver, log: DiagnosticLog, limits: Limits = .standard,
-        baseDirectory: URL, probe: @escaping AudioProbe, fetcher: (any AudioFetcher)? = nil
-    ) {
+    public init(resolver: VoiceResolver, log: DiagnosticLog, limits: Limits = .standard, capabilities: any SpeechSynthesizer) {
         self.resolver = resolver
         self.log = log
         self.limits = limits
-        self.sources = AudioSourceResolver(baseDirectory: baseDirectory, probe: probe, fetcher: fetcher)
+        self.capabilities = capabilities
     }
 
     /// The plan for a document, starting in `defaultVoice` (changed by `xml:lang` on `speak`).

@@ -1,3 +1,5 @@
+import SSMLCore
+
 /// How IPA phones map onto one espeak-ng phoneme table: the data behind ``PhonemeTranscriber``.
 ///
 /// espeak-ng reads phonemes written between `[[` and `]]` as the mnemonics of the current language's phoneme table
