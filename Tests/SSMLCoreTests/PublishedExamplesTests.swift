@@ -29,7 +29,7 @@ enum Published {
     static func plan(_ text: String, dialect name: String?, log: DiagnosticLog = DiagnosticLog()) throws -> [Segment] {
         var root = try SSMLDocument.load(text, file: "t.ssml", parser: LibXMLParser())
         if let name { root = DialectTransform(dialect: try Dialects.load(name)).apply(root) }
-        let interpreter = Interpreter(resolver: resolver, log: log, baseDirectory: Self.root, probe: { _ in nil })
+        let interpreter = Interpreter(resolver: resolver, log: log, capabilities: FakeSynthesizer())
         return try interpreter.plan(root, defaultVoice: resolver.voice(named: "en-us-female")!)
     }
 
