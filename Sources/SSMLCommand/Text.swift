@@ -33,6 +33,9 @@ struct Text: ParsableCommand {
     @Flag(help: "Print a JSON array of segments instead of lines.")
     var json = false
 
+    @Option(help: "Read the document the way this service does (as `ssml render --dialect`); lint findings are printed as warnings.")
+    var dialect: DialectName?
+
     func run() throws {
         do {
             let source = try CommandSupport.read(input)
@@ -40,7 +43,8 @@ struct Text: ParsableCommand {
             let log = DiagnosticLog(strict: strict)
             let plan: [Segment]
             do {
-                plan = try engine.plan(source.text, file: source.name, baseDirectory: source.directory, defaultVoice: voice, voiceFallback: voiceFallback, log: log)
+                plan = try engine.plan(source.text, file: source.name, baseDirectory: source.directory, defaultVoice: voice, voiceFallback: voiceFallback,
+                    dialect: try dialect.map { try CommandSupport.dialect($0.rawValue) }, log: log)
             } catch {
                 CommandSupport.printDiagnostics(log, quiet: quiet)
                 throw error

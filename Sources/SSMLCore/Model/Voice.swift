@@ -46,6 +46,21 @@ public struct VoiceCatalog: Sendable, Codable, Equatable {
     public var localeMap: [String: String]
     /// Text the voice report reads in an espeak-ng language that cannot read digits.
     public var samples: [String: String] = [:]
+    /// The locale a bare language tag means (`fr` -> `fr-FR`), from CLDR's likely subtags.
+    public var primaryRegions: [String: String] = [:]
+    /// Google Cloud voices and their genders (Google's published voice list), for names like `en-US-Wavenet-A`.
+    public var google: GoogleVoices = GoogleVoices()
+
+    /// Google's voice list as the catalog keeps it: per locale, `Family-Id` -> `m`/`f`.
+    public struct GoogleVoices: Sendable, Codable, Equatable {
+        public var source: String = ""
+        public var voices: [String: [String: String]] = [:]
+        /// Chirp 3: HD star names (`Charon`) -> `female`/`male`; the same in every locale.
+        public var chirp3HD: [String: String] = [:]
+        /// Chirp HD ids (`D`) -> `female`/`male`.
+        public var chirpHD: [String: String] = [:]
+        public init() {}
+    }
 
     public init(voices: [VoiceSpec], templates: [String: VoiceSettings], localeMap: [String: String] = [:]) {
         self.voices = voices
@@ -53,7 +68,7 @@ public struct VoiceCatalog: Sendable, Codable, Equatable {
         self.localeMap = localeMap
     }
 
-    private enum CodingKeys: String, CodingKey { case voices, templates, localeMap, samples }
+    private enum CodingKeys: String, CodingKey { case voices, templates, localeMap, samples, primaryRegions, google }
 
     /// An entry as written in the file, where settings are optional.
     private struct Entry: Decodable {
@@ -71,6 +86,8 @@ public struct VoiceCatalog: Sendable, Codable, Equatable {
         self.templates = templates
         localeMap = try container.decodeIfPresent([String: String].self, forKey: .localeMap) ?? [:]
         samples = try container.decodeIfPresent([String: String].self, forKey: .samples) ?? [:]
+        primaryRegions = try container.decodeIfPresent([String: String].self, forKey: .primaryRegions) ?? [:]
+        google = try container.decodeIfPresent(GoogleVoices.self, forKey: .google) ?? GoogleVoices()
         let entries = try container.decode([Entry].self, forKey: .voices)
         voices = try entries.map { entry in
             guard let settings = entry.settings ?? templates[entry.gender.rawValue] else {
@@ -134,6 +151,9 @@ public struct VoiceCatalog: Sendable, Codable, Equatable {
             let parts = inner.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             if parts.count == 2 { key = "\(parts[0])-\(parts[1])" }
         }
+        // Azure HD voices name their model after a colon (`en-US-Ava:DragonHDLatestNeural`): the speaker is the
+        // part before it, the same person as `en-US-AvaNeural`.
+        if let colon = key.firstIndex(of: ":") { key = String(key[..<colon]) + "neural" }
         var keys = [key]
         if key.hasSuffix("multilingualneural") {
             keys.append(String(key.dropLast("multilingualneural".count)) + "neural")

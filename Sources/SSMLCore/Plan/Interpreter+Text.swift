@@ -7,7 +7,12 @@ extension Interpreter {
         var seconds = BreakValue.defaultBreak
         if let time = element.attribute("time") {
             do { seconds = try BreakValue.time(time.value) } catch {
-                throw SSMLError(.invalidValue, error.message, at: time.location.with(element: "break", attribute: "time"))
+                guard let number = BreakValue.unitlessSeconds(time.value) else {
+                    throw SSMLError(.invalidValue, error.message, at: time.location.with(element: "break", attribute: "time"))
+                }
+                try log.warn("break time \"\(time.value)\" has no unit; read as \(BreakValue.format(number)), as Google reads it (W3C SSML requires the unit)",
+                    at: time.location.with(element: "break", attribute: "time"), kind: .invalidValue)
+                seconds = number
             }
             if seconds > limits.maxBreakSeconds {
                 try log.warn("break time \(time.value) is above the limit of \(Int(limits.maxBreakSeconds)) s; clamped", at: time.location.with(element: "break", attribute: "time"), kind: .limitExceeded)
@@ -80,6 +85,7 @@ extension Interpreter {
         var alphabet = PhoneticAlphabet.ipa
         if let attribute = element.attribute("alphabet") {
             guard let named = PhoneticAlphabet(attribute: attribute.value) else {
+                if try vendorAlphabet(element, alphabet: attribute, frame: frame) { return }
                 throw SSMLError(.invalidValue, "phoneme alphabet \"\(attribute.value)\" is not supported (use ipa or x-sampa)", at: attribute.location.with(element: "phoneme", attribute: "alphabet"))
             }
             alphabet = named

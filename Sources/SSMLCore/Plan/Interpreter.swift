@@ -10,6 +10,8 @@ public final class Interpreter {
     struct Frame {
         var voice: VoiceSpec
         var prosody: Prosody
+        /// Azure `<mstts:silence>` settings of the enclosing `<voice>` (see Interpreter+Vendor).
+        var silences: VendorSilences? = nil
     }
 
     let resolver: VoiceResolver
@@ -60,7 +62,7 @@ public final class Interpreter {
                 if !first.isEmpty, saidWords.contains(first.lowercased()) { text = String(trimmed.dropFirst(first.count)) }
                 saidWords = []
             }
-            speak(.text(text), frame: frame, at: location)
+            speakText(text, frame: frame, at: location)
         case .element(let element):
             saidWords = []
             depth += 1
@@ -78,6 +80,7 @@ public final class Interpreter {
 
     func visit(_ element: XMLElement, frame: Frame) throws {
         let place = element.location.with(element: element.qualifiedName)
+        if try visitVendor(element, frame: frame) { return }
         if let namespace = element.namespace, namespace != SSMLDocument.namespace {
             try log.warn(
                 "<\(element.qualifiedName)> is not SSML (namespace \(namespace)); its text is read, its meaning ignored",
