@@ -30,6 +30,9 @@ public final class Interpreter {
     var saidWords: Set<String> = []
     var depth = 0
 
+    /// The engine's name for messages (`espeak-ng`).
+    var engineName: String { capabilities.version.split(separator: " ").first.map(String.init) ?? "the speech engine" }
+
     public init(resolver: VoiceResolver, log: DiagnosticLog, limits: Limits = .standard, capabilities: any SpeechSynthesizer) {
         self.resolver = resolver
         self.log = log

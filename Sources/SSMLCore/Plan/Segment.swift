@@ -141,3 +141,16 @@ public enum Segment: Sendable, Equatable {
     /// The start of pass `pass` (1-based) of `passes` of a repeated block (seven.io `<voice loop>`); no sound.
     case loop(pass: Int, passes: Int, location: SourceLocation)
 }
+
+extension Segment {
+    /// The markup that made the segment.
+    public var location: SourceLocation? {
+        switch self {
+        case .speech(let speech), .bleep(let speech): speech.location
+        case .pause(_, _, let location): location
+        case .audio(let clip): clip.location
+        case .mark(_, let location), .loop(_, _, let location): location
+        case .callControl(let control): control.location
+        }
+    }
+}

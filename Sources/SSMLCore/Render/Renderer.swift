@@ -80,6 +80,8 @@ public final class Renderer {
 
     private var written = 0
     private var entries: [RenderReport.Entry] = []
+    /// The markup of the segment being rendered: the place a limit error names.
+    private var currentLocation: SourceLocation?
     private var sink: (any AudioSink)!
 
     public init(synthesizer: any SpeechSynthesizer, decoder: any AudioDecoder, resamplers: any ResamplerFactory, options: RenderOptions) {
@@ -97,6 +99,7 @@ public final class Renderer {
         defer { self.sink = nil }
         for segment in plan {
             let start = written
+            currentLocation = segment.location
             switch segment {
             case .speech(let speech):
                 // The segment's entry goes before its words.
@@ -236,7 +239,7 @@ public final class Renderer {
         guard !samples.isEmpty else { return }
         written += samples.count
         if Double(written) > options.limits.maxOutputSeconds * options.sampleRate {
-            throw SSMLError(.limitExceeded, "the output passes the limit of \(Int(options.limits.maxOutputSeconds)) s")
+            throw SSMLError(.limitExceeded, "the output passes the limit of \(Int(options.limits.maxOutputSeconds)) s here", at: currentLocation)
         }
         try sink.write(samples)
     }

@@ -240,14 +240,7 @@ public struct SnapshotRunner: Sendable {
         try FileManager.default.createDirectory(at: item.snapshot.deletingLastPathComponent(), withIntermediateDirectories: true)
         try snapshot.json().write(to: item.snapshot, options: .atomic)
         if settings.recordAudio {
-            let writer = try AudioFileWriter(destination: item.audio, sampleRate: settings.rate, format: .flac)
-            do {
-                try writer.write(samples)
-                try writer.commit()
-            } catch {
-                writer.abandon()
-                throw error
-            }
+            try AudioFile.write(samples, to: item.audio, sampleRate: settings.rate, format: .flac)
         } else {
             try? FileManager.default.removeItem(at: item.audio)
         }

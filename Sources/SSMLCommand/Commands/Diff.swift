@@ -41,8 +41,8 @@ struct Diff: ParsableCommand {
     }
 
     private func diff() throws -> Bool {
-        guard OutputOptions.rates.contains(rate) else { throw SSMLError(.usage, "--rate \(rate) is not supported") }
-        if let report { _ = try RenderOutput.resolve(report, option: "--report") }
+        guard OutputSettings.rates.contains(rate) else { throw SSMLError(.usage, "--rate \(rate) is not supported") }
+        if let report { try CommandSupport.checkDestination(report, option: "--report") }
         var settings = SnapshotRunner.Settings()
         settings.rate = rate
         settings.voice = voice
@@ -83,7 +83,7 @@ struct Diff: ParsableCommand {
             let item = SnapshotCaseReport(
                 name: "\(old) → \(new)", status: comparison.changes.isEmpty ? .passed : .changed, changes: comparison.changes,
                 notes: comparison.notes, old: sides[0].snapshot, oldAudio: sides[0].audio, new: sides[1].snapshot, newAudio: sides[1].audio)
-            try CommandSupport.writeAtomically(Data(SnapshotReport.html([item], title: "ssml diff", showAll: true).utf8), to: report)
+            try CommandSupport.writeAtomically(Data(SnapshotReport.html([item], title: "ssml diff", showAll: true).utf8), to: report, option: "--report")
         }
         return !comparison.changes.isEmpty
     }

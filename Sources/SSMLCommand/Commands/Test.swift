@@ -63,7 +63,7 @@ struct Test: ParsableCommand {
 
     private func test() throws -> Bool {
         for (option, path) in [("--report", report), ("--junit", junit)] {
-            if let path { _ = try RenderOutput.resolve(path, option: option) }
+            if let path { try CommandSupport.checkDestination(path, option: option) }
         }
         if let jobs, jobs < 1 { throw SSMLError(.usage, "--jobs \(jobs) must be 1 or more") }
         var reports: [SnapshotCaseReport] = []
@@ -80,8 +80,8 @@ struct Test: ParsableCommand {
                 if let spectrum = config.tolerances?.spectrum { settings.tolerances.spectrum = spectrum }
             }
             if let rate { settings.rate = rate }
-            guard OutputOptions.rates.contains(settings.rate) else {
-                throw SSMLError(.usage, "rate \(settings.rate) is not supported (use one of \(OutputOptions.rates.sorted().map(String.init).joined(separator: ", ")))")
+            guard OutputSettings.rates.contains(settings.rate) else {
+                throw SSMLError(.usage, "rate \(settings.rate) is not supported (use one of \(OutputSettings.rates.sorted().map(String.init).joined(separator: ", ")))")
             }
             if let voice { settings.voice = voice }
             try Self.checkVoice(settings.voice)
@@ -101,10 +101,10 @@ struct Test: ParsableCommand {
         let order: [SnapshotCaseReport.Status] = [.passed, .changed, .new, .failed, .engineChanged, .recorded]
         print("\(reports.count) cases: " + order.compactMap { status in counts[status].map { "\($0) \(status.rawValue)" } }.joined(separator: ", "))
         if let report {
-            try CommandSupport.writeAtomically(Data(SnapshotReport.html(reports, title: "ssml test: \(paths.joined(separator: " "))", showAll: reportAll).utf8), to: report)
+            try CommandSupport.writeAtomically(Data(SnapshotReport.html(reports, title: "ssml test: \(paths.joined(separator: " "))", showAll: reportAll).utf8), to: report, option: "--report")
         }
         if let junit {
-            try CommandSupport.writeAtomically(Data(SnapshotReport.junit(reports, suite: "ssml test").utf8), to: junit)
+            try CommandSupport.writeAtomically(Data(SnapshotReport.junit(reports, suite: "ssml test").utf8), to: junit, option: "--junit")
         }
         return reports.contains { $0.status.fails || (failOnEngineChange && $0.status == .engineChanged) }
     }
