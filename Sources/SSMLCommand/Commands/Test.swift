@@ -43,8 +43,11 @@ struct Test: ParsableCommand {
 
     @OptionGroup var tolerance: ToleranceOptions
 
-    @Option(help: "Cases rendered at once (default: the number of cores).")
+    @Option(help: "Render workers, so cases rendered at once (default: the number of cores).")
     var jobs: Int?
+
+    @Option(help: ArgumentHelp("Seconds a case may take to render before it is stopped and reported as failed (default 300).", valueName: "seconds"))
+    var caseTimeout: Double?
 
     @Flag(help: "Do not keep audio beside snapshots (reports then show only the new render's audio).")
     var noAudio = false
@@ -66,6 +69,10 @@ struct Test: ParsableCommand {
             if let path { try CommandSupport.checkDestination(path, option: option) }
         }
         if let jobs, jobs < 1 { throw SSMLError(.usage, "--jobs \(jobs) must be 1 or more") }
+        if let caseTimeout, !(caseTimeout > 0 && caseTimeout.isFinite) { throw SSMLError(.usage, "--case-timeout \(caseTimeout) must be more than 0 seconds") }
+        // One engine plans every case; one pool renders them, each from the state of a fresh process.
+        let engine = try Engine.standard(data: CommandSupport.data())
+        let pool = try RenderWorkerPool(size: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         var reports: [SnapshotCaseReport] = []
         for path in paths {
             let root = URL(fileURLWithPath: path)
@@ -87,10 +94,10 @@ struct Test: ParsableCommand {
             try Self.checkVoice(settings.voice)
             if noAudio { settings.recordAudio = false }
             settings.reportAudio = report == nil ? .none : reportAll ? .all : .changed
-            if let jobs { settings.jobs = jobs }
+            if let caseTimeout { settings.caseTimeout = caseTimeout }
             if let snapshots { settings.snapshotFolder = URL(fileURLWithPath: snapshots) }
             try tolerance.apply(to: &settings.tolerances)
-            let runner = SnapshotRunner(executable: Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0]), settings: settings)
+            let runner = SnapshotRunner(engine: engine, pool: pool, settings: settings)
             let cases = try runner.discover(root)
             // An empty run passing would hide a wrong path in a CI job.
             if cases.isEmpty { throw SSMLError(.usage, "no .ssml or NCCO (.json) files under \(path)") }

@@ -20,9 +20,13 @@ extension Engine {
     }
 
     /// Renders a planned and resolved job to `destination`: the output step of ``run(_:to:log:pool:planned:)``.
-    public func render(_ plan: [Segment], job: RenderJob, to destination: JobDestination, pool: RenderWorkerPool? = nil) throws -> JobResult {
+    /// - Parameter cancellation: stops the render on the pool (the call then throws `CancellationError`).
+    public func render(
+        _ plan: [Segment], job: RenderJob, to destination: JobDestination, pool: RenderWorkerPool? = nil,
+        cancellation: RenderWorkerPool.Cancellation? = nil
+    ) throws -> JobResult {
         let settings = job.output
-        let parts = PartRenderer(engine: self, pool: pool, sampleRate: settings.rate)
+        let parts = PartRenderer(engine: self, pool: pool, sampleRate: settings.rate, cancellation: cancellation)
         var report: RenderReport?
         let produce: (any AudioSink) throws -> Void = { sink in report = try parts.render(plan, into: sink) }
         var result = JobResult(report: RenderReport(sampleRate: Double(settings.rate), sampleCount: 0, entries: []), notes: [], warnings: [])

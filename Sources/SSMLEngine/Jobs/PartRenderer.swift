@@ -12,12 +12,14 @@ struct PartRenderer {
     /// Long-lived workers; nil renders the first part in this process and later parts in workers started here.
     let pool: RenderWorkerPool?
     let sampleRate: Int
+    /// Stops the first part (on the pool); the parts ahead are stopped when it fails.
+    var cancellation: RenderWorkerPool.Cancellation?
 
     func render(_ plan: [Segment], into sink: any AudioSink) throws -> RenderReport {
         let parts = RenderPartition.split(plan)
         let limit = Int(engine.limits.maxOutputSeconds * Double(sampleRate))
         if parts.count == 1 {
-            if let pool { return try pool.render(job(plan), into: sink) }
+            if let pool { return try pool.render(job(plan), into: sink, cancellation: cancellation) }
             return try engine.render(plan, sampleRate: sampleRate, into: sink)
         }
         let workers = try pool ?? RenderWorkerPool(size: parts.count - 1)
@@ -27,7 +29,7 @@ struct PartRenderer {
         let counting = LimitedSink(next: sink, limit: limit, seconds: Int(engine.limits.maxOutputSeconds))
         var report: RenderReport
         if let pool {
-            report = try pool.render(job(Array(plan[parts[0]])), into: counting)
+            report = try pool.render(job(Array(plan[parts[0]])), into: counting, cancellation: cancellation)
         } else {
             report = try engine.render(Array(plan[parts[0]]), sampleRate: sampleRate, into: counting)
         }
