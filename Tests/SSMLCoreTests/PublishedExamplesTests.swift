@@ -108,10 +108,15 @@ enum Published {
 
     @Test func pollyWhispersSlowerInTheWhisperVariant() throws {
         let speech = Published.speech(try Published.plan(try Published.text("polly/whispered.ssml"), dialect: "polly"))
-        let whispered = speech.filter { $0.voice.settings.variant.hasPrefix("whisper") }
+        // The whisper is an effect of the request: the voice stays the catalog's, the synthesizer makes it whispered.
+        let whispered = speech.filter { $0.effects.voice.whisper }
         #expect(whispered.count == 2)
+        #expect(whispered.allSatisfy { !$0.voice.settings.variant.hasPrefix("whisper") })
         #expect(whispered.last.map { abs($0.prosody.rate - 0.9) < 1e-9 } == true)
-        #expect(Published.pauses(try Published.plan(try Published.text("polly/breath.ssml"), dialect: "polly")) == [0.35])
+        let breaths = try Published.plan(try Published.text("polly/breath.ssml"), dialect: "polly").compactMap { segment -> NoiseSegment? in
+            if case .noise(let noise) = segment { noise } else { nil }
+        }
+        #expect(breaths.map(\.seconds) == [0.35] && breaths.allSatisfy { $0.kind == .breath })
     }
 
     @Test func vonageReadsItsOwnSayAsValues() throws {
