@@ -28,6 +28,10 @@ extension Interpreter {
             inner.prosody.rate = frame.prosody.rate
         }
         let contour = try element.attribute("contour").map { try self.contour($0, frame: inner) }
+        guard exact != nil || most != nil || contour != nil else {
+            // Plain prosody: its speech joins the text around it when voice and prosody agree.
+            return try visitChildren(element, frame: inner)
+        }
         var content = try capture {
             try visitChildren(element, frame: inner)
         }

@@ -184,11 +184,15 @@ extension Renderer {
         let aim = Double(target) * (fit.rule == .exact ? 0.985 : 0.995)
         var factor = 1.0
         var length = natural
+        // Whether the rate the target needs is beyond the allowed factors: then the length is what the limit gives
+        // (Azure: "the duration is set according to the respective minimum or maximum multiple"), without silence.
+        var limited = false
         for _ in 0..<5 {
             let speech = Double(length - fixed), wanted = aim - Double(fixed)
             guard speech > 0 else { break }
             let next = wanted > 0 ? factor * speech / wanted : fit.factors.upperBound
             let clamped = min(max(next, fit.factors.lowerBound), fit.factors.upperBound)
+            limited = clamped != next
             if clamped == factor { break }
             factor = clamped
             length = try measure(fit.content, factor: factor)
@@ -197,7 +201,7 @@ extension Renderer {
         try render(Self.scaled(fit.content, rate: factor))
         let spoken = written - start
         let rest = target - spoken
-        if fit.rule == .exact, rest > 0 {
+        if fit.rule == .exact, rest > 0, !limited {
             let padStart = written
             try silence(rest)
             entries.append(.init(kind: .pause, start: padStart, end: written, detail: "fit", location: fit.location, attributes: ["seconds": Self.number(Double(rest) / options.sampleRate), "rateFactor": Self.number(factor)]))
