@@ -220,3 +220,22 @@ import Testing
         #expect(decoded == timeline)
     }
 }
+
+@Suite struct MicrosoftPhoneTests {
+    @Test func sapiAndUpsBecomeIPA() throws {
+        #expect(try MicrosoftPhones.toIPA("h eh 1 l ow").get() == "hˈɛloʊ")
+        #expect(try MicrosoftPhones.toIPA("iy eh n y uw eh s").get() == "iɛnjuɛs")
+        #expect(try MicrosoftPhones.toIPA("S1 HH EH . L OW").get() == "hˈɛloʊ")
+        #expect(try MicrosoftPhones.toIPA("T AX M EY1 T OW").get() == "təmˈeɪtoʊ")
+        #expect(throws: PhonemeError.self) { try MicrosoftPhones.toIPA("h qq").get() }
+    }
+
+    @Test func azuresSapiExampleIsSpoken() throws {
+        let planner = try Planner()
+        let plan = try planner.plan(#"<speak><phoneme alphabet="sapi" ph="iy eh n y uw eh s">en-US</phoneme> and <phoneme alphabet="ups" ph="XX">x</phoneme></speak>"#)
+        let pieces = plan.compactMap(\.speech).flatMap(\.pieces)
+        #expect(pieces.first == .ipa("iɛnjuɛs"), "\(pieces)")
+        #expect(pieces.contains(.text("x")), "an unknown phone: the text is read")
+        #expect(planner.log.warnings.count == 1 && planner.log.warnings[0].location?.attribute == "ph")
+    }
+}

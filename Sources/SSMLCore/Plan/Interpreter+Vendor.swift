@@ -377,12 +377,29 @@ extension Interpreter {
     // MARK: - Vendor phonetic alphabets
 
     /// Alphabets of one service (Azure `sapi`, `ups`; Polly `x-amazon-pinyin`, `x-amazon-jyutping`,
-    /// `x-amazon-yomigana`): espeak-ng has no reader for them, so the element's text is spoken, with a warning at
-    /// the alphabet. False for an alphabet no service documents (the caller reports it as an error).
+    /// `x-amazon-yomigana`). Azure's American English sets are converted to IPA and spoken (``MicrosoftPhones``); for
+    /// the others the element's text is spoken, with a warning at the alphabet. False for an alphabet no service documents (the caller reports it as an error).
     func vendorAlphabet(_ element: XMLElement, alphabet: XMLAttribute, frame: Frame) throws -> Bool {
         let known = ["sapi": "Azure's SAPI phone set", "ups": "Azure's Universal Phone Set", "x-microsoft-sapi": "Azure's SAPI phone set",
             "x-amazon-pinyin": "Polly's pinyin", "x-amazon-jyutping": "Polly's jyutping", "x-amazon-yomigana": "Polly's yomigana"]
         guard let what = known[alphabet.value.lowercased()] else { return false }
+        let name = alphabet.value.lowercased()
+        // Microsoft's American English phone sets convert to IPA and are spoken; other languages' sets are not here.
+        if ["sapi", "ups", "x-microsoft-sapi"].contains(name), frame.voice.locale.lowercased().hasPrefix("en"), let ph = element.attribute("ph") {
+            switch MicrosoftPhones.toIPA(ph.value) {
+            case .success(let ipa) where capabilities.checkPronunciation(ipa, voice: frame.voice) == nil:
+                speak(.ipa(ipa), frame: frame, at: element.location.with(element: "phoneme"))
+                return true
+            case .success(let ipa):
+                try log.warn("phoneme ph \"\(ph.value)\" (\(what)) is /\(ipa)/, which \(frame.voice.locale) cannot say; the element's text is read as written",
+                    at: ph.location.with(element: "phoneme", attribute: "ph"), kind: .invalidValue)
+            case .failure(let error):
+                try log.warn("phoneme ph \"\(ph.value)\": \"\(error.phone)\" is not a phone of \(what) for American English; the element's text is read as written",
+                    at: ph.location.with(element: "phoneme", attribute: "ph"), kind: .invalidValue)
+            }
+            try visitChildren(element, frame: frame)
+            return true
+        }
         try log.warn("phoneme alphabet \"\(alphabet.value)\" (\(what)) is not converted for espeak-ng; the element's text is read as written",
             at: alphabet.location.with(element: "phoneme", attribute: "alphabet"), kind: .invalidValue)
         try visitChildren(element, frame: frame)
