@@ -117,10 +117,10 @@ public enum MicrosoftPhones {
         "ih": "ɪ", "iy": "i", "ow": "oʊ", "oy": "ɔɪ", "uh": "ʊ", "uw": "u",
         "b": "b", "ch": "tʃ", "d": "d", "dh": "ð", "f": "f", "g": "ɡ", "h": "h", "hh": "h", "jh": "dʒ", "k": "k", "l": "l", "m": "m",
         "n": "n", "ng": "ŋ", "p": "p", "r": "ɹ", "s": "s", "sh": "ʃ", "t": "t", "th": "θ", "v": "v", "w": "w", "y": "j", "z": "z", "zh": "ʒ",
-        // UPS spellings that differ from SAPI's.
-        "axr": "ɚ", "ih0": "ɪ",
+        // UPS spellings that differ from SAPI's (its diphthongs are written by their parts: `JH AU` is "Zhou").
+        "axr": "ɚ", "au": "aʊ", "ai": "aɪ", "ei": "eɪ", "ou": "oʊ", "oi": "ɔɪ",
     ]
-    static let vowels: Set<String> = ["aa", "ae", "ah", "ao", "aw", "ax", "ay", "eh", "er", "ey", "ih", "iy", "ow", "oy", "uh", "uw", "axr"]
+    static let vowels: Set<String> = ["aa", "ae", "ah", "ao", "aw", "ax", "ay", "eh", "er", "ey", "ih", "iy", "ow", "oy", "uh", "uw", "axr", "au", "ai", "ei", "ou", "oi"]
 
     /// The IPA for a SAPI or UPS transcription, or the first phone that is not in the set.
     public static func toIPA(_ text: String) -> Result<String, PhonemeError> {
