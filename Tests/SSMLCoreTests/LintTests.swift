@@ -7,7 +7,7 @@ import Testing
 /// The dialect files of the checkout.
 enum Dialects {
     static func load(_ name: String) throws -> Dialect {
-        try Dialect.load(from: Repository.root.appendingPathComponent("Dialects/\(name).json"))
+        try Repository.dialect(name)
     }
 
     static let catalog = try? Repository.catalog()

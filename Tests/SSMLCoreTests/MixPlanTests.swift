@@ -11,9 +11,8 @@ import Testing
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("ssml-mix-plan-\(getpid())")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         for (name, seconds) in [("tone.wav", 1.0), ("short.wav", 0.25)] {
-            let writer = try! AudioFileWriter(destination: url.appendingPathComponent(name), sampleRate: 16000, format: .wav, channels: 1)
-            try! writer.write((0..<Int(seconds * 16000)).map { Float(0.3 * sin(2 * Double.pi * 440 * Double($0) / 16000)) })
-            try! writer.commit()
+            try! AudioFile.write((0..<Int(seconds * 16000)).map { Float(0.3 * sin(2 * Double.pi * 440 * Double($0) / 16000)) },
+                to: url.appendingPathComponent(name), sampleRate: 16000, format: .wav, channels: 1)
         }
         return url
     }()

@@ -7,7 +7,7 @@ import Testing
 /// NCCO parsing, validation and planning, on the fake synthesizer's language list.
 @Suite struct NCCOTests {
     static let styles: VonageStyles = {
-        do { return try VonageStyles.load(from: Repository.root.appendingPathComponent("Voices/vonage-styles.json")) } catch { fatalError("\(error)") }
+        do { return try Repository.vonageStyles() } catch { fatalError("\(error)") }
     }()
 
     func plan(_ json: String, strict: Bool = false, directory: URL = Repository.root.appendingPathComponent("Samples")) throws -> (plan: [Segment], log: DiagnosticLog) {

@@ -7,7 +7,7 @@ import Testing
 /// The services' readings measured on real audio: Azure's percentages and breaks, its exact silences, Polly's whisper.
 @Suite struct DialectReadingMeasurementTests {
     static func render(_ text: String, dialect: String?) throws -> AudioAnalysis {
-        let loaded = try dialect.map { try Dialect.load(from: Repository.root.appendingPathComponent("Dialects/\($0).json")) }
+        let loaded = try dialect.map { try Repository.dialect($0) }
         let plan = try Measure.engine.plan(text, file: "t.ssml", baseDirectory: URL(fileURLWithPath: "/tmp"), dialect: loaded, log: DiagnosticLog())
         let sink = MemorySink()
         _ = try Measure.engine.render(plan, sampleRate: 16000, into: sink)

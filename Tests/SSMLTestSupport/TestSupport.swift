@@ -16,7 +16,14 @@ public enum Repository {
 
     public static var catalogURL: URL { root.appendingPathComponent("Voices/catalog.json") }
 
-    public static func catalog() throws -> VoiceCatalog { try VoiceCatalog.load(from: catalogURL) }
+    /// The checkout's data folders.
+    public static var data: DataFiles { DataFiles(voices: root.appendingPathComponent("Voices"), dialects: root.appendingPathComponent("Dialects")) }
+
+    public static func catalog() throws -> VoiceCatalog { try data.catalog() }
+
+    public static func vonageStyles() throws -> VonageStyles { try data.vonageStyles() }
+
+    public static func dialect(_ name: String) throws -> Dialect { try data.dialect(name) }
 
     /// The built `ssml` command: beside the test bundle in the build folder.
     public static var ssmlBinary: URL {

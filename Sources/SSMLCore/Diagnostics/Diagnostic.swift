@@ -32,7 +32,7 @@ public final class DiagnosticLog {
 
     /// Records a warning, or throws it as an error when strict.
     public func warn(_ message: String, at location: SourceLocation?, kind: SSMLError.Kind = .invalidValue) throws {
-        if strict { throw SSMLError(kind, message + " (--strict)", at: location) }
+        if strict { throw SSMLError(kind, message, at: location, setting: .strict) }
         diagnostics.append(Diagnostic(.warning, message, at: location))
     }
 

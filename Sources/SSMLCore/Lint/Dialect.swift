@@ -190,38 +190,6 @@ public struct Dialect: Sendable, Decodable, Equatable {
 
     /// Every dialect name the project ships.
     public static let names = ["seven", "vonage", "azure", "polly", "google", "w3c"]
-
-    /// Decodes a dialect file.
-    public static func load(from url: URL) throws -> Dialect {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw SSMLError(.io, "cannot read the dialect \(url.path): \(error.localizedDescription)")
-        }
-        do {
-            return try JSONDecoder().decode(Dialect.self, from: data)
-        } catch {
-            throw SSMLError(.io, "the dialect \(url.path) is not valid: \(error)")
-        }
-    }
-
-    /// Finds `Dialects/<name>.json`: in `$SSML_DIALECTS`, then `<prefix>/share/swift-ssml/Dialects` beside
-    /// the executable, then a `Dialects` folder above the executable (a build inside a checkout).
-    public static func locate(_ name: String, executable: URL, environment: [String: String]) -> URL? {
-        let file = "\(name).json"
-        if let explicit = environment["SSML_DIALECTS"] {
-            let url = URL(fileURLWithPath: explicit).appendingPathComponent(file)
-            return FileManager.default.fileExists(atPath: url.path) ? url : nil
-        }
-        var directory = executable.resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<6 {
-            for candidate in ["../share/swift-ssml/Dialects/", "Dialects/"] {
-                let url = directory.appendingPathComponent(candidate + file).standardizedFileURL
-                if FileManager.default.fileExists(atPath: url.path) { return url }
-            }
-            directory.deleteLastPathComponent()
-        }
-        return nil
-    }
 }
 
 extension Diagnostic.Severity: Decodable {

@@ -100,38 +100,6 @@ public struct VoiceCatalog: Sendable, Codable, Equatable {
         }
     }
 
-    /// Decodes a catalog file (`Voices/catalog.json`).
-    public static func load(from url: URL) throws -> VoiceCatalog {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw SSMLError(.io, "cannot read the voice catalog \(url.path): \(error.localizedDescription)")
-        }
-        do {
-            return try JSONDecoder().decode(VoiceCatalog.self, from: data)
-        } catch {
-            throw SSMLError(.io, "the voice catalog \(url.path) is not valid: \(error)")
-        }
-    }
-
-    /// Finds `Voices/catalog.json`: `$SSML_VOICES`, then `<prefix>/share/swift-ssml/Voices` beside the
-    /// executable, then a `Voices` folder above the executable (a build inside a checkout).
-    public static func locate(executable: URL, environment: [String: String]) -> URL? {
-        if let explicit = environment["SSML_VOICES"] {
-            let url = URL(fileURLWithPath: explicit)
-            return url.pathExtension == "json" ? url : url.appendingPathComponent("catalog.json")
-        }
-        var directory = executable.resolvingSymlinksInPath().deletingLastPathComponent()
-        let candidates = ["../share/swift-ssml/Voices/catalog.json", "Voices/catalog.json"]
-        for _ in 0..<6 {
-            for candidate in candidates {
-                let url = directory.appendingPathComponent(candidate).standardizedFileURL
-                if FileManager.default.fileExists(atPath: url.path) { return url }
-            }
-            directory.deleteLastPathComponent()
-        }
-        return nil
-    }
-
     /// The entry whose name or alias is `name` (case-insensitive). Azure's long form
     /// (`Microsoft Server Speech Text to Speech Voice (de-DE, KatjaNeural)`) and multilingual names
     /// (`en-US-AvaMultilingualNeural`) are read as the short neural name.

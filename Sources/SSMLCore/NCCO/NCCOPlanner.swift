@@ -11,7 +11,9 @@ public struct NCCOPlanner {
     /// Answers whether a pronunciation can be said (for `<phoneme>` inside talk SSML).
     public let capabilities: any SpeechSynthesizer
     public let log: DiagnosticLog
-    /// A language espeak-ng does not speak falls back to `en-US` (a warning) instead of failing.
+    /// The engine's name for messages (`espeak-ng`).
+    var engineName: String { capabilities.version.split(separator: " ").first.map(String.init) ?? "the speech engine" }
+    /// A language the engine does not speak falls back to `en-US` (a warning) instead of failing.
     public var voiceFallback = false
 
     /// How many times `loop: 0` ("forever") plays. A live call repeats until the caller hangs up or barges in;
@@ -178,10 +180,10 @@ public struct NCCOPlanner {
         }
         if let voice = resolver.voice(locale: language, gender: gender) { return voice }
         if voiceFallback, let voice = resolver.voice(locale: Self.defaultLanguage, gender: gender) {
-            try log.warn("\(path).language \"\(language)\" is not spoken by espeak-ng; using \(voice.name) (--voice-fallback)", at: languagePlace, kind: .unknownVoice)
+            try log.warn("\(path).language \"\(language)\" is not spoken by \(engineName); using \(voice.name) (voice fallback)", at: languagePlace, kind: .unknownVoice)
             return voice
         }
-        throw SSMLError(.unknownVoice, "\(path).language \"\(language)\" is not spoken by espeak-ng (see `ssml voices`; --voice-fallback uses \(Self.defaultLanguage))", at: languagePlace)
+        throw SSMLError(.unknownVoice, "\(path).language \"\(language)\" is not spoken by \(engineName) (see the voice list; a voice fallback uses \(Self.defaultLanguage))", at: languagePlace, setting: .voiceFallback)
     }
 
     // MARK: - stream

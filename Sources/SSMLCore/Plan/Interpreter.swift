@@ -40,6 +40,9 @@ public final class Interpreter {
     /// `xml:id`s of Google `<media>` and containers planned so far, for `begin`/`end` references.
     var mediaIDs: Set<String> = []
 
+    /// The engine's name for messages (`espeak-ng`).
+    var engineName: String { capabilities.version.split(separator: " ").first.map(String.init) ?? "the speech engine" }
+
     public init(resolver: VoiceResolver, log: DiagnosticLog, limits: Limits = .standard, capabilities: any SpeechSynthesizer) {
         self.resolver = resolver
         self.log = log

@@ -76,7 +76,7 @@ extension Segment {
         }
     }
 
-    /// Where the segment comes from in the document, when it has a place.
+    /// The markup that made the segment (the place a limit error names), nested kinds included.
     public var location: SourceLocation? {
         switch self {
         case .speech(let speech), .bleep(let speech): speech.location

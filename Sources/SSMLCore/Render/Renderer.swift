@@ -87,6 +87,8 @@ public final class Renderer {
 
     var written = 0
     var entries: [RenderReport.Entry] = []
+    /// The markup of the segment being rendered: the place a limit error names.
+    var currentLocation: SourceLocation?
     var sink: (any AudioSink)!
     /// Mix layers numbered so far in this render.
     var layers = 0
@@ -112,6 +114,7 @@ public final class Renderer {
     func render(_ plan: [Segment]) throws {
         for segment in plan {
             let start = written
+            currentLocation = segment.location
             switch segment {
             case .speech(let speech):
                 // The segment's entry goes before its words.
@@ -281,7 +284,7 @@ public final class Renderer {
         guard !samples.isEmpty else { return }
         written += samples.count
         if Double(written) > options.limits.maxOutputSeconds * options.sampleRate {
-            throw SSMLError(.limitExceeded, "the output passes the limit of \(Int(options.limits.maxOutputSeconds)) s")
+            throw SSMLError(.limitExceeded, "the output passes the limit of \(Int(options.limits.maxOutputSeconds)) s here", at: currentLocation)
         }
         try sink.write(samples)
     }

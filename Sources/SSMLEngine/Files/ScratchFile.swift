@@ -71,7 +71,7 @@ public final class SampleScratch: AudioSink {
     /// Calls `body` with the samples in order, in chunks.
     public func forEachChunk(_ body: ([Float]) throws -> Void) throws {
         try file.rewind()
-        var chunk = [Float](repeating: 0, count: 16384)
+        var chunk = [Float](repeating: 0, count: 65536)
         var pending = 0
         while true {
             let read = try chunk.withUnsafeMutableBytes { bytes in

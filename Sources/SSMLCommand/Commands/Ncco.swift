@@ -27,18 +27,12 @@ struct Ncco: ParsableCommand {
 
     @OptionGroup var timeline: TimelineOptions
 
-    @OptionGroup var job: RenderJobOptions
+    @OptionGroup var planning: PlanningOptions
 
     func run() throws {
         do {
-            let catalogURL = try CommandSupport.catalogURL()
-            let styles = try VonageStyles.load(from: VonageStyles.beside(catalog: catalogURL))
-            try RenderPipeline.run(
-                input: input, audio: audio, fetch: fetch, timeline: timeline, job: job, workerArguments: ["ncco", input],
-                engine: { try Engine(catalog: VoiceCatalog.load(from: catalogURL)) }
-            ) { engine, source, log in
-                try engine.planNCCO(source.text, file: source.name, baseDirectory: source.directory, styles: styles, voiceFallback: job.voiceFallback, log: log)
-            }
+            try RenderCommand.run(
+                inputPath: input, kind: .ncco, voice: "en-us-female", dialect: nil, audio: audio, timeline: timeline, fetch: fetch, planning: planning)
         } catch {
             CommandSupport.fail(error)
         }

@@ -3,14 +3,16 @@ import Foundation
 import SSMLCore
 import SSMLEngine
 
-/// `ssml text`: the plan as text, with exactly what espeak-ng will be given to read.
+/// `ssml text`: the plan as text, with exactly what espeak-ng will be given to read, or as JSON.
 struct Text: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print what would be spoken: each segment with its place, voice, prosody and the engine's text.",
         discussion: """
-            Nothing is synthesised. For speech, `text:` is the readable form and `engine:` the exact markup espeak-ng
-            reads (escaped text, say-as characters, [[phoneme mnemonics]]). Diagnostics go to standard error as for
-            `ssml render`. Examples:
+            Nothing is synthesised and nothing is fetched. For speech, `text:` is the readable form (IPA between
+            slashes) and `engine:` the exact markup espeak-ng reads (escaped text, say-as characters, [[phoneme
+            mnemonics]]). --json prints the plan itself: segments with catalog voices, prosody factors, IPA and audio
+            references as written. Reads SSML and NCCO files. Diagnostics go to standard error as for `ssml render`.
+            Examples:
               ssml text prompt.ssml
               echo '<phoneme alphabet="ipa" ph="təˈmɑːtəʊ">tomato</phoneme>' | ssml text - --voice en-gb-female --json
             """)
@@ -30,7 +32,7 @@ struct Text: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Do not print notes about call control (dtmf, bridge).")
     var quiet = false
 
-    @Flag(help: "Print a JSON array of segments instead of lines.")
+    @Flag(help: "Print the plan as JSON (the unit render workers receive) instead of lines.")
     var json = false
 
     @Option(help: "Read the document the way this service does (as `ssml render --dialect`); lint findings are printed as warnings.")
@@ -38,14 +40,12 @@ struct Text: ParsableCommand {
 
     func run() throws {
         do {
-            let source = try CommandSupport.read(input)
-            let engine = try Engine(catalog: CommandSupport.catalog())
+            let input = try CommandSupport.read(self.input, kind: nil)
+            let engine = try Engine.standard(data: CommandSupport.data())
+            let job = RenderJob(input: input, voice: voice, dialect: dialect?.name, voiceFallback: voiceFallback, strict: strict, allowEmpty: true)
             let log = DiagnosticLog(strict: strict)
             let plan: [Segment]
-            do {
-                plan = try engine.plan(source.text, file: source.name, baseDirectory: source.directory, defaultVoice: voice, voiceFallback: voiceFallback,
-                    dialect: try dialect.map { try CommandSupport.dialect($0.rawValue) }, log: log)
-            } catch {
+            do { plan = try engine.plan(job, log: log) } catch {
                 CommandSupport.printDiagnostics(log, quiet: quiet)
                 throw error
             }

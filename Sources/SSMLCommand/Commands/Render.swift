@@ -3,6 +3,11 @@ import Foundation
 import SSMLCore
 import SSMLEngine
 
+extension DialectName {
+    /// The dialect's table name in the library.
+    var name: String { rawValue }
+}
+
 struct Render: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Render an SSML document, fragment or plain text to a mono audio file (WAV, raw, MP3, FLAC, Ogg) or 20 ms frames.",
@@ -22,7 +27,7 @@ struct Render: ParsableCommand {
 
     @OptionGroup var fetch: FetchOptions
 
-    @OptionGroup var job: RenderJobOptions
+    @OptionGroup var planning: PlanningOptions
 
     @Option(help: "The voice before any markup changes it.")
     var voice: String = "en-us-female"
@@ -32,16 +37,8 @@ struct Render: ParsableCommand {
 
     func run() throws {
         do {
-            var workerArguments = ["render", input, "--voice", voice]
-            if let dialect { workerArguments += ["--dialect", dialect.rawValue] }
-            try RenderPipeline.run(
-                input: input, audio: audio, fetch: fetch, timeline: timeline, job: job, workerArguments: workerArguments,
-                engine: { try Engine(catalog: CommandSupport.catalog()) }
-            ) { engine, source, log in
-                try engine.plan(
-                    source.text, file: source.name, baseDirectory: source.directory, defaultVoice: voice, voiceFallback: job.voiceFallback,
-                    dialect: try dialect.map { try CommandSupport.dialect($0.rawValue) }, log: log)
-            }
+            try RenderCommand.run(
+                inputPath: input, kind: .ssml, voice: voice, dialect: dialect?.name, audio: audio, timeline: timeline, fetch: fetch, planning: planning)
         } catch {
             CommandSupport.fail(error)
         }

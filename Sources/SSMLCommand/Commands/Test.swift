@@ -43,8 +43,11 @@ struct Test: ParsableCommand {
 
     @OptionGroup var tolerance: ToleranceOptions
 
-    @Option(help: "Cases rendered at once (default: the number of cores).")
+    @Option(help: "Render workers, so cases rendered at once (default: the number of cores).")
     var jobs: Int?
+
+    @Option(help: ArgumentHelp("Seconds a case may take to render before it is stopped and reported as failed (default 300).", valueName: "seconds"))
+    var caseTimeout: Double?
 
     @Flag(help: "Do not keep audio beside snapshots (reports then show only the new render's audio).")
     var noAudio = false
@@ -63,9 +66,13 @@ struct Test: ParsableCommand {
 
     private func test() throws -> Bool {
         for (option, path) in [("--report", report), ("--junit", junit)] {
-            if let path { _ = try RenderOutput.resolve(path, option: option) }
+            if let path { try CommandSupport.checkDestination(path, option: option) }
         }
         if let jobs, jobs < 1 { throw SSMLError(.usage, "--jobs \(jobs) must be 1 or more") }
+        if let caseTimeout, !(caseTimeout > 0 && caseTimeout.isFinite) { throw SSMLError(.usage, "--case-timeout \(caseTimeout) must be more than 0 seconds") }
+        // One engine plans every case; one pool renders them, each from the state of a fresh process.
+        let engine = try Engine.standard(data: CommandSupport.data())
+        let pool = try RenderWorkerPool(size: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         var reports: [SnapshotCaseReport] = []
         for path in paths {
             let root = URL(fileURLWithPath: path)
@@ -80,17 +87,17 @@ struct Test: ParsableCommand {
                 if let spectrum = config.tolerances?.spectrum { settings.tolerances.spectrum = spectrum }
             }
             if let rate { settings.rate = rate }
-            guard OutputOptions.rates.contains(settings.rate) else {
-                throw SSMLError(.usage, "rate \(settings.rate) is not supported (use one of \(OutputOptions.rates.sorted().map(String.init).joined(separator: ", ")))")
+            guard OutputSettings.rates.contains(settings.rate) else {
+                throw SSMLError(.usage, "rate \(settings.rate) is not supported (use one of \(OutputSettings.rates.sorted().map(String.init).joined(separator: ", ")))")
             }
             if let voice { settings.voice = voice }
             try Self.checkVoice(settings.voice)
             if noAudio { settings.recordAudio = false }
             settings.reportAudio = report == nil ? .none : reportAll ? .all : .changed
-            if let jobs { settings.jobs = jobs }
+            if let caseTimeout { settings.caseTimeout = caseTimeout }
             if let snapshots { settings.snapshotFolder = URL(fileURLWithPath: snapshots) }
             try tolerance.apply(to: &settings.tolerances)
-            let runner = SnapshotRunner(executable: Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0]), settings: settings)
+            let runner = SnapshotRunner(engine: engine, pool: pool, settings: settings)
             let cases = try runner.discover(root)
             // An empty run passing would hide a wrong path in a CI job.
             if cases.isEmpty { throw SSMLError(.usage, "no .ssml or NCCO (.json) files under \(path)") }
@@ -101,10 +108,10 @@ struct Test: ParsableCommand {
         let order: [SnapshotCaseReport.Status] = [.passed, .changed, .new, .failed, .engineChanged, .recorded]
         print("\(reports.count) cases: " + order.compactMap { status in counts[status].map { "\($0) \(status.rawValue)" } }.joined(separator: ", "))
         if let report {
-            try CommandSupport.writeAtomically(Data(SnapshotReport.html(reports, title: "ssml test: \(paths.joined(separator: " "))", showAll: reportAll).utf8), to: report)
+            try CommandSupport.writeAtomically(Data(SnapshotReport.html(reports, title: "ssml test: \(paths.joined(separator: " "))", showAll: reportAll).utf8), to: report, option: "--report")
         }
         if let junit {
-            try CommandSupport.writeAtomically(Data(SnapshotReport.junit(reports, suite: "ssml test").utf8), to: junit)
+            try CommandSupport.writeAtomically(Data(SnapshotReport.junit(reports, suite: "ssml test").utf8), to: junit, option: "--junit")
         }
         return reports.contains { $0.status.fails || (failOnEngineChange && $0.status == .engineChanged) }
     }

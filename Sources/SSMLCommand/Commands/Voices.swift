@@ -47,7 +47,7 @@ struct Voices: ParsableCommand {
             var measured = try VoiceReport.measure(engine: engine, catalog: catalog, localePrefix: locale)
             if let wantedGender { measured.rows.removeAll { $0.voice.gender != wantedGender } }
             // Atomic (beside the target, then renamed over it); `-` is standard output, as for every report.
-            try CommandSupport.writeAtomically(Data(measured.markdown(version: engine.synthesizer.version).utf8), to: report)
+            try CommandSupport.writeAtomically(Data(measured.markdown(version: engine.synthesizer.version).utf8), to: report, option: "--report")
             if report != "-" { print("\(report): \(measured.rows.count) voices measured") }
             for problem in measured.problems { FileHandle.standardError.write(Data("error: \(problem)\n".utf8)) }
             if !measured.problems.isEmpty { throw ExitCode(1) }

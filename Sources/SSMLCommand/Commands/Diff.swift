@@ -41,35 +41,29 @@ struct Diff: ParsableCommand {
     }
 
     private func diff() throws -> Bool {
-        guard OutputOptions.rates.contains(rate) else { throw SSMLError(.usage, "--rate \(rate) is not supported") }
-        if let report { _ = try RenderOutput.resolve(report, option: "--report") }
+        guard OutputSettings.rates.contains(rate) else { throw SSMLError(.usage, "--rate \(rate) is not supported") }
+        if let report { try CommandSupport.checkDestination(report, option: "--report") }
         var settings = SnapshotRunner.Settings()
         settings.rate = rate
         settings.voice = voice
         try tolerance.apply(to: &settings.tolerances)
-        let runner = SnapshotRunner(executable: Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0]), settings: settings)
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("ssml-diff-\(getpid())-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        Interruption.register(work.path)
-        defer {
-            try? FileManager.default.removeItem(at: work)
-            Interruption.unregister(work.path)
-        }
+        let needsRenders = [old, new].contains { !Self.audioExtensions.contains(URL(fileURLWithPath: $0).pathExtension.lowercased()) }
+        let runner = needsRenders ? SnapshotRunner(engine: try Engine.standard(data: CommandSupport.data()), pool: try RenderWorkerPool(size: 1), settings: settings) : nil
         var sides: [(snapshot: Snapshot, audio: (data: Data, mime: String))] = []
-        for (index, path) in [old, new].enumerated() {
+        for path in [old, new] {
             let url = URL(fileURLWithPath: path)
             guard FileManager.default.isReadableFile(atPath: url.path) else { throw SSMLError(.io, "cannot read \(path)") }
             let ext = url.pathExtension.lowercased()
             if Self.audioExtensions.contains(ext) {
                 let (snapshot, data) = try SnapshotRunner.snapshot(ofAudio: url)
                 sides.append((snapshot, (data, ext == "mp3" ? "audio/mpeg" : ext == "wav" ? "audio/wav" : "audio/\(ext)")))
-            } else {
+            } else if let runner {
                 let cases = try runner.discover(url)
                 guard let item = cases.first else { throw SSMLError(.usage, "\(path) is neither audio nor SSML/NCCO") }
-                let rendered = try runner.render(item, to: work.appendingPathComponent("side\(index)"))
+                let rendered = try runner.render(item)
                 var snapshot = rendered.snapshot
                 snapshot.input = path
-                sides.append((snapshot, (try Data(contentsOf: rendered.wav), "audio/wav")))
+                sides.append((snapshot, (rendered.wav, "audio/wav")))
             }
         }
         let comparison = SnapshotComparison(old: sides[0].snapshot, new: sides[1].snapshot, tolerances: settings.tolerances)
@@ -83,7 +77,7 @@ struct Diff: ParsableCommand {
             let item = SnapshotCaseReport(
                 name: "\(old) → \(new)", status: comparison.changes.isEmpty ? .passed : .changed, changes: comparison.changes,
                 notes: comparison.notes, old: sides[0].snapshot, oldAudio: sides[0].audio, new: sides[1].snapshot, newAudio: sides[1].audio)
-            try CommandSupport.writeAtomically(Data(SnapshotReport.html([item], title: "ssml diff", showAll: true).utf8), to: report)
+            try CommandSupport.writeAtomically(Data(SnapshotReport.html([item], title: "ssml diff", showAll: true).utf8), to: report, option: "--report")
         }
         return !comparison.changes.isEmpty
     }
