@@ -29,3 +29,30 @@ public struct RenderPlan: Sendable, Equatable, Codable {
         return try encoder.encode(self)
     }
 }
+
+/// A stretch of a plan up to a call-control point: what is heard, then what the call does there (seven.io
+/// `<dtmf>` collects keys, `<bridge>` transfers; an NCCO action that acts on the call). A call simulator walks a
+/// plan step by step; a file render plays the steps one after another.
+public struct PlanStep: Sendable, Equatable {
+    public var segments: [Segment]
+    /// The call control the step ends at; nil for the last step when the plan ends without one.
+    public var control: CallControl?
+}
+
+extension Array where Element == Segment {
+    /// The plan cut after each call-control segment.
+    public var steps: [PlanStep] {
+        var steps: [PlanStep] = []
+        var current: [Segment] = []
+        for segment in self {
+            if case .callControl(let control) = segment {
+                steps.append(PlanStep(segments: current, control: control))
+                current = []
+            } else {
+                current.append(segment)
+            }
+        }
+        if !current.isEmpty || steps.isEmpty { steps.append(PlanStep(segments: current, control: nil)) }
+        return steps
+    }
+}
