@@ -13,8 +13,13 @@ public struct RenderPlan: Sendable, Equatable, Codable {
     public init(segments: [Segment]) { self.segments = segments }
 
     /// Whether every clip names its file (audio references are resolved).
-    public var isResolved: Bool {
-        segments.allSatisfy { if case .audio(let clip) = $0 { clip.file != nil } else { true } }
+    public var isResolved: Bool { Self.isResolved(segments) }
+
+    static func isResolved(_ segments: [Segment]) -> Bool {
+        segments.allSatisfy { segment in
+            if case .audio(let clip) = segment { return clip.file != nil }
+            return isResolved(segment.nested)
+        }
     }
 
     /// Pretty JSON with sorted keys, so two plans diff line by line.
