@@ -32,6 +32,6 @@ import Testing
         let made = try RenderPlan(segments: plan).json() + Data("\n".utf8)
         if let difference = try Golden.check(made, against: golden) { Issue.record(Comment(rawValue: difference)) }
         // The plan is what workers receive: it survives a round trip through JSON unchanged.
-        #expect(try JSONDecoder().decode(RenderPlan.self, from: made).segments == plan)
+        #expect(try RenderPlan.decoder().decode(RenderPlan.self, from: made).segments == plan)
     }
 }
