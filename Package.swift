@@ -7,9 +7,14 @@ let package = Package(
         .executable(name: "ssml", targets: ["SSMLCommand"]),
         .executable(name: "ssml-worker", targets: ["SSMLWorker"]),
         .library(name: "SSMLKit", targets: ["SSMLCore", "SSMLEngine"]),
+        .library(name: "SSMLServer", targets: ["SSMLServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // `ssml serve`: HTTP (and HTTPS through NIOSSL), structured logs, graceful shutdown.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Thin system-library targets: a module map and a shim header each, found by pkg-config.
@@ -39,12 +44,26 @@ let package = Package(
             name: "SSMLEngine",
             dependencies: ["SSMLCore", "CEspeakNG", "CSndFile", "CSoxr", "CLibXML2", "CEbur128", "CPosix"]),
 
+        // The HTTP server of `ssml serve`: render API, lint, catalog, OpenAPI document and preview page, over the
+        // render worker pool. The page and the document are plain files in Resources/, found at run time.
+        .target(
+            name: "SSMLServer",
+            dependencies: [
+                "SSMLCore", "SSMLEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            exclude: ["Resources"]),
+
         // The `ssml` command: argument parsing and wiring only.
         .executableTarget(
             name: "SSMLCommand",
             dependencies: [
-                "SSMLCore", "SSMLEngine",
+                "SSMLCore", "SSMLEngine", "SSMLServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
 
         // The render worker process of the pool: a fresh-state espeak-ng that forks per job.
@@ -54,6 +73,13 @@ let package = Package(
         .testTarget(name: "SSMLCoreTests", dependencies: ["SSMLCore", "SSMLEngine", "SSMLTestSupport"]),
         .testTarget(name: "SSMLEngineTests", dependencies: ["SSMLCore", "SSMLEngine", "SSMLTestSupport"]),
         .testTarget(name: "SSMLCommandTests", dependencies: ["SSMLCore", "SSMLEngine", "SSMLTestSupport"]),
+        .testTarget(
+            name: "SSMLServerTests",
+            dependencies: [
+                "SSMLCore", "SSMLEngine", "SSMLServer", "SSMLTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -8,9 +8,10 @@ struct SSMLCommand: ParsableCommand {
     static func main() {
         // A closed standard output must be a write error we report and clean up after, not a silent death.
         signal(SIGPIPE, SIG_IGN)
-        Interruption.install()
         do {
             var command = try parseAsRoot()
+            // `serve` handles its signals itself: SIGTERM drains the requests in flight instead of exiting at once.
+            if !(command is Serve) { Interruption.install() }
             try command.run()
         } catch {
             exit(withError: error)
@@ -20,7 +21,7 @@ struct SSMLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ssml",
         abstract: "Render SSML (seven.io, Vonage, W3C) to telephony audio, locally.",
-        subcommands: [Render.self, Ncco.self, Text.self, Lint.self, Voices.self, Info.self, CheckAsset.self, Test.self, Diff.self])
+        subcommands: [Render.self, Ncco.self, Text.self, Lint.self, Voices.self, Info.self, CheckAsset.self, Test.self, Diff.self, Serve.self])
 }
 
 /// Shared plumbing for subcommands: the data files, reading input, printing diagnostics and errors.

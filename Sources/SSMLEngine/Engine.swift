@@ -18,6 +18,8 @@ public struct Engine: Sendable {
     public let data: DataFiles?
     /// Downloads `http(s)` audio sources; nil refuses them.
     public var fetcher: (any AudioFetcher)?
+    /// The local audio files a document may play (a server restricts them to its audio folder).
+    public var localAudio: LocalAudioAccess = .anywhere
 
     private let dialects = DialectCache()
 
@@ -85,7 +87,7 @@ public struct Engine: Sendable {
 
     /// The plan with its audio made local: clips checked, downloaded, or replaced by their fallback.
     public func resolve(_ plan: [Segment], for job: RenderJob, log: DiagnosticLog) throws -> [Segment] {
-        try AudioResolver(baseDirectory: URL(fileURLWithPath: job.input.baseDirectory), decoder: decoder, fetcher: fetcher).resolve(plan, log: log)
+        try AudioResolver(baseDirectory: URL(fileURLWithPath: job.input.baseDirectory), decoder: decoder, fetcher: fetcher, localAccess: localAudio).resolve(plan, log: log)
     }
 
     func planSSML(_ text: String, file: String, defaultVoice: String, voiceFallback: Bool, dialect: Dialect?, log: DiagnosticLog) throws -> [Segment] {
@@ -131,14 +133,14 @@ public struct Engine: Sendable {
         dialect: Dialect? = nil, log: DiagnosticLog
     ) throws -> [Segment] {
         let plan = try planSSML(text, file: file, defaultVoice: defaultVoice, voiceFallback: voiceFallback, dialect: dialect, log: log)
-        return try AudioResolver(baseDirectory: baseDirectory, decoder: decoder, fetcher: fetcher).resolve(plan, log: log)
+        return try AudioResolver(baseDirectory: baseDirectory, decoder: decoder, fetcher: fetcher, localAccess: localAudio).resolve(plan, log: log)
     }
 
     /// Parses, checks, plans and resolves a Vonage NCCO (JSON). Relative `streamUrl` and `<audio src>` paths are
     /// looked up in `baseDirectory`.
     public func planNCCO(_ text: String, file: String, baseDirectory: URL, voiceFallback: Bool = false, log: DiagnosticLog) throws -> [Segment] {
         let plan = try planNCCOActions(text, file: file, voiceFallback: voiceFallback, log: log)
-        return try AudioResolver(baseDirectory: baseDirectory, decoder: decoder, fetcher: fetcher).resolve(plan, log: log)
+        return try AudioResolver(baseDirectory: baseDirectory, decoder: decoder, fetcher: fetcher, localAccess: localAudio).resolve(plan, log: log)
     }
 
     // MARK: - Rendering in this process

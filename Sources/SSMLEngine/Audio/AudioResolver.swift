@@ -13,15 +13,18 @@ public final class AudioResolver: Sendable {
     public let decoder: any AudioDecoder
     /// Downloads remote sources; nil refuses them.
     public let fetcher: (any AudioFetcher)?
+    /// Which local files may be played.
+    public let localAccess: LocalAudioAccess
     /// Downloads at once at most.
     public static let concurrentDownloads = 4
 
     private let known = Mutex<[String: Resolution]>([:])
 
-    public init(baseDirectory: URL, decoder: any AudioDecoder, fetcher: (any AudioFetcher)? = nil) {
+    public init(baseDirectory: URL, decoder: any AudioDecoder, fetcher: (any AudioFetcher)? = nil, localAccess: LocalAudioAccess = .anywhere) {
         self.baseDirectory = baseDirectory
         self.decoder = decoder
         self.fetcher = fetcher
+        self.localAccess = localAccess
     }
 
     /// A playable file, or why not.
@@ -172,8 +175,38 @@ public final class AudioResolver: Sendable {
             let scheme = path[..<colon.lowerBound].lowercased()
             return .unplayable("\(scheme): sources are not supported (use a local file, file:, http: or https:)")
         }
-        let url = path.hasPrefix("/") ? URL(fileURLWithPath: path).standardizedFileURL : baseDirectory.appendingPathComponent(path).standardizedFileURL
+        var url = path.hasPrefix("/") ? URL(fileURLWithPath: path).standardizedFileURL : baseDirectory.appendingPathComponent(path).standardizedFileURL
+        switch localAccess {
+        case .anywhere:
+            break
+        case .none:
+            return .unplayable("local files are not played here (use an http: or https: source)")
+        case .within(let folder):
+            // Checked on the path as written first, so nothing outside the folder is even looked at; then on the
+            // path with its links resolved, which is the one played (a link inside may point out).
+            let root = folder.standardizedFileURL.path
+            guard Self.isInside(url.path, root) else { return .unplayable("\(path) is outside the audio folder") }
+            guard let real = Posix.realPath(url.path), let realRoot = Posix.realPath(root) else {
+                return .unplayable("no file \(path) in the audio folder")
+            }
+            guard Self.isInside(real, realRoot) else { return .unplayable("\(path) leads outside the audio folder") }
+            url = URL(fileURLWithPath: real)
+        }
         if let reason = decoder.problem(with: url) { return .unplayable(reason) }
         return .playable(url, warning: nil)
     }
+
+    static func isInside(_ path: String, _ folder: String) -> Bool {
+        folder == "/" || path == folder || path.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/")
+    }
+}
+
+/// The local files a render may play.
+public enum LocalAudioAccess: Sendable, Equatable {
+    /// Any file the process can read: the command line, where users name their own files.
+    case anywhere
+    /// Only files inside this folder, once symbolic links are resolved (a server's audio folder).
+    case within(URL)
+    /// No local file at all (a server without an audio folder).
+    case none
 }

@@ -77,6 +77,14 @@ enum Posix {
         return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    /// The absolute path with every symbolic link, `.` and `..` resolved; nil when it does not exist. The
+    /// corresponding C function is `realpath`.
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
     /// Sets an open file's permission bits, and its owner when that is allowed (only root may give a file away).
     /// The corresponding C functions are `fchmod` and `fchown`.
     static func setMode(_ fd: Int32, mode: mode_t, owner: (uid_t, gid_t)?) throws {

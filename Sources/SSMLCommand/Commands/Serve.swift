@@ -1,0 +1,140 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Logging
+import SSMLCore
+import SSMLEngine
+import SSMLServer
+
+struct Serve: ParsableCommand {
+    enum LogFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
+    enum LogLevel: String, ExpressibleByArgument, CaseIterable { case trace, debug, info, notice, warning, error }
+
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the render API, lint, the voice catalog and a preview page over HTTP.",
+        discussion: """
+            Routes: POST /render, POST /lint, GET /voices, GET /dialects, GET /healthz, GET /openapi.json (their \
+            description) and the preview page at /. Renders run on a pool of render workers (one per core); requests \
+            beyond the workers and the queue are answered 503 with Retry-After. Once listening, one line is printed on \
+            standard output: "listening on URL". Logs (one line per request) go to standard error. SIGTERM, SIGINT \
+            and SIGHUP stop taking connections and let the requests in flight finish.
+            Audio in a request may come from --audio-dir only (no local file elsewhere) and from http(s) URLs unless \
+            --no-fetch.
+            Examples:
+              ssml serve
+              ssml serve --port 0 --audio-dir prompts/audio
+              ssml serve --host 0.0.0.0 --port 8443 --tls-cert cert.pem --tls-key key.pem --log-format json
+            """)
+
+    @Option(help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The port to listen on; 0 takes a free one (printed on startup).")
+    var port = 8080
+
+    @Option(help: ArgumentHelp("A PEM certificate chain: serve HTTPS (with --tls-key).", valueName: "cert.pem"))
+    var tlsCert: String?
+
+    @Option(help: ArgumentHelp("The PEM private key of --tls-cert.", valueName: "key.pem"))
+    var tlsKey: String?
+
+    @Option(help: "Render worker processes (default: one per core).")
+    var workers = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Requests that may wait for a worker (default: 8 per worker); more are answered 503.")
+    var queue: Int?
+
+    @Option(help: ArgumentHelp("Seconds a render request may take, waiting included (then 504).", valueName: "seconds"))
+    var renderTimeout = 60.0
+
+    @Option(help: ArgumentHelp("Longest audio one request may render.", valueName: "seconds"))
+    var maxOutputSeconds = 600.0
+
+    @Option(help: ArgumentHelp("Largest request body (then 413).", valueName: "MB"))
+    var maxBodyMb = 9
+
+    @Option(help: ArgumentHelp("The folder local audio (<audio src>, streamUrl) may come from; relative paths start here. Without it, no local file is played.", valueName: "folder"))
+    var audioDir: String?
+
+    @OptionGroup var fetch: FetchOptions
+
+    @Flag(help: "Refuse http(s) audio sources.")
+    var noFetch = false
+
+    @Option(help: "Log lines as text or as JSON objects.")
+    var logFormat: LogFormat = .text
+
+    @Option(help: "The least severe log level written.")
+    var logLevel: LogLevel = .info
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port \(port) must be from 0 to 65535") }
+        guard (1...256).contains(workers) else { throw ValidationError("--workers \(workers) must be from 1 to 256") }
+        if let queue, !(0...100_000).contains(queue) { throw ValidationError("--queue \(queue) must be from 0 to 100000") }
+        guard renderTimeout > 0, renderTimeout <= 86_400 else { throw ValidationError("--render-timeout \(renderTimeout) must be more than 0 and at most 86400 seconds") }
+        guard maxOutputSeconds > 0, maxOutputSeconds <= Limits.standard.maxOutputSeconds else {
+            throw ValidationError("--max-output-seconds \(maxOutputSeconds) must be more than 0 and at most \(Int(Limits.standard.maxOutputSeconds))")
+        }
+        guard (1...1024).contains(maxBodyMb) else { throw ValidationError("--max-body-mb \(maxBodyMb) must be from 1 to 1024") }
+        if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
+        if let audioDir {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: audioDir, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("--audio-dir \(audioDir) is not a folder")
+            }
+        }
+    }
+
+    func run() throws {
+        var configuration = ServerConfiguration()
+        configuration.host = host
+        configuration.port = port
+        configuration.tlsCertificate = tlsCert
+        configuration.tlsKey = tlsKey
+        configuration.workers = workers
+        configuration.queueLength = queue
+        configuration.renderTimeout = renderTimeout
+        configuration.maxOutputSeconds = maxOutputSeconds
+        configuration.maxBodyBytes = maxBodyMb * 1024 * 1024
+        configuration.audioDirectory = audioDir.map { URL(fileURLWithPath: $0).standardizedFileURL }
+        let label = "ssml-serve"
+        var logger: Logger
+        switch logFormat {
+        case .text: logger = Logger(label: label) { StreamLogHandler.standardError(label: $0) }
+        case .json: logger = Logger(label: label) { JSONLogHandler(label: $0) }
+        }
+        logger.logLevel = Logger.Level(rawValue: logLevel.rawValue) ?? .info
+        let server: SSMLServer
+        do {
+            configuration.fetch = noFetch ? nil : try fetch.fetcher().settings
+            server = try SSMLServer(configuration: configuration, logger: logger)
+        } catch {
+            CommandSupport.fail(error)
+        }
+        // The server is async; the command line is not: the main thread waits while the server runs on the
+        // cooperative pool.
+        let finished = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var failure: (any Error)?
+        Task {
+            do {
+                try await server.run { url in
+                    print("listening on \(url.absoluteString)")
+                    fflush(stdout)
+                    logger.info(
+                        "listening",
+                        metadata: [
+                            "url": "\(url.absoluteString)", "workers": "\(server.services.render.pool.size)",
+                            "queue": "\(server.services.render.queue.capacity)",
+                            "audio_dir": "\(configuration.audioDirectory?.path ?? "none")", "fetch": "\(configuration.fetch != nil)",
+                        ])
+                }
+            } catch {
+                failure = error
+            }
+            finished.signal()
+        }
+        finished.wait()
+        if let failure { CommandSupport.fail(failure) }
+        logger.info("stopped")
+    }
+}

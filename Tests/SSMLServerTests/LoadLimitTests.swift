@@ -1,0 +1,115 @@
+import Foundation
+import SSMLTestSupport
+import Synchronization
+import Testing
+
+/// The server under load and misuse: a full queue answers 503 at once, a render that takes too long is stopped
+/// (504), a client that leaves stops its render, a body that does not arrive is 408.
+@Suite(.serialized, .timeLimit(.minutes(5))) struct LoadLimitTests {
+    /// About `seconds` of speech, in sentences (espeak-ng renders it in a fraction of that).
+    static func speech(seconds: Int) -> String {
+        let sentence = "The teacher walked to the market with her family early in the morning, and they talked about the weather. "
+        return "<speak>" + String(repeating: sentence, count: max(1, seconds / 6)) + "</speak>"
+    }
+
+    /// Starts `POST /render` of `body` on its own connection and returns the client without reading the answer.
+    static func startRender(_ server: TestServer, _ text: String) throws -> HTTPTestClient {
+        let client = try HTTPTestClient(port: server.port, timeout: 120)
+        let body = HTTPTestClient.json(["input": text])
+        var message = HTTPTestClient.head("POST", "/render", headers: [("Content-Type", "application/json")], bodyLength: body.count)
+        message.append(body)
+        try client.send(message)
+        return client
+    }
+
+    @Test func aFullQueueAnswers503WithRetryAfterAtOnce() async throws {
+        let server = try await TestServer.start {
+            $0.workers = 1
+            $0.queueLength = 1
+        }
+        defer { Task { await server.stop() } }
+        let long = Self.speech(seconds: 240)
+        let running = try Self.startRender(server, long)
+        #expect(try TestServer.eventually(20) { try server.load().running == 1 })
+        let waiting = try Self.startRender(server, long)
+        #expect(try TestServer.eventually(20) { try server.load().waiting == 1 })
+        let refusedAt = Date()
+        let refused = try server.render(["input": "Hello"])
+        #expect(Date().timeIntervalSince(refusedAt) < 5, "a full queue must answer at once")
+        #expect(refused.status == 503)
+        #expect(refused.error("kind") as? String == "queue-full")
+        let retry = try #require(refused.headers["retry-after"].flatMap { Int($0) })
+        #expect(retry >= 1 && retry <= 60)
+        // The two admitted requests leave; their renders stop and the server takes work again.
+        running.close()
+        waiting.close()
+        #expect(try TestServer.eventually(10) { try server.load() == (0, 0) })
+        let after = try server.render(["input": "Hello"])
+        #expect(after.status == 200)
+    }
+
+    @Test func aRenderOverTheTimeLimitIsStoppedWith504() async throws {
+        let server = try await TestServer.start {
+            $0.workers = 1
+            $0.renderTimeout = 1
+        }
+        defer { Task { await server.stop() } }
+        let started = Date()
+        let response = try server.render(["input": Self.speech(seconds: 600)])
+        #expect(response.status == 504)
+        #expect(response.error("kind") as? String == "render-timeout")
+        #expect(Date().timeIntervalSince(started) < 10)
+        // The render process was killed: the worker is free for the next request at once.
+        #expect(try TestServer.eventually(5) { try server.load().running == 0 })
+        let next = try server.render(["input": "Hello"])
+        #expect(next.status == 200)
+    }
+
+    @Test func aClientThatClosesItsConnectionStopsItsRender() async throws {
+        let server = try await TestServer.start { $0.workers = 1 }
+        defer { Task { await server.stop() } }
+        // Five minutes of speech: rendering it takes far longer than the two seconds allowed below.
+        let client = try Self.startRender(server, Self.speech(seconds: 300))
+        #expect(try TestServer.eventually(20) { try server.load().running == 1 })
+        Thread.sleep(forTimeInterval: 0.3)
+        let closedAt = Date()
+        client.close()
+        #expect(try TestServer.eventually(2) { try server.load().running == 0 }, "the render went on after its client left")
+        #expect(Date().timeIntervalSince(closedAt) < 2)
+        #expect(try TestServer.eventually(2) { server.logs.all.contains { $0.contains("path=/render") && $0.contains("status=499") } })
+        let next = try server.render(["input": "Hello"])
+        #expect(next.status == 200)
+    }
+
+    @Test func aBodyThatDoesNotArriveIs408() async throws {
+        let server = try await TestServer.start { $0.bodyTimeout = 1 }
+        defer { Task { await server.stop() } }
+        let client = try HTTPTestClient(port: server.port, timeout: 20)
+        var message = HTTPTestClient.head("POST", "/render", headers: [("Content-Type", "text/plain")], bodyLength: 100)
+        message.append(Data("Hello".utf8))
+        try client.send(message)
+        let response = try client.readResponse()
+        #expect(response.status == 408)
+        #expect(response.error("kind") as? String == "request-timeout")
+    }
+
+    @Test func longRendersDoNotStopTheServerFromAnswering() async throws {
+        let server = try await TestServer.start { $0.workers = 2 }
+        defer { Task { await server.stop() } }
+        let long = Self.speech(seconds: 200)
+        let clients = try (0..<2).map { _ in try Self.startRender(server, long) }
+        #expect(try TestServer.eventually(20) { try server.load().running == 2 })
+        // Renders block threads of their own, never the cooperative pool: the server still answers.
+        for _ in 0..<5 {
+            let asked = Date()
+            let health = try server.request("GET", "/healthz", timeout: 10)
+            #expect(health.status == 200 && Date().timeIntervalSince(asked) < 2)
+            let lint = try server.request("POST", "/lint?dialect=w3c", headers: [("Content-Type", "text/plain")], body: Data("Hi".utf8), timeout: 10)
+            #expect(lint.status == 200)
+        }
+        for client in clients {
+            let response = try client.readResponse()
+            #expect(response.status == 200 && response.body.count > 16000 * 2 * 100)
+        }
+    }
+}
