@@ -7,16 +7,15 @@ import Testing
 /// NCCO parsing, validation and planning, on the fake synthesizer's language list.
 @Suite struct NCCOTests {
     static let styles: VonageStyles = {
-        do { return try VonageStyles.load(from: Repository.root.appendingPathComponent("Voices/vonage-styles.json")) } catch { fatalError("\(error)") }
+        do { return try Repository.vonageStyles() } catch { fatalError("\(error)") }
     }()
 
     func plan(_ json: String, strict: Bool = false, directory: URL = Repository.root.appendingPathComponent("Samples")) throws -> (plan: [Segment], log: DiagnosticLog) {
         let planner = try Planner(strict: strict)
         let ncco = try NCCO.parse(json, file: "call.json", log: planner.log)
-        let decoder = SndFileDecoder()
-        let sources = AudioSourceResolver(baseDirectory: directory, probe: { decoder.problem(with: $0) })
-        let nccoPlanner = NCCOPlanner(resolver: planner.resolver, styles: Self.styles, parser: LibXMLParser(), sources: sources, log: planner.log)
-        return (try nccoPlanner.plan(ncco), planner.log)
+        let nccoPlanner = NCCOPlanner(resolver: planner.resolver, styles: Self.styles, parser: LibXMLParser(), capabilities: FakeSynthesizer(), log: planner.log)
+        let resolver = AudioResolver(baseDirectory: directory, decoder: SndFileDecoder())
+        return (try resolver.resolve(nccoPlanner.plan(ncco), log: planner.log), planner.log)
     }
 
     func error(_ json: String) -> SSMLError? {
@@ -41,7 +40,7 @@ import Testing
         for segment in plan {
             switch segment {
             case .speech(let speech): steps.append(speech.voice.name)
-            case .audio(let clip): steps.append(clip.url.lastPathComponent)
+            case .audio(let clip): steps.append(URL(fileURLWithPath: clip.file ?? "").lastPathComponent)
             case .pause(let seconds, _, _): steps.append("\(seconds) s")
             default: steps.append("other")
             }
@@ -106,8 +105,8 @@ import Testing
         ("[\n  {\"action\": \"talk\", \"text\": \"Hi\", \"level\": 2}\n]", "$[0].level is 2; it must be between -1 and 1", 2, 45),
         (#"[{"action": "talk", "text": "Hi", "loop": -1}]"#, "$[0].loop is -1; it must be 0 or more", 1, 43),
         (#"[{"action": "talk", "text": "Hi", "bargeIn": "yes"}]"#, "$[0].bargeIn must be true or false, not a string", 1, 46),
-        (#"[{"action": "speak", "text": "Hi"}]"#, "$[0].action \"speak\" is not an NCCO action (use talk, stream, input, record, connect, conversation, notify, pay)", 1, 13),
-        (#"[{"text": "Hi"}]"#, "$[0]: the action has no \"action\" (one of talk, stream, input, record, connect, conversation, notify, pay)", 1, 2),
+        (#"[{"action": "speak", "text": "Hi"}]"#, "$[0].action \"speak\" is not an NCCO action (use talk, stream, input, record, connect, conversation, notify, wait, pay)", 1, 13),
+        (#"[{"text": "Hi"}]"#, "$[0]: the action has no \"action\" (one of talk, stream, input, record, connect, conversation, notify, wait, pay)", 1, 2),
         (#"[{"action": "talk"}]"#, "$[0]: talk needs \"text\"", 1, 2),
         (#"[{"action": "input", "type": ["keys"]}]"#, "$[0].type[0] must be \"dtmf\" or \"speech\", not \"keys\"", 1, 31),
         (#"[{"action": "connect", "endpoint": []}]"#, "$[0].endpoint must hold exactly one endpoint, not 0", 1, 36),

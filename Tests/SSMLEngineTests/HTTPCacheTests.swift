@@ -130,7 +130,7 @@ import Testing
             #expect(server.count(path) == 1)
         }
         #expect(files.fileExists(atPath: linkedBody.path) == false)
-        #expect(Posix.status(cache.recordPath(forKey: HTTPCache.key(url2)))?.kind == .regular)
+        #expect(Posix.entryStatus(cache.recordPath(forKey: HTTPCache.key(url2)))?.kind == .regular)
         #expect(try Data(contentsOf: outsideRecord) == recordBefore)
         #expect(layout.victimIsIntact)
     }
@@ -158,7 +158,7 @@ import Testing
         try RemoteAudioTests.tone.write(to: layout.victim.appendingPathComponent(Self.bodyName("http://y/")))
 
         cache.sweep(bounds: .init(orphanedBody: 0))
-        #expect(Posix.status(partLink.path) == nil && Posix.status(runLink.path) == nil && Posix.status(runFolder.path) == nil)
+        #expect(Posix.entryStatus(partLink.path) == nil && Posix.entryStatus(runLink.path) == nil && Posix.entryStatus(runFolder.path) == nil)
         #expect(try files.contentsOfDirectory(atPath: layout.victim.path).sorted() == ["keep.wav", Self.bodyName("http://y/")].sorted())
         #expect(try Data(contentsOf: layout.victimFile) == RemoteAudioTests.tone)
     }
@@ -229,7 +229,7 @@ import Testing
         #expect(try Data(contentsOf: fetcher.fetch(URL(string: url)!).file) == RemoteAudioTests.tone)
         #expect(server.count("/fresh.wav") == 1)
         // The short body was replaced, not kept beside the new one.
-        #expect(Posix.status(body.path) == nil)
+        #expect(Posix.entryStatus(body.path) == nil)
     }
 
     @Test func theSweepTakesOnlyWhatDeadWritersLeft() throws {
@@ -273,9 +273,9 @@ import Testing
         }
         cache.sweep()
         #expect(layout.names() == kept.sorted(), "removed too much or too little: \(layout.names())")
-        #expect(gone.allSatisfy { Posix.status(cache.directory.appendingPathComponent($0).path) == nil }, "\(layout.names())")
-        #expect(Posix.status(deadRun.path) == nil)
-        #expect(Posix.status(foreignRun.path)?.kind == .directory && Posix.status(ownRun.path)?.kind == .directory)
+        #expect(gone.allSatisfy { Posix.entryStatus(cache.directory.appendingPathComponent($0).path) == nil }, "\(layout.names())")
+        #expect(Posix.entryStatus(deadRun.path) == nil)
+        #expect(Posix.entryStatus(foreignRun.path)?.kind == .directory && Posix.entryStatus(ownRun.path)?.kind == .directory)
         #expect(layout.victimIsIntact)
     }
 }

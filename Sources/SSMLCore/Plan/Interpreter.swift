@@ -1,21 +1,29 @@
 import Foundation
 
-/// Checks that an audio clip can be played; returns a reason when it cannot.
-public typealias AudioProbe = @Sendable (URL) -> String?
-
 /// Walks a `<speak>` tree and produces the render plan: speech in resolved voices and prosody,
 /// pauses, clips, marks and call-control events, with loops unrolled.
+///
+/// Planning is pure: nothing is read, fetched or synthesised. Clips stay references (``AudioClip``) that the
+/// engine's resolver turns into files; the synthesizer is asked only whether a pronunciation can be said.
 public final class Interpreter {
     /// What is in force at a point of the tree; children inherit a copy.
     struct Frame {
         var voice: VoiceSpec
         var prosody: Prosody
+        /// Azure `<mstts:silence>` settings of the enclosing `<voice>` (see Interpreter+Vendor).
+        var silences: VendorSilences? = nil
+        /// Whispers, vocal-tract length, compression (Polly's `amazon:effect`).
+        var effects = SpeechEffects()
+        /// Polly's `<amazon:auto-breaths>` in force: breaths at phrase boundaries.
+        var autoBreaths: AutoBreaths? = nil
     }
 
     let resolver: VoiceResolver
-    let log: DiagnosticLog
+    /// Where warnings go; swapped while an `<audio>` fallback is planned on the side.
+    var log: DiagnosticLog
     let limits: Limits
-    let sources: AudioSourceResolver
+    /// Answers whether a pronunciation can be said in a voice.
+    let capabilities: any SpeechSynthesizer
     /// When a language is not spoken: warn and keep the surrounding voice instead of failing.
     public var voiceFallback = false
 
@@ -25,21 +33,29 @@ public final class Interpreter {
     /// (`um <say-as …>14:30</say-as> Uhr`) is not said twice.
     var saidWords: Set<String> = []
     var depth = 0
+    /// Azure's `<mstts:backgroundaudio>`: mixed under the whole document once it is planned.
+    var background: MixLayer?
+    /// Words spoken since the last breath, for `<amazon:auto-breaths>`.
+    var wordsSinceBreath = 0
+    /// `xml:id`s of Google `<media>` and containers planned so far, for `begin`/`end` references.
+    var mediaIDs: Set<String> = []
 
-    public init(
-        resolver: VoiceResolver, log: DiagnosticLog, limits: Limits = .standard,
-        baseDirectory: URL, probe: @escaping AudioProbe, fetcher: (any AudioFetcher)? = nil
-    ) {
+    /// The engine's name for messages (`espeak-ng`).
+    var engineName: String { capabilities.version.split(separator: " ").first.map(String.init) ?? "the speech engine" }
+
+    public init(resolver: VoiceResolver, log: DiagnosticLog, limits: Limits = .standard, capabilities: any SpeechSynthesizer) {
         self.resolver = resolver
         self.log = log
         self.limits = limits
-        self.sources = AudioSourceResolver(baseDirectory: baseDirectory, probe: probe, fetcher: fetcher)
+        self.capabilities = capabilities
     }
 
     /// The plan for a document, starting in `defaultVoice` (changed by `xml:lang` on `speak`).
     public func plan(_ root: XMLElement, defaultVoice: VoiceSpec) throws -> [Segment] {
         segments = []
         pending = nil
+        background = nil
+        mediaIDs = []
         try visit(.element(root), frame: Frame(voice: defaultVoice, prosody: .neutral))
         flush()
         if segments.isEmpty {
@@ -47,6 +63,9 @@ public final class Interpreter {
         }
         while case .pause(_, let reason, _) = segments.last, reason != .break { segments.removeLast() }
         while case .pause(_, let reason, _) = segments.first, reason != .break { segments.removeFirst() }
+        if let background {
+            segments = [.mix(Mix(kind: .background, lead: segments, layers: [background], tail: background.fadeOut, location: background.location))]
+        }
         return segments
     }
 
@@ -61,7 +80,7 @@ public final class Interpreter {
                 if !first.isEmpty, saidWords.contains(first.lowercased()) { text = String(trimmed.dropFirst(first.count)) }
                 saidWords = []
             }
-            speak(.text(text), frame: frame, at: location)
+            speakText(text, frame: frame, at: location)
         case .element(let element):
             saidWords = []
             depth += 1
@@ -79,6 +98,7 @@ public final class Interpreter {
 
     func visit(_ element: XMLElement, frame: Frame) throws {
         let place = element.location.with(element: element.qualifiedName)
+        if try visitVendor(element, frame: frame) { return }
         if let namespace = element.namespace, namespace != SSMLDocument.namespace {
             try log.warn(
                 "<\(element.qualifiedName)> is not SSML (namespace \(namespace)); its text is read, its meaning ignored",
@@ -99,7 +119,7 @@ public final class Interpreter {
             try voice(element, frame: frame)
         case "prosody":
             try check(element, allowed: ["rate", "pitch", "range", "volume", "duration", "contour", "id"])
-            try visitChildren(element, frame: prosodyFrame(element, frame: frame))
+            try prosody(element, frame: frame)
         case "break":
             try check(element, allowed: ["time", "strength", "id"])
             try pause(element)
@@ -117,6 +137,12 @@ public final class Interpreter {
         case "audio":
             try check(element, allowed: ["src", "soundLevel", "clipBegin", "clipEnd", "repeatCount", "repeatDur", "speed", "fetchtimeout", "fetchhint", "maxage", "maxstale", "id"])
             try audio(element, frame: frame)
+        case "par", "seq":
+            try check(element, allowed: ["begin", "end", "repeatCount", "repeatDur", "id"])
+            try timeContainer(element, frame: frame)
+        case "media":
+            try check(element, allowed: ["begin", "end", "repeatCount", "repeatDur", "soundLevel", "fadeInDur", "fadeOutDur", "id"])
+            try timeContainer(element, frame: frame)
         case "sub":
             try check(element, allowed: ["alias", "id"])
             let alias = try required("alias", of: element)
@@ -173,7 +199,7 @@ public final class Interpreter {
             guard !collapsed.isEmpty else { return }
             piece = .text(collapsed)
         }
-        if let current = pending, current.frame.voice == frame.voice, current.frame.prosody == frame.prosody {
+        if let current = pending, current.frame.voice == frame.voice, current.frame.prosody == frame.prosody, current.frame.effects == frame.effects {
             pending!.pieces.append(piece)
         } else {
             flush()
@@ -184,7 +210,26 @@ public final class Interpreter {
     func flush() {
         guard let current = pending else { return }
         pending = nil
-        segments.append(.speech(SpeechSegment(pieces: current.pieces, voice: current.frame.voice, prosody: current.frame.prosody, location: current.location)))
+        segments.append(.speech(SpeechSegment(pieces: current.pieces, voice: current.frame.voice, prosody: current.frame.prosody, effects: current.frame.effects, location: current.location)))
+    }
+
+    /// The segments `body` plans, taken out of the plan (for a mix layer, a fitted duration, a contour).
+    func capture(_ body: () throws -> Void) rethrows -> [Segment] {
+        flush()
+        let start = segments.count
+        try body()
+        flush()
+        let inner = Array(segments[start...])
+        segments.removeSubrange(start...)
+        return inner
+    }
+
+    /// `content` without the sentence and paragraph pauses at its ends (they separate it from nothing).
+    static func trimmed(_ content: [Segment]) -> [Segment] {
+        var content = content
+        while case .pause(_, let reason, _) = content.last, reason != .break { content.removeLast() }
+        while case .pause(_, let reason, _) = content.first, reason != .break { content.removeFirst() }
+        return content
     }
 
     /// Structural pauses next to each other merge (the longer wins); next to an explicit break they give
@@ -221,6 +266,8 @@ public final class Interpreter {
             let known = attribute.prefix == nil || attribute.prefix == "xml"
             if known && allowed.contains(attribute.name) && (attribute.name != "lang" || attribute.prefix == "xml") { continue }
             if attribute.prefix == "xml" && ["base", "id", "space"].contains(attribute.name) { continue }
+            // Polly's `<prosody amazon:max-duration>` (read by the prosody handler).
+            if element.name == "prosody", attribute.prefix == "amazon", attribute.name == "max-duration" { continue }
             try log.warn(
                 "unknown attribute \(attribute.qualifiedName) on <\(element.qualifiedName)>; ignored",
                 at: attribute.location.with(element: element.qualifiedName, attribute: attribute.qualifiedName),

@@ -22,6 +22,10 @@ public struct RenderReport: Sendable, Equatable, Codable {
             case speech, bleep, pause, audio, mark, word, loop
             /// Call control (seven.io dtmf/bridge, NCCO actions without sound): `detail` names the kind.
             case callControl
+            /// A sound made by the renderer (`detail`: breath).
+            case noise
+            /// A stretch of the output where only a mix's layers sound (Google `par`/`seq`, background fade-out).
+            case mix
         }
         public var kind: Kind
         public var start: Int
@@ -33,8 +37,10 @@ public struct RenderReport: Sendable, Equatable, Codable {
         /// Settings: a speech segment's prosody, a pause's length, a clip's gain, call-control attributes,
         /// a loop's pass.
         public var attributes: [String: String]
+        /// The mix layer that played it (1-based, in the render); nil for the main sequence, whose entries tile the output.
+        public var layer: Int?
 
-        public init(kind: Kind, start: Int, end: Int, detail: String, voice: String? = nil, location: SourceLocation? = nil, attributes: [String: String] = [:]) {
+        public init(kind: Kind, start: Int, end: Int, detail: String, voice: String? = nil, location: SourceLocation? = nil, attributes: [String: String] = [:], layer: Int? = nil) {
             self.kind = kind
             self.start = start
             self.end = end
@@ -42,6 +48,7 @@ public struct RenderReport: Sendable, Equatable, Codable {
             self.voice = voice
             self.location = location
             self.attributes = attributes
+            self.layer = layer
         }
     }
 
@@ -78,9 +85,13 @@ public final class Renderer {
     let resamplers: any ResamplerFactory
     let options: RenderOptions
 
-    private var written = 0
-    private var entries: [RenderReport.Entry] = []
-    private var sink: (any AudioSink)!
+    var written = 0
+    var entries: [RenderReport.Entry] = []
+    /// The markup of the segment being rendered: the place a limit error names.
+    var currentLocation: SourceLocation?
+    var sink: (any AudioSink)!
+    /// Mix layers numbered so far in this render.
+    var layers = 0
 
     public init(synthesizer: any SpeechSynthesizer, decoder: any AudioDecoder, resamplers: any ResamplerFactory, options: RenderOptions) {
         self.synthesizer = synthesizer
@@ -94,14 +105,21 @@ public final class Renderer {
         self.sink = sink
         written = 0
         entries = []
+        layers = 0
         defer { self.sink = nil }
+        try render(plan)
+        return RenderReport(sampleRate: options.sampleRate, sampleCount: written, entries: entries)
+    }
+
+    func render(_ plan: [Segment]) throws {
         for segment in plan {
             let start = written
+            currentLocation = segment.location
             switch segment {
             case .speech(let speech):
                 // The segment's entry goes before its words.
                 let index = entries.count
-                entries.append(.init(kind: .speech, start: start, end: start, detail: speech.displayText, voice: speech.voice.name, location: speech.location, attributes: Self.attributes(of: speech.prosody)))
+                entries.append(.init(kind: .speech, start: start, end: start, detail: speech.displayText, voice: speech.voice.name, location: speech.location, attributes: Self.attributes(of: speech)))
                 try render(speech)
                 entries[index].end = written
             case .bleep(let speech):
@@ -112,18 +130,41 @@ public final class Renderer {
                 entries.append(.init(kind: .pause, start: start, end: written, detail: reason.rawValue, location: location, attributes: ["seconds": Self.number(seconds)]))
             case .audio(let clip):
                 try render(clip)
-                var attributes = ["gainDB": Self.number(clip.gainDB), "clipBegin": Self.number(clip.clipBegin)]
-                if let end = clip.clipEnd { attributes["clipEnd"] = Self.number(end) }
-                entries.append(.init(kind: .audio, start: start, end: written, detail: clip.source ?? (clip.url.isFileURL ? clip.url.path : clip.url.absoluteString), location: clip.location, attributes: attributes))
+                entries.append(.init(kind: .audio, start: start, end: written, detail: clip.displayName, location: clip.location, attributes: Self.attributes(of: clip)))
             case .mark(let name, let location):
                 entries.append(.init(kind: .mark, start: start, end: start, detail: name, location: location))
             case .callControl(let control):
                 entries.append(.init(kind: .callControl, start: start, end: start, detail: control.kind.rawValue, location: control.location, attributes: control.attributes))
             case .loop(let pass, let passes, let location):
                 entries.append(.init(kind: .loop, start: start, end: start, detail: "pass \(pass) of \(passes)", location: location, attributes: ["pass": "\(pass)", "passes": "\(passes)"]))
+            case .noise(let noise):
+                try render(noise)
+                var attributes = ["seconds": Self.number(noise.seconds), "gainDB": noise.silent ? "-inf" : Self.number(noise.gainDB)]
+                attributes["levelDB"] = Self.number(NoiseGenerator.breathLevelDB + noise.gainDB)
+                entries.append(.init(kind: .noise, start: start, end: written, detail: noise.kind.rawValue, location: noise.location, attributes: attributes))
+            case .mix(let mix):
+                try render(mix)
+            case .fit(let fit):
+                try render(fit)
             }
         }
-        return RenderReport(sampleRate: options.sampleRate, sampleCount: written, entries: entries)
+    }
+
+    /// A speech segment's settings on the timeline: its prosody and the effects applied to it.
+    static func attributes(of speech: SpeechSegment) -> [String: String] {
+        var attributes = attributes(of: speech.prosody)
+        if speech.effects.voice.whisper { attributes["whisper"] = "true" }
+        if speech.effects.voice.tractLength != 1 { attributes["tractLength"] = number(speech.effects.voice.tractLength) }
+        if speech.effects.compression { attributes["compression"] = "drc" }
+        return attributes
+    }
+
+    /// A clip's settings on the timeline: gain, clip points, speed.
+    static func attributes(of clip: AudioClip) -> [String: String] {
+        var attributes = ["gainDB": Self.number(clip.gainDB), "clipBegin": Self.number(clip.clipBegin)]
+        if let end = clip.clipEnd { attributes["clipEnd"] = Self.number(end) }
+        if clip.speed != 1 { attributes["speed"] = Self.number(clip.speed) }
+        return attributes
     }
 
     /// Prosody as reported on the timeline: factors of the voice's own settings, and dB.
@@ -144,7 +185,11 @@ public final class Renderer {
     private func render(_ speech: SpeechSegment) throws {
         let gain = Float(pow(10, options.speechHeadroomDB / 20) * speech.prosody.gain)
         let start = written
-        let (events, scale) = try synthesize(speech) { try emit($0, gain: gain) }
+        var compressor = speech.effects.compression ? DynamicRangeCompressor(sampleRate: options.sampleRate) : nil
+        let (events, scale) = try synthesize(speech) { block in
+            guard compressor != nil else { return try emit(block, gain: gain) }
+            try emit(compressor!.process(block.map { $0 * gain }), gain: 1)
+        }
         let words = events.filter { $0.kind == .word }
         for (index, word) in words.enumerated() {
             let wordStart = start + Int((Double(word.sample) * scale).rounded())
@@ -153,17 +198,15 @@ public final class Renderer {
         }
     }
 
-    /// Synthesises `speech` at the output rate, trimmed, handing each block to `output`; returns the engine's
-    /// events and the factor from engine samples to output samples.
+    /// Synthesises `speech` at the output rate, handing each block to `output`; returns the engine's events and the
+    /// factor from engine samples to output samples.
     private func synthesize(_ speech: SpeechSegment, output: ([Float]) throws -> Void) throws -> ([SpeechEvent], Double) {
-        let inputRate = synthesizer.sampleRate * speech.voice.settings.tract
+        let request = speech.request
+        let inputRate = synthesizer.sampleRate(for: request)
         let resampler = try resamplers.make(from: inputRate, to: options.sampleRate)
-        // Trimmed at the engine's rate, before resampling, so timing is the same at every output rate.
-        let tail = TailTrimmer(keep: Int(Self.speechTail * inputRate))
-        let events = try synthesizer.synthesize(Self.request(for: speech)) { chunk in
-            try output(resampler.process(tail.push(chunk)))
+        let events = try synthesizer.synthesize(request) { chunk in
+            try output(resampler.process(chunk))
         }
-        try output(resampler.process(tail.finish()))
         try output(resampler.flush())
         return (events, options.sampleRate / inputRate)
     }
@@ -194,45 +237,30 @@ public final class Renderer {
         try emit(block, gain: 1)
     }
 
-    /// Silence kept after the last sound of a speech segment. espeak-ng ends a segment with 30 to 130 ms
-    /// of low noise (about -45 dBFS) depending on what it said before (static state in the engine), so the tail is
-    /// normalised: a segment sounds the same wherever it stands, and a `<break>` adds exactly its time.
-    public static let speechTail = 0.02
-
-    /// Engine parameters for a segment: the voice's settings with the prosody applied.
-    public static func request(for speech: SpeechSegment) -> SpeechRequest {
-        let settings = speech.voice.settings
-        // The tract trick plays audio back `tract` times faster, so synthesise that much slower.
-        let wordsPerMinute = Double(settings.rate) * speech.prosody.rate / settings.tract
-        let engineRate = min(max(wordsPerMinute, 80), 450)
-        // Below the engine's slowest rate, stretch the gaps between words instead.
-        let gapSeconds = wordsPerMinute < 80 ? 60 / wordsPerMinute - 60 / 80 : 0
-        let pitch = PitchScale.parameter(PitchScale.factor(Double(settings.pitch)) * speech.prosody.pitch)
-        let range = min(max(Double(settings.range) * speech.prosody.range, 0), 100)
-        return SpeechRequest(
-            pieces: speech.pieces, voiceName: speech.voice.espeakName,
-            wordsPerMinute: Int(engineRate.rounded()), pitch: Int(pitch.rounded()), range: Int(range.rounded()),
-            wordGap: Int((gapSeconds * 100 / settings.tract).rounded()))
-    }
-
     private func render(_ clip: AudioClip) throws {
-        let source = try decoder.open(clip.url)
-        let resampler = try resamplers.make(from: source.sampleRate, to: options.sampleRate)
+        let stream = try ClipStream(clip, decoder: decoder, resamplers: resamplers, outputRate: options.sampleRate)
         let gain = Float(pow(10, clip.gainDB / 20))
-        let first = min(Int((clip.clipBegin * source.sampleRate).rounded()), source.frameCount)
-        let last = clip.clipEnd.map { min(Int(($0 * source.sampleRate).rounded()), source.frameCount) } ?? source.frameCount
-        if first > 0 { try source.seek(to: first) }
-        var remaining = last - first
-        while remaining > 0 {
-            let chunk = try source.read(maxFrames: min(remaining, 16384))
-            if chunk.isEmpty { break }
-            remaining -= chunk.count
-            try emit(resampler.process(chunk), gain: gain)
+        while true {
+            let block = try stream.read(16384)
+            if block.isEmpty { break }
+            try emit(block, gain: gain)
         }
-        try emit(resampler.flush(), gain: gain)
     }
 
-    private func silence(_ count: Int) throws {
+    /// A breath: band-limited noise under a breath envelope, at the breath level moved by its gain.
+    private func render(_ noise: NoiseSegment) throws {
+        let count = Int((noise.seconds * options.sampleRate).rounded())
+        guard !noise.silent else { return try silence(count) }
+        // Seeded by the place in the output: every breath is its own, and a render is reproducible.
+        let samples = NoiseGenerator.breath(count: count, sampleRate: options.sampleRate, gain: pow(10, noise.gainDB / 20), seed: UInt64(written) &+ 0x9E37_79B9)
+        var start = 0
+        while start < samples.count {
+            try emit(Array(samples[start..<min(start + 8192, samples.count)]), gain: 1)
+            start += 8192
+        }
+    }
+
+    func silence(_ count: Int) throws {
         var remaining = count
         let block = [Float](repeating: 0, count: 8192)
         while remaining > 0 {
@@ -252,47 +280,13 @@ public final class Renderer {
     }
 
     /// Counts samples against the length limit and hands them to the sink.
-    private func output(_ samples: [Float]) throws {
+    func output(_ samples: [Float]) throws {
         guard !samples.isEmpty else { return }
         written += samples.count
         if Double(written) > options.limits.maxOutputSeconds * options.sampleRate {
-            throw SSMLError(.limitExceeded, "the output passes the limit of \(Int(options.limits.maxOutputSeconds)) s")
+            throw SSMLError(.limitExceeded, "the output passes the limit of \(Int(options.limits.maxOutputSeconds)) s here", at: currentLocation)
         }
         try sink.write(samples)
-    }
-}
-
-/// Holds back a trailing run of quiet samples so that at most `keep` of them end a stream.
-final class TailTrimmer {
-    /// Quiet, measured on the engine's raw output (before headroom and prosody gain): espeak-ng's
-    /// after-noise reaches 0.012 there, while its speech peaks at 0.7-0.9, some 35 dB above this.
-    static let threshold: Float = 0.015
-    /// A quiet run longer than this (seconds of samples at any rate up to 48 kHz) is inside the speech, not its tail.
-    static let longestHeld = 48000 * 2
-
-    let keep: Int
-    private var held: [Float] = []
-
-    init(keep: Int) { self.keep = keep }
-
-    /// The samples that can be released now.
-    func push(_ samples: [Float]) -> [Float] {
-        guard let lastLoud = samples.lastIndex(where: { abs($0) > Self.threshold }) else {
-            held += samples
-            if held.count > Self.longestHeld {
-                defer { held.removeAll(keepingCapacity: true) }
-                return held
-            }
-            return []
-        }
-        defer { held = Array(samples[(lastLoud + 1)...]) }
-        return held + samples[...lastLoud]
-    }
-
-    /// The end of the stream: at most `keep` quiet samples.
-    func finish() -> [Float] {
-        defer { held = [] }
-        return Array(held.prefix(keep))
     }
 }
 

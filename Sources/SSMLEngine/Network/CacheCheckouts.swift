@@ -25,27 +25,27 @@ enum CacheCheckouts {
     private static let state = Mutex(State())
 
     /// Holds the body at `path` (whose `lstat` was `expected`) and returns the held path.
-    static func hold(_ path: String, expecting expected: Posix.Status, runs: String) throws -> URL {
+    static func hold(_ path: String, expecting expected: Posix.EntryStatus, runs: String) throws -> URL {
         let name = (path as NSString).lastPathComponent
         return try state.withLock { state in
             var folder = try self.folder(runs, in: &state)
             defer { state.folders[runs] = folder }
             let held = folder.path + "/" + name
             if let count = folder.counts[name], count > 0 {
-                if let status = Posix.status(held), status.kind == .regular, status.inode == expected.inode, status.device == expected.device {
+                if let status = Posix.entryStatus(held), status.kind == .regular, status.inode == expected.inode, status.device == expected.device {
                     folder.counts[name] = count + 1
                     return URL(fileURLWithPath: held)
                 }
                 // Same random name, other bytes: cannot happen unless someone replaced the link.
-                throw Posix.Failure(call: "link", path: held, code: EEXIST)
+                throw Posix.failure("cannot hold \(path) as \(held)", EEXIST)
             }
             // A leftover of an earlier holder in this process that was not counted: replace it.
-            if Posix.status(held) != nil { Posix.remove(held) }
-            try Posix.link(path, to: held)
-            guard let status = Posix.status(held), status.kind == .regular, status.inode == expected.inode, status.device == expected.device else {
+            if Posix.entryStatus(held) != nil { Posix.remove(held) }
+            try Posix.hardLink(path, to: held)
+            guard let status = Posix.entryStatus(held), status.kind == .regular, status.inode == expected.inode, status.device == expected.device else {
                 // The name was swapped between the check and the link.
                 Posix.remove(held)
-                throw Posix.Failure(call: "link", path: path, code: ESTALE)
+                throw Posix.failure("cannot hold \(path)", ESTALE)
             }
             folder.counts[name] = 1
             return URL(fileURLWithPath: held)
@@ -59,7 +59,7 @@ enum CacheCheckouts {
             var folder = try self.folder(runs, in: &state)
             defer { state.folders[runs] = folder }
             let held = folder.path + "/" + name
-            try Posix.rename(file.path, to: held)
+            try Posix.moveName(file.path, to: held)
             folder.counts[name] = 1
             return URL(fileURLWithPath: held)
         }
@@ -92,7 +92,7 @@ enum CacheCheckouts {
     private static func folder(_ runs: String, in state: inout State) throws -> Folder {
         let pid = Posix.processID
         if state.pid != pid { state = State(pid: pid) }
-        if let folder = state.folders[runs], Posix.status(folder.path)?.kind == .directory { return folder }
+        if let folder = state.folders[runs], Posix.entryStatus(folder.path)?.kind == .directory { return folder }
         let path = runs + "/" + ProcessToken.current.text
         try Posix.makeDirectory(path)
         Interruption.register(path)

@@ -1,6 +1,7 @@
 import Dispatch
 import NIOCore
 import NIOHTTP1
+import SSMLCore
 import Synchronization
 
 /// Streams the body of a `2xx` answer into a new file, part by part as it arrives: memory holds one part
@@ -40,7 +41,7 @@ final class FileSink: ResponseSink {
         let path = directory + "/" + (try name(head))
         let descriptor: Int32
         do { descriptor = try Posix.createExclusive(path) } catch {
-            throw HTTPRequestError(.io, url: url, "cannot write the download: \(error)")
+            throw HTTPRequestError(.io, url: url, "\(SSMLError.reason(of: error))")
         }
         Interruption.register(path)
         state.withLock { state in
@@ -59,9 +60,9 @@ final class FileSink: ResponseSink {
                         throw HTTPRequestError(.io, url: url, "the download was abandoned")
                     }
                     do {
-                        try buffer.withUnsafeReadableBytes { try Posix.write(state.descriptor, $0, path: path) }
+                        try buffer.withUnsafeReadableBytes { try Posix.write(state.descriptor, $0, what: path) }
                     } catch {
-                        throw HTTPRequestError(.io, url: url, "cannot write the download: \(error)")
+                        throw HTTPRequestError(.io, url: url, "\(SSMLError.reason(of: error))")
                     }
                     state.bytes += buffer.readableBytes
                 }

@@ -20,7 +20,7 @@ extension HTTPCache {
         let folder = directory.path
         for name in Posix.names(in: folder) {
             let path = folder + "/" + name
-            guard let status = Posix.status(path), status.kind == .regular || status.kind == .symbolicLink else { continue }
+            guard let status = Posix.entryStatus(path), status.kind == .regular || status.kind == .symbolicLink else { continue }
             let age = now - status.modified
             if let writer = Self.partToken(of: name) {
                 switch writer.liveness {
@@ -35,7 +35,7 @@ extension HTTPCache {
         for name in Posix.names(in: runs.path) {
             guard let owner = ProcessToken(text: name), owner != current else { continue }
             let path = runs.path + "/" + name
-            guard let status = Posix.status(path) else { continue }
+            guard let status = Posix.entryStatus(path) else { continue }
             let gone: Bool
             switch owner.liveness {
             case .dead: gone = true
@@ -48,7 +48,7 @@ extension HTTPCache {
                 // One level only, and only the names a run folder holds: bodies' links.
                 for held in Posix.names(in: path) where Self.bodyKey(of: held) != nil {
                     let heldPath = path + "/" + held
-                    if let kind = Posix.status(heldPath)?.kind, kind == .regular || kind == .symbolicLink { Posix.remove(heldPath) }
+                    if let kind = Posix.entryStatus(heldPath)?.kind, kind == .regular || kind == .symbolicLink { Posix.remove(heldPath) }
                 }
                 Posix.removeEmptyDirectory(path)
             case .symbolicLink, .regular:

@@ -136,13 +136,13 @@ struct HTTPCache: Sendable {
             throw SSMLError(.io, "cannot create the download cache \(root.path): \(error.localizedDescription)\(bypassHint)")
         }
         for folder in [directory, runs] {
-            if let status = Posix.status(folder.path), status.kind != .directory {
+            if let status = Posix.entryStatus(folder.path), status.kind != .directory {
                 let what = status.kind == .symbolicLink ? "a symbolic link" : "not a folder"
                 throw SSMLError(
                     .io, "the download cache folder \(folder.path) is \(what); the cache is shared data, so it is not followed or replaced: remove it\(bypassHint)")
             }
             do { try Posix.makeDirectory(folder.path) } catch {
-                throw SSMLError(.io, "cannot create the download cache \(folder.path): \(error)\(bypassHint)")
+                throw SSMLError(.io, "cannot create the download cache \(folder.path): \(SSMLError.reason(of: error))\(bypassHint)")
             }
         }
     }
@@ -159,10 +159,10 @@ struct HTTPCache: Sendable {
     }
 
     /// Where the body of a valid entry is, if it is there as the record says: a plain file of its size.
-    func body(of entry: Entry) -> (path: String, status: Posix.Status)? {
+    func body(of entry: Entry) -> (path: String, status: Posix.EntryStatus)? {
         guard Self.isBodyName(entry.file, key: Self.key(entry.url)) else { return nil }
         let path = directory.appendingPathComponent(entry.file).path
-        guard let status = Posix.status(path), status.kind == .regular, status.size == entry.size else { return nil }
+        guard let status = Posix.entryStatus(path), status.kind == .regular, status.size == entry.size else { return nil }
         return (path, status)
     }
 
@@ -180,17 +180,17 @@ struct HTTPCache: Sendable {
         let key = Self.key(entry.url)
         entry.file = "\(key)-\(Download.randomHex()).\(temporary.pathExtension)"
         let path = directory.appendingPathComponent(entry.file).path
-        do { try Posix.rename(temporary.path, to: path) } catch {
-            throw SSMLError(.io, "cannot write the download cache: \(error)")
+        do { try Posix.moveName(temporary.path, to: path) } catch {
+            throw SSMLError(.io, "cannot write the download cache: \(SSMLError.reason(of: error))")
         }
-        guard let status = Posix.status(path), status.kind == .regular, status.size == entry.size else {
+        guard let status = Posix.entryStatus(path), status.kind == .regular, status.size == entry.size else {
             Posix.remove(path)
             throw SSMLError(.io, "cannot write the download cache: \(path) changed while it was stored")
         }
         let held: URL
         do { held = try CacheCheckouts.hold(path, expecting: status, runs: runs.path) } catch {
             Posix.remove(path)
-            throw SSMLError(.io, "cannot write the download cache: \(error)")
+            throw SSMLError(.io, "cannot write the download cache: \(SSMLError.reason(of: error))")
         }
         let previous = self.entry(for: entry.url, maxBytes: .max)?.file
         try save(entry)
@@ -211,11 +211,11 @@ struct HTTPCache: Sendable {
             let data = try encoder.encode(entry)
             let descriptor = try Posix.createExclusive(temporary)
             defer { Posix.close(descriptor) }
-            try Posix.write(descriptor, data, path: temporary)
-            try Posix.rename(temporary, to: recordPath(forKey: Self.key(entry.url)))
+            try data.withUnsafeBytes { try Posix.write(descriptor, $0, what: temporary) }
+            try Posix.moveName(temporary, to: recordPath(forKey: Self.key(entry.url)))
         } catch {
             Posix.remove(temporary)
-            throw SSMLError(.io, "cannot write the download cache \(directory.path): \(error)")
+            throw SSMLError(.io, "cannot write the download cache: \(SSMLError.reason(of: error))")
         }
     }
 }

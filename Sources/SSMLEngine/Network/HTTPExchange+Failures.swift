@@ -57,7 +57,7 @@ extension HTTPExchange {
     }
 
     private static func reason(of error: any Error) -> String {
-        if let error = error as? IOError { return Posix.errorText(error.errnoCode) }
+        if let error = error as? IOError { return Posix.reason(error.errnoCode) }
         return "\(error)"
     }
 }

@@ -182,7 +182,7 @@ public final class HTTPFetcher: AudioFetcher, Sendable {
             Self.sweepScratch(in: temporary)
             let made = temporary.appendingPathComponent("\(Self.scratchPrefix)\(ProcessToken.current.text)-\(Download.randomHex())")
             do { try Posix.makeDirectory(made.path) } catch {
-                throw SSMLError(.io, "cannot create a folder for downloads: \(error)")
+                throw SSMLError(.io, "cannot create a folder for downloads: \(SSMLError.reason(of: error))")
             }
             Interruption.register(made.path)
             directory = made
@@ -199,10 +199,10 @@ public final class HTTPFetcher: AudioFetcher, Sendable {
             let parts = name.dropFirst(scratchPrefix.count).split(separator: "-")
             guard parts.count == 2, let owner = ProcessToken(text: parts[0]), owner.liveness == .dead else { continue }
             let path = temporary.path + "/" + name
-            guard Posix.status(path)?.kind == .directory else { continue }
+            guard Posix.entryStatus(path)?.kind == .directory else { continue }
             for file in Posix.names(in: path) {
                 let filePath = path + "/" + file
-                if let kind = Posix.status(filePath)?.kind, kind == .regular || kind == .symbolicLink { Posix.remove(filePath) }
+                if let kind = Posix.entryStatus(filePath)?.kind, kind == .regular || kind == .symbolicLink { Posix.remove(filePath) }
             }
             Posix.removeEmptyDirectory(path)
         }

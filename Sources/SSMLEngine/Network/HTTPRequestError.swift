@@ -1,3 +1,5 @@
+import SSMLCore
+
 /// Why an HTTP request gave no usable answer: a stable kind, and a message that names the URL and, for a
 /// limit, the limit.
 ///
@@ -45,4 +47,11 @@ public struct HTTPRequestError: Error, Sendable, Equatable, CustomStringConverti
     public var message: String { "\(url): \(reason)" }
 
     public var description: String { message }
+}
+
+extension SSMLError {
+    /// An error's words for a longer message: an ``SSMLError``'s message without its `error:` prefix.
+    static func reason(of error: any Error) -> String {
+        (error as? SSMLError)?.message ?? "\(error)"
+    }
 }

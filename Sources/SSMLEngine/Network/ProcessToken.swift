@@ -47,7 +47,7 @@ struct ProcessToken: Equatable, Sendable {
     var liveness: Liveness {
         let here = ProcessToken.current
         guard namespace == here.namespace else { return .unknown }
-        if namespace == 0 && start == 0 { return Posix.processExists(pid) ? .alive : .dead }
+        if namespace == 0 && start == 0 { return Posix.isAlive(pid) ? .alive : .dead }
         guard let running = Posix.processStart(pid) else { return .dead }
         return running == start ? .alive : .dead
     }
