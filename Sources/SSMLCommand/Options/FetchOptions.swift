@@ -31,9 +31,4 @@ struct FetchOptions: ParsableArguments {
         settings.cacheSetting = "--no-cache"
         return HTTPFetcher(settings: settings)
     }
-
-    /// The same options for a render worker, which plans (and so fetches, from the cache) again.
-    var workerArguments: [String] {
-        ["--fetch-timeout", "\(fetchTimeout)", "--fetch-max-mb", "\(fetchMaxMb)"] + (noCache ? ["--no-cache"] : [])
-    }
 }
