@@ -37,7 +37,7 @@ struct Ncco: ParsableCommand {
                 input: input, audio: audio, fetch: fetch, timeline: timeline, job: job, workerArguments: ["ncco", input],
                 engine: { try Engine(catalog: VoiceCatalog.load(from: catalogURL)) }
             ) { engine, source, log in
-                try engine.planNCCO(source.text, file: source.name, baseDirectory: source.directory, styles: styles, voiceFallback: job.voiceFallback, log: log)
+                try engine.planNCCO(source.text, file: source.name, baseDirectory: source.directory, styles: styles, voiceFallback: job.voiceFallback, allowEmpty: job.allowEmpty, log: log)
             }
         } catch {
             CommandSupport.fail(error)

@@ -195,7 +195,7 @@ enum RenderPipeline {
     @discardableResult
     static func render(
         _ plan: [Segment], to destination: RenderOutput, settings: OutputOptions.Settings, engine: Engine,
-        workerArguments: [String], standardInput: String?, recordEnvelope: Bool = false
+        workerArguments: [String], standardInput: Data?, recordEnvelope: Bool = false
     ) throws -> (report: RenderReport, envelope: EnvelopeRecorder?) {
         let parts = RenderPartition.split(plan)
         let workers = try parts.count > 1 ? RenderWorkers.start(parts: 1..<parts.count, arguments: workerArguments, standardInput: standardInput) : nil
@@ -323,6 +323,9 @@ struct RenderJobOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Do not print notes about call control (dtmf, bridge; NCCO input, connect, record, ...).")
     var quiet = false
 
+    @Flag(help: "Render an input with nothing to say as an empty file (a warning) instead of failing.")
+    var allowEmpty = false
+
     @Option(help: ArgumentHelp("Render only this part of a split plan (used by render workers).", visibility: .private))
     var workerPart: Int?
 
@@ -330,7 +333,9 @@ struct RenderJobOptions: ParsableArguments {
     var workerOutput: String?
 
     /// The options a worker needs to plan the same input the same way.
-    var workerArguments: [String] { (voiceFallback ? ["--voice-fallback"] : []) + (strict ? ["--strict"] : []) }
+    var workerArguments: [String] {
+        (voiceFallback ? ["--voice-fallback"] : []) + (strict ? ["--strict"] : []) + (allowEmpty ? ["--allow-empty"] : [])
+    }
 }
 
 extension RenderPipeline {
@@ -355,7 +360,7 @@ extension RenderPipeline {
         if !isWorker { try timeline.validate(against: audio.output) }
         let segments: [Segment]
         do {
-            segments = try plan(engine, source, log)
+            segments = try plan(engine, (source.text, source.name, source.directory), log)
         } catch {
             // Workers stay quiet: the parent planned the same input and already reported it.
             if !isWorker { CommandSupport.printDiagnostics(log, quiet: job.quiet) }
@@ -369,7 +374,7 @@ extension RenderPipeline {
         let result = try render(
             segments, to: destination!, settings: settings, engine: engine,
             workerArguments: workerArguments + audio.workerArguments + fetch.workerArguments + job.workerArguments,
-            standardInput: input == "-" ? source.text : nil, recordEnvelope: timeline.timelineSVG != nil)
+            standardInput: input == "-" ? Data(source.bytes) : nil, recordEnvelope: timeline.timelineSVG != nil)
         if timeline.wanted {
             try timeline.write(result.report, envelope: result.envelope, engine: engine, title: source.name)
         }

@@ -39,7 +39,7 @@ struct Render: ParsableCommand {
                 engine: { try Engine(catalog: CommandSupport.catalog()) }
             ) { engine, source, log in
                 try engine.plan(
-                    source.text, file: source.name, baseDirectory: source.directory, defaultVoice: voice, voiceFallback: job.voiceFallback,
+                    source.text, file: source.name, baseDirectory: source.directory, defaultVoice: voice, voiceFallback: job.voiceFallback, allowEmpty: job.allowEmpty,
                     dialect: try dialect.map { try CommandSupport.dialect($0.rawValue) }, log: log)
             }
         } catch {

@@ -48,45 +48,9 @@ enum CommandSupport {
         return try Dialect.load(from: url)
     }
 
-    /// Reads a path, or standard input for `-`.
-    static func read(_ path: String) throws -> (text: String, name: String, directory: URL) {
-        let data: Data
-        if path == "-" {
-            data = FileHandle.standardInput.readDataToEndOfFile()
-            return (try decode(data, name: "<stdin>"), "<stdin>", URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
-        }
-        let url = URL(fileURLWithPath: path)
-        do { data = try Data(contentsOf: url) } catch {
-            throw SSMLError(.io, "cannot read \(path): \(error.localizedDescription)")
-        }
-        return (try decode(data, name: path), path, url.deletingLastPathComponent())
-    }
-
-    private static func decode(_ data: Data, name: String) throws -> String {
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw SSMLError(.io, "\(name) is not UTF-8 text (the byte 0x\(String(firstInvalidByte(data).value, radix: 16, uppercase: true)) here cannot start a UTF-8 character; save the file as UTF-8)", at: firstInvalidByte(data).location(name))
-        }
-        return text
-    }
-
-    /// The first byte that breaks UTF-8, and its line and column (columns count characters before it).
-    private static func firstInvalidByte(_ data: Data) -> (value: UInt8, location: (String) -> SourceLocation) {
-        let bytes = [UInt8](data)
-        var index = 0, line = 1, column = 1
-        while index < bytes.count {
-            let byte = bytes[index]
-            let length = byte < 0x80 ? 1 : byte >> 5 == 0b110 ? 2 : byte >> 4 == 0b1110 ? 3 : byte >> 3 == 0b11110 ? 4 : 0
-            let valid = length > 0 && index + length <= bytes.count
-                && bytes[index + 1 ..< index + length].allSatisfy { $0 >> 6 == 0b10 }
-                && String(bytes: bytes[index ..< index + length], encoding: .utf8) != nil
-            if !valid {
-                let (l, c) = (line, column)
-                return (byte, { SourceLocation(file: $0, line: l, column: c) })
-            }
-            if byte == 0x0A { line += 1; column = 1 } else { column += 1 }
-            index += length
-        }
-        return (0, { SourceLocation(file: $0, line: line, column: column) })
+    /// Reads a path, or standard input for `-`, up to the input limit, decoded as its encoding declares.
+    static func read(_ path: String, limits: Limits = .standard) throws -> InputReader.Input {
+        try InputReader(limit: limits.maxInputBytes).read(path)
     }
 
     /// Writes a report file atomically (temp + rename), or to standard output for `-`.
@@ -116,7 +80,8 @@ enum CommandSupport {
 
     /// Prints an error the way compilers do and exits non-zero.
     static func fail(_ error: any Error) -> Never {
-        let known = error as? SSMLError
+        var known = error as? SSMLError
+        if known?.kind == .nothingToSay { known?.message += " (pass --allow-empty to accept an empty output)" }
         FileHandle.standardError.write(Data(((known?.description ?? "error: \(error)") + "\n").utf8))
         Foundation.exit(known?.kind == .usage ? 64 : 1)
     }

@@ -27,6 +27,9 @@ struct Text: ParsableCommand {
     @Flag(help: "Treat warnings (unknown elements or attributes, ignored values) as errors.")
     var strict = false
 
+    @Flag(help: "Accept an input with nothing to say (a warning) instead of failing.")
+    var allowEmpty = false
+
     @Flag(name: .shortAndLong, help: "Do not print notes about call control (dtmf, bridge).")
     var quiet = false
 
@@ -40,7 +43,7 @@ struct Text: ParsableCommand {
             let log = DiagnosticLog(strict: strict)
             let plan: [Segment]
             do {
-                plan = try engine.plan(source.text, file: source.name, baseDirectory: source.directory, defaultVoice: voice, voiceFallback: voiceFallback, log: log)
+                plan = try engine.plan(source.text, file: source.name, baseDirectory: source.directory, defaultVoice: voice, voiceFallback: voiceFallback, allowEmpty: allowEmpty, log: log)
             } catch {
                 CommandSupport.printDiagnostics(log, quiet: quiet)
                 throw error

@@ -33,11 +33,12 @@ public struct Engine: Sendable {
     ///   - baseDirectory: where relative `<audio src>` paths are looked up.
     ///   - defaultVoice: the voice before any markup changes it.
     ///   - voiceFallback: a language espeak-ng does not speak keeps the surrounding voice, with a warning.
+    ///   - allowEmpty: a document with nothing to say plans to nothing, with a warning, instead of failing.
     ///   - dialect: plan the way this service reads the document (its break caps, keyword tables, and
     ///     without what it ignores); its lint findings go to `log` as warnings.
     public func plan(
         _ text: String, file: String, baseDirectory: URL, defaultVoice: String = "en-us-female", voiceFallback: Bool = false,
-        dialect: Dialect? = nil, log: DiagnosticLog
+        allowEmpty: Bool = false, dialect: Dialect? = nil, log: DiagnosticLog
     ) throws -> [Segment] {
         guard let voice = resolver.voice(named: defaultVoice) else {
             let hint = resolver.suggestions(for: defaultVoice).first.map { "; did you mean \($0)?" } ?? ""
@@ -60,17 +61,21 @@ public struct Engine: Sendable {
             resolver: resolver, log: log, limits: limits, baseDirectory: baseDirectory,
             probe: { url in decoder.problem(with: url) }, fetcher: fetcher)
         interpreter.voiceFallback = voiceFallback
+        interpreter.allowEmpty = allowEmpty
         return try interpreter.plan(root, defaultVoice: voice)
     }
 
     /// Parses, checks and plans a Vonage NCCO (JSON). Relative `streamUrl` and `<audio src>` paths are looked
     /// up in `baseDirectory`; `styles` picks the voice for a talk's language and style.
-    public func planNCCO(_ text: String, file: String, baseDirectory: URL, styles: VonageStyles, voiceFallback: Bool = false, log: DiagnosticLog) throws -> [Segment] {
+    public func planNCCO(_ text: String, file: String, baseDirectory: URL, styles: VonageStyles, voiceFallback: Bool = false, allowEmpty: Bool = false,
+        log: DiagnosticLog
+    ) throws -> [Segment] {
         let ncco = try NCCO.parse(text, file: file, limits: limits, log: log)
         let decoder = self.decoder
         let sources = AudioSourceResolver(baseDirectory: baseDirectory, probe: { url in decoder.problem(with: url) }, fetcher: fetcher)
         var planner = NCCOPlanner(resolver: resolver, styles: styles, parser: parser, limits: limits, sources: sources, log: log)
         planner.voiceFallback = voiceFallback
+        planner.allowEmpty = allowEmpty
         return try planner.plan(ncco)
     }
 

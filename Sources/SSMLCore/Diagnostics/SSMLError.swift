@@ -12,6 +12,8 @@ public struct SSMLError: Error, Sendable, Equatable, CustomStringConvertible {
         case unknownVoice = "unknown-voice"
         case audioSource = "audio-source"
         case limitExceeded = "limit-exceeded"
+        /// The input has nothing to say: its output would be empty.
+        case nothingToSay = "nothing-to-say"
         case io = "io"
         case engine = "engine"
         case usage = "usage"

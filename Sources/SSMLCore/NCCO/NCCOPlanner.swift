@@ -12,6 +12,8 @@ public struct NCCOPlanner {
     public let log: DiagnosticLog
     /// A language espeak-ng does not speak falls back to `en-US` (a warning) instead of failing.
     public var voiceFallback = false
+    /// Whether an NCCO whose output would be empty plans to nothing (a warning) rather than failing.
+    public var allowEmpty = false
 
     /// How many times `loop: 0` ("forever") plays. A live call repeats until the caller hangs up or barges in;
     /// a file has to end.
@@ -56,6 +58,9 @@ public struct NCCOPlanner {
             guard segments.count <= limits.maxSegments else {
                 throw SSMLError(.limitExceeded, "the NCCO unrolls to more than \(limits.maxSegments) segments", at: action.location)
             }
+        }
+        if !segments.contains(where: \.takesTime) && !allowEmpty {
+            throw SSMLError(.nothingToSay, "the NCCO has nothing to say or play: the output would be empty", at: ncco.actions.first?.location)
         }
         if !segments.contains(where: { if case .speech = $0 { true } else if case .audio = $0 { true } else { false } }) {
             try log.warn("the NCCO has nothing to say or play: the output is only silence", at: ncco.actions.first?.location, kind: .invalidValue)
@@ -125,6 +130,8 @@ public struct NCCOPlanner {
         let interpreter = Interpreter(
             resolver: resolver, log: log, limits: limits, baseDirectory: sources.baseDirectory, probe: sources.probe, fetcher: sources.fetcher)
         interpreter.voiceFallback = voiceFallback
+        // One talk with nothing to say is a warning; whether the whole NCCO says nothing is decided above.
+        interpreter.allowEmpty = true
         return try interpreter.plan(root, defaultVoice: voice)
     }
 

@@ -18,6 +18,9 @@ public final class Interpreter {
     let sources: AudioSourceResolver
     /// When a language is not spoken: warn and keep the surrounding voice instead of failing.
     public var voiceFallback = false
+    /// Whether a document with nothing to say plans to nothing (a warning) rather than failing: an empty
+    /// prompt in a library or a CI run is a bug hiding, unless silence is what is wanted.
+    public var allowEmpty = false
 
     var segments: [Segment] = []
     var pending: (pieces: [SpeechPiece], frame: Frame, location: SourceLocation)?
@@ -42,11 +45,15 @@ public final class Interpreter {
         pending = nil
         try visit(.element(root), frame: Frame(voice: defaultVoice, prosody: .neutral))
         flush()
-        if segments.isEmpty {
-            try log.warn("the document has nothing to say: the output is empty", at: root.location.with(element: root.name), kind: .invalidValue)
-        }
         while case .pause(_, let reason, _) = segments.last, reason != .break { segments.removeLast() }
         while case .pause(_, let reason, _) = segments.first, reason != .break { segments.removeFirst() }
+        if !segments.contains(where: \.takesTime) {
+            let place = root.location.with(element: root.name)
+            guard allowEmpty else {
+                throw SSMLError(.nothingToSay, "the document has nothing to say: the output would be empty", at: place)
+            }
+            try log.warn("the document has nothing to say: the output is empty", at: place, kind: .invalidValue)
+        }
         return segments
     }
 
@@ -221,6 +228,7 @@ public final class Interpreter {
             let known = attribute.prefix == nil || attribute.prefix == "xml"
             if known && allowed.contains(attribute.name) && (attribute.name != "lang" || attribute.prefix == "xml") { continue }
             if attribute.prefix == "xml" && ["base", "id", "space"].contains(attribute.name) { continue }
+            if attribute.isSchemaInstance { continue }
             try log.warn(
                 "unknown attribute \(attribute.qualifiedName) on <\(element.qualifiedName)>; ignored",
                 at: attribute.location.with(element: element.qualifiedName, attribute: attribute.qualifiedName),

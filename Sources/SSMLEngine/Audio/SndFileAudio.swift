@@ -89,6 +89,8 @@ public final class AudioFileWriter: AudioSink {
     public let destination: URL
     private let temporary: URL
     private let channels: Int
+    /// Ogg pages get content-derived serial numbers when the file is closed (see `OggSerial`).
+    private let isOgg: Bool
     private var handle: OpaquePointer?
 
     /// - Parameters:
@@ -104,6 +106,7 @@ public final class AudioFileWriter: AudioSink {
         }
         self.destination = destination
         self.channels = channels
+        isOgg = format == .ogg
         let directory = destination.deletingLastPathComponent()
         temporary = directory.appendingPathComponent(".\(destination.lastPathComponent).\(getpid()).tmp")
         let major: Int32 = switch format {
@@ -173,6 +176,13 @@ public final class AudioFileWriter: AudioSink {
         guard sf_close(handle) == 0 else {
             unlink(temporary.path)
             throw SSMLError(.io, "closing \(destination.path) failed")
+        }
+        if isOgg {
+            // libsndfile draws Ogg serial numbers from the clock; make them a function of the content.
+            do { try OggSerial.normalizeFile(at: temporary.path) } catch {
+                unlink(temporary.path)
+                throw error
+            }
         }
         guard rename(temporary.path, destination.path) == 0 else {
             let reason = String(cString: strerror(errno))

@@ -11,7 +11,7 @@ public final class RenderWorkers {
 
     /// Launches this executable once per part with `arguments` plus `--worker-part N --worker-output FILE`.
     /// `standardInput` is fed to each worker when the document came from standard input.
-    public static func start(parts: Range<Int>, arguments: [String], standardInput: String?) throws -> RenderWorkers {
+    public static func start(parts: Range<Int>, arguments: [String], standardInput: Data?) throws -> RenderWorkers {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ssml-workers-\(getpid())-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         Interruption.register(directory.path)
@@ -29,7 +29,7 @@ public final class RenderWorkers {
                 throw SSMLError(.io, "cannot start a render worker: \(error.localizedDescription)")
             }
             if let standardInput {
-                try input.fileHandleForWriting.write(contentsOf: Data(standardInput.utf8))
+                try input.fileHandleForWriting.write(contentsOf: standardInput)
                 try input.fileHandleForWriting.close()
             }
             group.workers.append((process, output))
