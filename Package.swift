@@ -5,6 +5,7 @@ let package = Package(
     name: "swift-ssml",
     products: [
         .executable(name: "ssml", targets: ["SSMLCommand"]),
+        .executable(name: "ssml-worker", targets: ["SSMLWorker"]),
         .library(name: "SSMLKit", targets: ["SSMLCore", "SSMLEngine"]),
     ],
     dependencies: [
@@ -27,6 +28,8 @@ let package = Package(
         .systemLibrary(
             name: "CEbur128", pkgConfig: "libebur128",
             providers: [.apt(["libebur128-dev"])]),
+        // The Linux calls Glibc's module leaves out (O_TMPFILE, prctl, pipe2).
+        .systemLibrary(name: "CPosix"),
 
         // Parse -> plan -> render, over protocols. No C here.
         .target(name: "SSMLCore"),
@@ -34,7 +37,7 @@ let package = Package(
         // The C-backed implementations of SSMLCore's protocols; one file per C library.
         .target(
             name: "SSMLEngine",
-            dependencies: ["SSMLCore", "CEspeakNG", "CSndFile", "CSoxr", "CLibXML2", "CEbur128"]),
+            dependencies: ["SSMLCore", "CEspeakNG", "CSndFile", "CSoxr", "CLibXML2", "CEbur128", "CPosix"]),
 
         // The `ssml` command: argument parsing and wiring only.
         .executableTarget(
@@ -43,6 +46,9 @@ let package = Package(
                 "SSMLCore", "SSMLEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+
+        // The render worker process of the pool: a fresh-state espeak-ng that forks per job.
+        .executableTarget(name: "SSMLWorker", dependencies: ["SSMLEngine"]),
 
         .target(name: "SSMLTestSupport", dependencies: ["SSMLCore", "SSMLEngine"], path: "Tests/SSMLTestSupport"),
         .testTarget(name: "SSMLCoreTests", dependencies: ["SSMLCore", "SSMLEngine", "SSMLTestSupport"]),

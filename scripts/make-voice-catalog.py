@@ -189,6 +189,91 @@ POLLY = {
     "Suvi": ("fi-FI", "female"), "Arlet": ("ca-ES", "female"),
 }
 
+# Google Cloud Text-to-Speech voices: locale -> "Family-Id=gender ..." (m/f), as Google's published voice list
+# ("Supported voices and languages", https://cloud.google.com/text-to-speech/docs/voices) gives them. Names are
+# `<locale>-<family>-<id>`; letters do not tell the gender (en-US-Wavenet-A is male), so it is looked up here.
+GOOGLE = {
+    "af-ZA": "Standard-A=f",
+    "ar-XA": "Standard-A=f Standard-B=m Standard-C=m Standard-D=f Wavenet-A=f Wavenet-B=m Wavenet-C=m Wavenet-D=f",
+    "eu-ES": "Standard-A=f Standard-B=f",
+    "bn-IN": "Standard-A=f Standard-B=m Standard-C=f Standard-D=m Wavenet-A=f Wavenet-B=m Wavenet-C=f Wavenet-D=m",
+    "bg-BG": "Standard-A=f Standard-B=f",
+    "ca-ES": "Standard-A=f Standard-B=f",
+    "yue-HK": "Standard-A=f Standard-B=m Standard-C=f Standard-D=m",
+    "cs-CZ": "Standard-A=f Standard-B=f Wavenet-A=f",
+    "da-DK": "Neural2-D=f Standard-A=f Standard-C=m Standard-D=f Standard-E=f Standard-F=f Standard-G=m Wavenet-A=f Wavenet-C=m Wavenet-D=f Wavenet-E=f",
+    "nl-BE": "Standard-A=f Standard-B=m Standard-C=f Standard-D=m Wavenet-A=f Wavenet-B=m",
+    "nl-NL": "Standard-A=f Standard-B=m Standard-C=m Standard-D=f Standard-E=f Standard-F=f Standard-G=m Wavenet-A=f Wavenet-B=m Wavenet-C=m Wavenet-D=f Wavenet-E=f",
+    "en-AU": "Journey-D=m Journey-F=f Journey-O=f Neural2-A=f Neural2-B=m Neural2-C=f Neural2-D=m News-E=f News-F=f News-G=m Polyglot-1=m Standard-A=f Standard-B=m Standard-C=f Standard-D=m Wavenet-A=f Wavenet-B=m Wavenet-C=f Wavenet-D=m",
+    "en-IN": "Journey-D=m Journey-F=f Journey-O=f Neural2-A=f Neural2-B=m Neural2-C=m Neural2-D=f Standard-A=f Standard-B=m Standard-C=m Standard-D=f Standard-E=f Standard-F=m Wavenet-A=f Wavenet-B=m Wavenet-C=m Wavenet-D=f Wavenet-E=f Wavenet-F=m",
+    "en-GB": "Journey-D=m Journey-F=f Journey-O=f Neural2-A=f Neural2-B=m Neural2-C=f Neural2-D=m Neural2-F=f News-G=f News-H=f News-I=f News-J=m News-K=m News-L=m News-M=m Standard-A=f Standard-B=m Standard-C=f Standard-D=m Standard-F=f Standard-N=f Standard-O=m Studio-B=m Studio-C=f Wavenet-A=f Wavenet-B=m Wavenet-C=f Wavenet-D=m Wavenet-F=f",
+    "en-US": "Casual-K=m Journey-D=m Journey-F=f Journey-O=f Neural2-A=m Neural2-C=f Neural2-D=m Neural2-E=f Neural2-F=f Neural2-G=f Neural2-H=f Neural2-I=m Neural2-J=m News-K=f News-L=f News-N=m Polyglot-1=m Standard-A=m Standard-B=m Standard-C=f Standard-D=m Standard-E=f Standard-F=f Standard-G=f Standard-H=f Standard-I=m Standard-J=m Studio-O=f Studio-Q=m Wavenet-A=m Wavenet-B=m Wavenet-C=f Wavenet-D=m Wavenet-E=f Wavenet-F=f Wavenet-G=f Wavenet-H=f Wavenet-I=m Wavenet-J=m",
+    "fil-PH": "Standard-A=f Standard-B=f Standard-C=m Standard-D=m Wavenet-A=f Wavenet-B=f Wavenet-C=m Wavenet-D=m Neural2-A=f Neural2-D=m",
+    "fi-FI": "Standard-A=f Standard-B=f Wavenet-A=f",
+    "fr-CA": "Journey-D=m Journey-F=f Journey-O=f Neural2-A=f Neural2-B=m Neural2-C=f Neural2-D=m Standard-A=f Standard-B=m Standard-C=f Standard-D=m Wavenet-A=f Wavenet-B=m Wavenet-C=f Wavenet-D=m",
+    "fr-FR": "Journey-D=m Journey-F=f Journey-O=f Neural2-A=f Neural2-B=m Neural2-C=f Neural2-D=m Neural2-E=f Polyglot-1=m Standard-A=f Standard-B=m Standard-C=f Standard-D=m Standard-E=f Standard-F=f Standard-G=m Studio-A=f Studio-D=m Wavenet-A=f Wavenet-B=m Wavenet-C=f Wavenet-D=m Wavenet-E=f Wavenet-F=f Wavenet-G=m",
+    "gl-ES": "Standard-A=f Standard-B=f",
+    "de-DE": "Journey-D=m Journey-F=f Journey-O=f Neural2-A=f Neural2-B=m Neural2-C=f Neural2-D=m Neural2-F=f Polyglot-1=m Standard-A=f Standard-B=m Standard-C=f Standard-D=m Standard-E=m Standard-F=f Standard-G=f Standard-H=m Studio-B=m Studio-C=f Wavenet-A=f Wavenet-B=m Wavenet-C=f Wavenet-D=m Wavenet-E=m Wavenet-F=f Wavenet-G=f Wavenet-H=m",
+    "el-GR": "Standard-A=f Standard-B=f Wavenet-A=f",
+    "gu-IN": "Standard-A=f Standard-B=m Standard-C=f Standard-D=m Wavenet-A=f Wavenet-B=m Wavenet-C=f Wavenet-D=m",
+    "he-IL": "Standard-A=f Standard-B=m Standard-C=f Standard-D=m Wavenet-A=f Wavenet-B=m Wavenet-C=f Wavenet-D=m",
+    "hi-IN": "Neural2-A=f Neural2-B=m Neural2-C=m Neural2-D=f Standard-A=f Standard-B=m Standard-C=m Standard-D=f Standard-E=f Standard-F=m Wavenet-A=f Wavenet-B=m Wavenet-C=m Wavenet-D=f Wavenet-E=f Wavenet-F=m",
+    "hu-HU": "Standard-A=f Standard-B=f Wavenet-A=f",
+    "is-IS": "Standard-A=f Standard-B=f",
+    "id-ID": "Standard-A=f Standard-B=m Standard-C=m Standard-D=f Wavenet-A=f Wavenet-B=m Wavenet-C=m Wavenet-D=f",
+    "it-IT": "Journey-D=m Journey-F=f Journey-O=f Neural2-A=f Neural2-C=m Standard-A=f Standard-B=f Standard-C=m Standard-D=m Standard-E=f Standard-F=m Wavenet-A=f Wavenet-B=f Wavenet-C=m Wavenet-D=m",
+    "ja-JP": "Neural2-B=f Neural2-C=m Neural2-D=m Standard-A=f Standard-B=f Standard-C=m Standard-D=m Wavenet-A=f Wavenet-B=f Wavenet-C=m Wavenet-D=m",
+    "kn-IN": "Standard-A=f Standard-B=m Standard-C=f Standard-D=m Wavenet-A=f Wavenet-B=m Wavenet-C=f Wavenet-D=m",
+    "ko-KR": "Neural2-A=f Neural2-B=f Neural2-C=m Standard-A=f Standard-B=f Standard-C=m Standard-D=m Wavenet-A=f Wavenet-B=f Wavenet-C=m Wavenet-D=m",
+    "lv-LV": "Standard-A=m Standard-B=m",
+    "lt-LT": "Standard-A=m Standard-B=m",
+    "ms-MY": "Standard-A=f Standard-B=m Standard-C=f Standard-D=m Wavenet-A=f Wavenet-B=m Wavenet-C=f Wavenet-D=m",
+    "ml-IN": "Standard-A=f Standard-B=m Standard-C=f Standard-D=m Wavenet-A=f Wavenet-B=m Wavenet-C=f Wavenet-D=m",
+    "cmn-CN": "Standard-A=f Standard-B=m Standard-C=m Standard-D=f Wavenet-A=f Wavenet-B=m Wavenet-C=m Wavenet-D=f",
+    "cmn-TW": "Standard-A=f Standard-B=m Standard-C=m Wavenet-A=f Wavenet-B=m Wavenet-C=m",
+    "mr-IN": "Standard-A=f Standard-B=m Standard-C=f Wavenet-A=f Wavenet-B=m Wavenet-C=f",
+    "nb-NO": "Standard-A=f Standard-B=m Standard-C=f Standard-D=m Standard-E=f Standard-F=f Standard-G=m Wavenet-A=f Wavenet-B=m Wavenet-C=f Wavenet-D=m Wavenet-E=f",
+    "pl-PL": "Standard-A=f Standard-B=m Standard-C=m Standard-D=f Standard-E=f Standard-F=f Standard-G=m Wavenet-A=f Wavenet-B=m Wavenet-C=m Wavenet-D=f Wavenet-E=f",
+    "pt-BR": "Neural2-A=f Neural2-B=m Neural2-C=f Standard-A=f Standard-B=m Standard-C=f Standard-D=f Standard-E=m Wavenet-A=f Wavenet-B=m Wavenet-C=f Wavenet-D=f Wavenet-E=m",
+    "pt-PT": "Standard-A=f Standard-B=m Standard-C=m Standard-D=f Standard-E=f Standard-F=m Wavenet-A=f Wavenet-B=m Wavenet-C=m Wavenet-D=f",
+    "pa-IN": "Standard-A=f Standard-B=m Standard-C=f Standard-D=m Wavenet-A=f Wavenet-B=m Wavenet-C=f Wavenet-D=m",
+    "ro-RO": "Standard-A=f Standard-B=f Wavenet-A=f",
+    "ru-RU": "Standard-A=f Standard-B=m Standard-C=f Standard-D=m Standard-E=f Wavenet-A=f Wavenet-B=m Wavenet-C=f Wavenet-D=m Wavenet-E=f",
+    "sr-RS": "Standard-A=f",
+    "sk-SK": "Standard-A=f Standard-B=f Wavenet-A=f",
+    "es-ES": "Journey-D=m Journey-F=f Journey-O=f Neural2-A=f Neural2-B=m Neural2-C=f Neural2-D=f Neural2-E=f Neural2-F=m Polyglot-1=m Standard-A=f Standard-B=m Standard-C=f Standard-D=f Standard-E=m Standard-F=f Studio-C=f Studio-F=m Wavenet-B=m Wavenet-C=f Wavenet-D=f Wavenet-E=m Wavenet-F=f",
+    "es-US": "Journey-D=m Journey-F=f Journey-O=f Neural2-A=f Neural2-B=m Neural2-C=m News-D=m News-E=m News-F=f News-G=f Polyglot-1=m Standard-A=f Standard-B=m Standard-C=m Studio-B=m Wavenet-A=f Wavenet-B=m Wavenet-C=m",
+    "sv-SE": "Standard-A=f Standard-B=f Standard-C=f Standard-D=m Standard-E=m Standard-F=f Standard-G=m Wavenet-A=f Wavenet-B=f Wavenet-C=m Wavenet-D=f Wavenet-E=m",
+    "ta-IN": "Standard-A=f Standard-B=m Standard-C=f Standard-D=m Wavenet-A=f Wavenet-B=m Wavenet-C=f Wavenet-D=m",
+    "te-IN": "Standard-A=f Standard-B=m Standard-C=f Standard-D=m",
+    "th-TH": "Neural2-C=f Standard-A=f",
+    "tr-TR": "Standard-A=f Standard-B=m Standard-C=f Standard-D=f Standard-E=m Wavenet-A=f Wavenet-B=m Wavenet-C=f Wavenet-D=f Wavenet-E=m",
+    "uk-UA": "Standard-A=f Wavenet-A=f",
+    "vi-VN": "Neural2-A=f Neural2-D=m Standard-A=f Standard-B=m Standard-C=f Standard-D=m Wavenet-A=f Wavenet-B=m Wavenet-C=f Wavenet-D=m",
+}
+
+# Chirp 3: HD voices (`<locale>-Chirp3-HD-<star>`) exist in every Chirp 3 locale with one gender per star name
+# (Google's Chirp 3: HD voices page, https://cloud.google.com/text-to-speech/docs/chirp3-hd).
+CHIRP3_HD = {
+    "female": ["Achernar", "Aoede", "Autonoe", "Callirrhoe", "Despina", "Erinome", "Gacrux", "Kore", "Laomedeia",
+               "Leda", "Pulcherrima", "Sulafat", "Vindemiatrix", "Zephyr"],
+    "male": ["Achird", "Algenib", "Algieba", "Alnilam", "Charon", "Enceladus", "Fenrir", "Iapetus", "Orus", "Puck",
+             "Rasalgethi", "Sadachbia", "Sadaltager", "Schedar", "Umbriel", "Zubenelgenubi"],
+}
+# Chirp HD voices (`<locale>-Chirp-HD-<id>`): D is male, F and O are female (Google's voice list).
+CHIRP_HD = {"D": "male", "F": "female", "O": "female"}
+
+# The region a bare language tag means (`xml:lang="fr"`): CLDR's likely-subtags data
+# (https://github.com/unicode-org/cldr-json, likelySubtags.json: fr -> fr_Latn_FR, en -> en_Latn_US,
+# es -> es_Latn_ES, nl -> nl_Latn_NL, pt -> pt_Latn_BR). Without it the first catalog entry of the language
+# would win (fr-BE, en-029, es-419, nl-BE), which no service means by a bare tag.
+PRIMARY_REGIONS = {
+    "en": "en-US", "fr": "fr-FR", "es": "es-ES", "nl": "nl-NL", "pt": "pt-BR", "de": "de-DE", "it": "it-IT",
+    "zh": "zh-CN", "cmn": "zh-CN", "yue": "zh-HK", "ar": "ar-EG", "sv": "sv-SE", "da": "da-DK", "nb": "nb-NO",
+    "no": "nb-NO", "fi": "fi-FI", "el": "el-GR", "ru": "ru-RU", "pl": "pl-PL", "tr": "tr-TR", "ja": "ja-JP",
+    "ko": "ko-KR", "hi": "hi-IN", "bn": "bn-BD", "ms": "ms-MY", "sw": "sw-TZ", "ta": "ta-IN", "ur": "ur-PK",
+}
+
 
 def espeak_languages():
     out = subprocess.run(["espeak-ng", "--voices"], capture_output=True, text=True, check=True).stdout
@@ -230,6 +315,13 @@ def main():
         "samples": SAMPLES,
         "localeMap": {"zh": "cmn", "no": "nb", "nb-no": "nb", "fil": "tl", "iw": "he", "in": "id"},
         "voices": voices,
+        "primaryRegions": PRIMARY_REGIONS,
+        "google": {
+            "source": "https://cloud.google.com/text-to-speech/docs/voices",
+            "voices": {locale: dict(item.split("=") for item in names.split()) for locale, names in GOOGLE.items()},
+            "chirp3HD": {name: gender for gender, names in CHIRP3_HD.items() for name in names},
+            "chirpHD": CHIRP_HD,
+        },
     }
     path = ROOT / "Voices" / "catalog.json"
     path.write_text(json.dumps(catalog, indent=1, ensure_ascii=False) + "\n")

@@ -23,66 +23,56 @@ struct SSMLCommand: ParsableCommand {
         subcommands: [Render.self, Ncco.self, Text.self, Lint.self, Voices.self, Info.self, CheckAsset.self, Test.self, Diff.self])
 }
 
-/// Shared plumbing for subcommands: locating the voice catalog, reading input, printing diagnostics.
+/// Shared plumbing for subcommands: the data files, reading input, printing diagnostics and errors.
 enum CommandSupport {
-    static func catalog() throws -> VoiceCatalog {
-        try VoiceCatalog.load(from: catalogURL())
-    }
+    /// The data folders (voice catalog, Vonage styles, dialects), found once per run.
+    static func data() throws -> DataFiles { try DataFiles.locate() }
 
-    /// Where `Voices/catalog.json` is (the Vonage style table sits beside it).
-    static func catalogURL() throws -> URL {
-        // Bundle.main knows the real executable even when `ssml` was found through PATH.
-        let executable = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
-        guard let url = VoiceCatalog.locate(executable: executable, environment: ProcessInfo.processInfo.environment) else {
-            throw SSMLError(.io, "cannot find the voice catalog (Voices/catalog.json); set SSML_VOICES to its path or run `make install`")
-        }
-        return url
-    }
+    static func catalog() throws -> VoiceCatalog { try data().catalog() }
 
-    /// The dialect `Dialects/<name>.json`, found like the voice catalog (`$SSML_DIALECTS` overrides).
-    static func dialect(_ name: String) throws -> Dialect {
-        let executable = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
-        guard let url = Dialect.locate(name, executable: executable, environment: ProcessInfo.processInfo.environment) else {
-            throw SSMLError(.io, "cannot find the dialect Dialects/\(name).json; set SSML_DIALECTS to its folder or run `make install`")
-        }
-        return try Dialect.load(from: url)
+    static func dialect(_ name: String) throws -> Dialect { try data().dialect(name) }
+
+    /// Reads a path, or standard input for `-`, as a job's input; `kind` nil tells SSML from NCCO by the content.
+    static func read(_ path: String, kind: JobInput.Kind? = nil) throws -> JobInput {
+        try InputFile.jobInput(path, kind: kind)
     }
 
     /// Reads a path, or standard input for `-`, up to the input limit, decoded as its encoding declares.
-    static func read(_ path: String, limits: Limits = .standard) throws -> InputReader.Input {
-        try InputReader(limit: limits.maxInputBytes).read(path)
+    static func read(_ path: String) throws -> InputReader.Input {
+        try InputFile.read(path)
     }
 
-    /// Writes a report file atomically (temp + rename), or to standard output for `-`.
-    static func writeAtomically(_ data: Data, to path: String) throws {
-        if path == "-" {
-            FileHandle.standardOutput.write(data)
-            return
+    /// Writes a report file atomically, or to standard output for `-`; errors name `option`.
+    static func writeAtomically(_ data: Data, to path: String, option: String = "-o") throws {
+        do { try ReportFile.write(data, to: path, setting: nil) } catch var error as SSMLError {
+            error.message = "\(option): \(error.message)"
+            throw error
         }
-        switch try RenderOutput.resolve(path) {
-        case .file(let url):
-            do { try data.write(to: url, options: .atomic) } catch {
-                throw SSMLError(.io, "cannot write \(path): \(error.localizedDescription)")
-            }
-        case .stream(let device):
-            guard let handle = FileHandle(forWritingAtPath: device ?? path) else { throw SSMLError(.io, "cannot open \(path)") }
-            try handle.write(contentsOf: data)
-        case .directory(let url):
-            throw SSMLError(.usage, "\(url.path) is a directory")
+    }
+
+    /// Checks a destination named by `option` before any work.
+    static func checkDestination(_ path: String, option: String) throws {
+        do { _ = try JobDestination.resolve(path, setting: nil) } catch var error as SSMLError {
+            error.message = "\(option): \(error.message)"
+            throw error
         }
     }
 
     static func printDiagnostics(_ log: DiagnosticLog, quiet: Bool) {
         for diagnostic in log.diagnostics where !quiet || diagnostic.severity != .note {
-            FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8))
+            printLine(diagnostic.description)
         }
     }
 
-    /// Prints an error the way compilers do and exits non-zero.
+    /// One line on standard error.
+    static func printLine(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    /// Prints an error the way compilers do and exits non-zero (64 for usage errors).
     static func fail(_ error: any Error) -> Never {
-        var known = error as? SSMLError
-        if known?.kind == .nothingToSay { known?.message += " (pass --allow-empty to accept an empty output)" }
-        FileHandle.standardError.write(Data(((known?.description ?? "error: \(error)") + "\n").utf8))
+        let known = error as? SSMLError
+        printLine(known.map(FlagNames.describe) ?? "error: \(error)")
         Foundation.exit(known?.kind == .usage ? 64 : 1)
     }
 }

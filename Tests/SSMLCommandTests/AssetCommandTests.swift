@@ -92,11 +92,11 @@ import Testing
     }
 
     @Test(arguments: [
-        (["--preset", "vonage-stream", "--rate", "8000"], ["--preset vonage-stream", "--rate 8000"]),
-        (["--preset", "vonage-mp3", "--encoding", "mulaw"], ["--preset vonage-mp3", "--encoding mulaw"]),
-        (["--preset", "vonage-stream", "--format", "mp3"], ["--preset vonage-stream", "--format mp3"]),
-        (["--preset", "vonage-mp3", "--bitrate", "64"], ["--preset vonage-mp3", "--bitrate 64"]),
-        (["--preset", "vonage-stream", "--frames"], ["--preset vonage-stream", "--frames"]),
+        (["--preset", "vonage-stream", "--rate", "8000"], ["--rate: 8000 conflicts with preset vonage-stream", "16000 Hz"]),
+        (["--preset", "vonage-mp3", "--encoding", "mulaw"], ["--encoding: mulaw conflicts with preset vonage-mp3", "pcm16"]),
+        (["--preset", "vonage-stream", "--format", "mp3"], ["--format: mp3 conflicts with preset vonage-stream", "wav"]),
+        (["--preset", "vonage-mp3", "--bitrate", "64"], ["--bitrate: 64 conflicts with preset vonage-mp3", "32 kbit/s"]),
+        (["--preset", "vonage-stream", "--frames"], ["--frames: frames conflict with preset vonage-stream", "wav"]),
     ])
     func presetConflictsNameBoth(arguments: [String], named: [String]) throws {
         let directory = try Repository.scratchDirectory()
@@ -221,9 +221,7 @@ import Testing
         let directory = try Repository.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         // 0.2 s of a loud tone: shorter than one BS.1770 block, so there is no integrated loudness, but it is not silent.
-        let writer = try AudioFileWriter(destination: directory.appendingPathComponent("blip.wav"), sampleRate: 16000, format: .wav)
-        try writer.write((0..<3200).map { Float(0.5 * sin(Double($0) * 0.3)) })
-        try writer.commit()
+        try AudioFile.write((0..<3200).map { Float(0.5 * sin(Double($0) * 0.3)) }, to: directory.appendingPathComponent("blip.wav"), sampleRate: 16000)
         let info = String(decoding: try run(Repository.ssmlBinary, ["info", "blip.wav"], in: directory).stdout, as: UTF8.self)
         #expect(info.contains("not measurable") && !info.contains("silent"), "\(info)")
         let check = try run(Repository.ssmlBinary, ["check-asset", "blip.wav"], in: directory)
@@ -267,9 +265,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let tone = (0..<16000).map { Float(0.3 * sin(Double($0) * 0.1)) }
         func fixture(_ name: String, rate: Int, channels: Int = 1, format: OutputFormat = .wav, encoding: OutputEncoding = .pcm16) throws {
-            let writer = try AudioFileWriter(destination: directory.appendingPathComponent(name), sampleRate: rate, format: format, encoding: encoding, channels: channels)
-            try writer.write(channels == 1 ? tone : tone.flatMap { [$0, $0] })
-            try writer.commit()
+            try AudioFile.write(channels == 1 ? tone : tone.flatMap { [$0, $0] }, to: directory.appendingPathComponent(name), sampleRate: rate, format: format, encoding: encoding, channels: channels)
         }
         try fixture("good.wav", rate: 16000)
         try fixture("good8k.wav", rate: 8000)

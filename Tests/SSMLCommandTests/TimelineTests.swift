@@ -121,11 +121,11 @@ import Testing
         let result = try run(Repository.ssmlBinary, ["render", "-", "-o", wav, "--timeline", "/nonexistent/t.json"], stdin: Data("hello".utf8))
         #expect(result.status == 64)
         // The message names the option at fault, not -o.
-        #expect(result.stderr.contains("error: --timeline /nonexistent/t.json: the folder /nonexistent does not exist"), "\(result.stderr)")
+        #expect(result.stderr.contains("error: --timeline: /nonexistent/t.json: the folder /nonexistent does not exist"), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: wav))
         let svg = try run(Repository.ssmlBinary, ["render", "-", "-o", wav, "--timeline-svg", directory.path], stdin: Data("hello".utf8))
         #expect(svg.status == 64)
-        #expect(svg.stderr.contains("error: --timeline-svg \(directory.path) is a directory"), "\(svg.stderr)")
+        #expect(svg.stderr.contains("error: --timeline-svg: \(directory.path) is a directory"), "\(svg.stderr)")
         #expect(!FileManager.default.fileExists(atPath: wav))
     }
 }

@@ -7,7 +7,7 @@ import Testing
 /// The dialect files of the checkout.
 enum Dialects {
     static func load(_ name: String) throws -> Dialect {
-        try Dialect.load(from: Repository.root.appendingPathComponent("Dialects/\(name).json"))
+        try Repository.dialect(name)
     }
 
     static let catalog = try? Repository.catalog()
@@ -36,7 +36,7 @@ enum Dialects {
             rule: "break-cap", line: 2, column: 13, reportedBy: ["polly": .error, "azure": .warning]),
         Planted(
             name: "signed prosody rate", text: "<speak>\n  <prosody rate=\"+10%\">quick</prosody>\n</speak>",
-            rule: "value", line: 2, column: 12, reportedBy: ["polly": .error, "vonage": .warning, "w3c": .warning]),
+            rule: "value", line: 2, column: 12, reportedBy: ["vonage": .warning, "w3c": .warning]),  // Polly's own whispered example slows with rate="-10%"
         Planted(
             name: "rate out of range", text: "<speak>\n  <prosody rate=\"300%\">quick</prosody>\n</speak>",
             rule: "range", line: 2, column: 12, reportedBy: ["polly": .error, "azure": .warning]),
@@ -184,7 +184,7 @@ enum Dialects {
             var root = try SSMLDocument.load(text, file: "t", parser: LibXMLParser())
             if let dialect { root = DialectTransform(dialect: try Dialects.load(dialect)).apply(root) }
             let planner = try Planner()
-            let interpreter = Interpreter(resolver: planner.resolver, log: planner.log, baseDirectory: planner.directory, probe: { _ in nil })
+            let interpreter = Interpreter(resolver: planner.resolver, log: planner.log, capabilities: FakeSynthesizer())
             return try interpreter.plan(root, defaultVoice: try #require(planner.resolver.voice(named: "en-us-female"))).compactMap {
                 if case .pause(let seconds, _, _) = $0 { seconds } else { nil }
             }
@@ -196,7 +196,7 @@ enum Dialects {
     }
 
     @Test func renderTransformDropsWhatTheServiceDoesNotRead() throws {
-        let text = "<speak><voice name=\"de-de-female\"><prosody rate=\"+50%\">Hallo</prosody></voice></speak>"
+        let text = "<speak><voice name=\"de-de-female\"><prosody rate=\"1.5\">Hallo</prosody></voice></speak>"
         let root = DialectTransform(dialect: try Dialects.load("polly")).apply(try SSMLDocument.load(text, file: "t", parser: LibXMLParser()))
         guard case .element(let prosody) = root.children.first else { Issue.record("no element"); return }
         #expect(prosody.name == "prosody" && prosody.attributes.isEmpty)

@@ -7,16 +7,15 @@ import Testing
 /// NCCO parsing, validation and planning, on the fake synthesizer's language list.
 @Suite struct NCCOTests {
     static let styles: VonageStyles = {
-        do { return try VonageStyles.load(from: Repository.root.appendingPathComponent("Voices/vonage-styles.json")) } catch { fatalError("\(error)") }
+        do { return try Repository.vonageStyles() } catch { fatalError("\(error)") }
     }()
 
     func plan(_ json: String, strict: Bool = false, directory: URL = Repository.root.appendingPathComponent("Samples")) throws -> (plan: [Segment], log: DiagnosticLog) {
         let planner = try Planner(strict: strict)
         let ncco = try NCCO.parse(json, file: "call.json", log: planner.log)
-        let decoder = SndFileDecoder()
-        let sources = AudioSourceResolver(baseDirectory: directory, probe: { decoder.problem(with: $0) })
-        let nccoPlanner = NCCOPlanner(resolver: planner.resolver, styles: Self.styles, parser: LibXMLParser(), sources: sources, log: planner.log)
-        return (try nccoPlanner.plan(ncco), planner.log)
+        let nccoPlanner = NCCOPlanner(resolver: planner.resolver, styles: Self.styles, parser: LibXMLParser(), capabilities: FakeSynthesizer(), log: planner.log)
+        let resolver = AudioResolver(baseDirectory: directory, decoder: SndFileDecoder())
+        return (try resolver.resolve(nccoPlanner.plan(ncco), log: planner.log), planner.log)
     }
 
     func error(_ json: String) -> SSMLError? {
@@ -41,7 +40,7 @@ import Testing
         for segment in plan {
             switch segment {
             case .speech(let speech): steps.append(speech.voice.name)
-            case .audio(let clip): steps.append(clip.url.lastPathComponent)
+            case .audio(let clip): steps.append(URL(fileURLWithPath: clip.file ?? "").lastPathComponent)
             case .pause(let seconds, _, _): steps.append("\(seconds) s")
             default: steps.append("other")
             }

@@ -69,7 +69,7 @@ import Testing
         let resolver = VoiceResolver(catalog: catalog, languages: FakeSynthesizer().languages.union(["sv"]))
         let log = DiagnosticLog()
         let root = try SSMLDocument.load("<speak><say-as interpret-as=\"cardinal\">12</say-as> <say-as interpret-as=\"characters\">ab</say-as></speak>", file: "t.ssml", parser: LibXMLParser())
-        let interpreter = Interpreter(resolver: resolver, log: log, baseDirectory: Repository.root, probe: { _ in nil })
+        let interpreter = Interpreter(resolver: resolver, log: log, capabilities: FakeSynthesizer())
         let voice = try #require(resolver.voice(locale: "sv-SE", gender: .female))
         let plan = try interpreter.plan(root, defaultVoice: voice)
         #expect(plan.first?.speech?.pieces == [.text("12"), .characters("ab")])

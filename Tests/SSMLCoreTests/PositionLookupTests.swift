@@ -73,7 +73,7 @@ import Testing
         // 3,000 escaping faults on one 60 KB line: each gets a short excerpt, the caret under its '&'.
         let body = String(repeating: "Tom & Jerry and friends ", count: 3000)
         let text = "<speak>" + body + "</speak>"
-        let dialect = try Dialect.load(from: Repository.root.appendingPathComponent("Dialects/w3c.json"))
+        let dialect = try Repository.dialect("w3c")
         let findings = (0..<3).map { i in
             LintFinding(.error, "escape", "unescaped '&'", at: SSMLCore.SourceLocation(file: "f", line: 1, column: 12 + 24 * i * 1000))
         }

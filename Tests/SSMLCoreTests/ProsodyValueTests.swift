@@ -53,14 +53,6 @@ import Testing
         prosody.silent = true
         #expect(prosody.gain == 0)
     }
-
-    @Test func pitchScaleRoundTrips() {
-        for parameter in stride(from: 0.0, through: 100, by: 5) {
-            #expect(abs(PitchScale.parameter(PitchScale.factor(parameter)) - parameter) < 1e-6)
-        }
-        #expect(PitchScale.parameter(10) == 100)
-        #expect(PitchScale.parameter(0.1) == 0)
-    }
 }
 
 @Suite struct BreakValueTests {

@@ -40,14 +40,6 @@ import Testing
         #expect(abs(Double(slow) / Double(normal) - 2) < 0.05)
     }
 
-    @Test func engineRateFloorIsStretchedWithWordGaps() {
-        var segment = SpeechSegment(pieces: [.text("x")], voice: try! Repository.catalog().entry(named: "en-us-male")!, prosody: .neutral, location: SourceLocation(file: "t", line: 1, column: 1))
-        segment.prosody.rate = 0.3
-        let request = Renderer.request(for: segment)
-        #expect(request.wordsPerMinute == 80)
-        #expect(request.wordGap > 0)
-    }
-
     @Test func limiterNeverReachesFullScale() {
         for x in stride(from: Float(-4), through: 4, by: 0.01) {
             let y = SoftLimiter.apply(x)

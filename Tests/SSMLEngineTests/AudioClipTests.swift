@@ -13,9 +13,7 @@ import Testing
             let value = Float(0.5 * sin(2 * Double.pi * 1000 * Double(n) / Double(rate)))
             samples.append(contentsOf: repeatElement(value, count: channels))
         }
-        let writer = try AudioFileWriter(destination: url, sampleRate: rate, format: format, channels: channels)
-        try writer.write(samples)
-        try writer.commit()
+        try AudioFile.write(samples, to: url, sampleRate: rate, format: format, channels: channels)
     }
 
     @Test(arguments: [("tone.wav", OutputFormat.wav, 44100, 2), ("tone.flac", .flac, 48000, 1), ("tone.mp3", .mp3, 22050, 1), ("tone.ogg", .ogg, 32000, 2)])

@@ -27,7 +27,7 @@ import Testing
             produce: { sink in
                 for start in stride(from: 0, to: samples.count, by: 4096) { try sink.write(Array(samples[start..<min(start + 4096, samples.count)])) }
             },
-            place: { body in try RenderOutput.file(url).write(sampleRate: rate, format: .wav, encoding: .pcm16, body) })
+            place: { body in try AudioFile.write(to: url, sampleRate: rate, format: .wav) { try body($0) } })
         let properties = try AudioFileInspector.inspect(url)
         #expect(properties.frames == samples.count, "normalisation keeps every sample")
         return (result, properties)
@@ -60,7 +60,7 @@ import Testing
             produce: { sink in try sink.write(samples) },
             place: { body in
                 writes += 1
-                try RenderOutput.file(url).write(sampleRate: 16000, format: .mp3, encoding: .pcm16, bitrate: 32, body)
+                try AudioFile.write(to: url, sampleRate: 16000, format: .mp3, bitrate: 32) { try body($0) }
             },
             measureOutput: { try AudioFileInspector.inspect(url).integratedLUFS })
         let measured = try #require(try AudioFileInspector.inspect(url).integratedLUFS)

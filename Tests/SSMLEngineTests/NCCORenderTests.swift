@@ -7,11 +7,11 @@ import Testing
 /// NCCOs rendered with the real engines and measured.
 @Suite struct NCCORenderTests {
     static let styles: VonageStyles = {
-        do { return try VonageStyles.load(from: Repository.root.appendingPathComponent("Voices/vonage-styles.json")) } catch { fatalError("\(error)") }
+        do { return try Repository.vonageStyles() } catch { fatalError("\(error)") }
     }()
 
     func render(_ json: String, directory: URL) throws -> (AudioAnalysis, RenderReport) {
-        let plan = try Measure.engine.planNCCO(json, file: "call.json", baseDirectory: directory, styles: Self.styles, log: DiagnosticLog())
+        let plan = try Measure.engine.planNCCO(json, file: "call.json", baseDirectory: directory, log: DiagnosticLog())
         let sink = MemorySink()
         let report = try Measure.engine.render(plan, sampleRate: 16000, into: sink)
         return (AudioAnalysis(samples: sink.samples, sampleRate: 16000), report)

@@ -12,9 +12,7 @@ import Testing
             let directory = try Repository.scratchDirectory()
             defer { try? FileManager.default.removeItem(at: directory) }
             let url = directory.appendingPathComponent("tone.wav")
-            let writer = try AudioFileWriter(destination: url, sampleRate: 16000, format: .wav)
-            try writer.write((0..<8000).map { Float(0.5 * sin(2 * Double.pi * 1000 * Double($0) / 16000)) })
-            try writer.commit()
+            try AudioFile.write((0..<8000).map { Float(0.5 * sin(2 * Double.pi * 1000 * Double($0) / 16000)) }, to: url, sampleRate: 16000)
             return try Data(contentsOf: url)
         } catch { fatalError("tone: \(error)") }
     }()
@@ -222,19 +220,19 @@ import Testing
         defer { try? FileManager.default.removeItem(at: cache) }
         var engine = Measure.engine
         engine.fetcher = fetcher(cache)
-        let styles = try VonageStyles.load(from: Repository.root.appendingPathComponent("Voices/vonage-styles.json"))
+        let styles = try Repository.vonageStyles()
         let base = server.baseURL.absoluteString
-        let plan = try engine.planNCCO("[{\"action\": \"stream\", \"streamUrl\": [\"\(base)/moved.wav\"], \"loop\": 2}]", file: "call.json", baseDirectory: cache, styles: styles, log: DiagnosticLog())
+        let plan = try engine.planNCCO("[{\"action\": \"stream\", \"streamUrl\": [\"\(base)/moved.wav\"], \"loop\": 2}]", file: "call.json", baseDirectory: cache, log: DiagnosticLog())
         #expect(plan.count == 2)
         #expect(server.count("/fresh.wav") == 1)
         // Schemes are case-insensitive: HTTP:// is fetched like http://.
         let upper = "HTTP://" + base.dropFirst("http://".count)
-        _ = try engine.planNCCO("[{\"action\": \"stream\", \"streamUrl\": [\"\(upper)/etag.wav\"]}]", file: "call.json", baseDirectory: cache, styles: styles, log: DiagnosticLog())
+        _ = try engine.planNCCO("[{\"action\": \"stream\", \"streamUrl\": [\"\(upper)/etag.wav\"]}]", file: "call.json", baseDirectory: cache, log: DiagnosticLog())
         #expect(server.count("/etag.wav") == 1)
         let report = try engine.render(plan, sampleRate: 8000, into: MemorySink())
         #expect(report.entries.filter { $0.kind == .audio }.map(\.detail) == ["\(base)/moved.wav", "\(base)/moved.wav"])
         #expect {
-            _ = try engine.planNCCO("[\n {\"action\": \"stream\", \"streamUrl\": [\"\(base)/page.wav\"]}]", file: "call.json", baseDirectory: cache, styles: styles, log: DiagnosticLog())
+            _ = try engine.planNCCO("[\n {\"action\": \"stream\", \"streamUrl\": [\"\(base)/page.wav\"]}]", file: "call.json", baseDirectory: cache, log: DiagnosticLog())
         } throws: { error in
             let error = error as? SSMLError
             return error?.message == "$[0].streamUrl[0] \"\(base)/page.wav\" cannot be played: the server sent text/html, not audio (an error or login page?)"

@@ -7,7 +7,7 @@ import Testing
 /// Renders with the real engines (espeak-ng, libsoxr, libsndfile) and measures the audio.
 enum Measure {
     static let engine: Engine = {
-        do { return try Engine(catalog: Repository.catalog()) } catch { fatalError("engine: \(error)") }
+        do { return try Engine(catalog: Repository.catalog(), styles: Repository.vonageStyles(), data: Repository.data) } catch { fatalError("engine: \(error)") }
     }()
 
     static func render(_ text: String, rate: Int = 16000, voice: String = "en-us-female", directory: URL = URL(fileURLWithPath: "/tmp")) throws -> (AudioAnalysis, RenderReport) {

@@ -16,7 +16,14 @@ public enum Repository {
 
     public static var catalogURL: URL { root.appendingPathComponent("Voices/catalog.json") }
 
-    public static func catalog() throws -> VoiceCatalog { try VoiceCatalog.load(from: catalogURL) }
+    /// The checkout's data folders.
+    public static var data: DataFiles { DataFiles(voices: root.appendingPathComponent("Voices"), dialects: root.appendingPathComponent("Dialects")) }
+
+    public static func catalog() throws -> VoiceCatalog { try data.catalog() }
+
+    public static func vonageStyles() throws -> VonageStyles { try data.vonageStyles() }
+
+    public static func dialect(_ name: String) throws -> Dialect { try data.dialect(name) }
 
     /// The built `ssml` command: beside the test bundle in the build folder.
     public static var ssmlBinary: URL {
@@ -30,6 +37,11 @@ public enum Repository {
         return root.appendingPathComponent(".build/debug/ssml")
     }
 
+    /// A product built beside the test bundle (`ssml-worker`).
+    public static func buildProduct(_ name: String) -> URL {
+        ssmlBinary.deletingLastPathComponent().appendingPathComponent(name)
+    }
+
     /// A fresh empty directory under the system temporary folder.
     public static func scratchDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("ssml-tests-\(UUID().uuidString)")
@@ -38,10 +50,11 @@ public enum Repository {
     }
 }
 
-/// A deterministic stand-in for espeak-ng: a sine whose frequency follows the pitch parameter and whose
-/// length follows the text length and rate, so interpreter and renderer tests run without the engine.
+/// A deterministic stand-in for espeak-ng: a sine at the voice's F0 times the pitch factor, as long as the text
+/// takes at the voice's rate, so interpreter and renderer tests run without the engine. Pronunciations are judged
+/// by espeak-ng's phoneme tables, as the real synthesizer judges them.
 public struct FakeSynthesizer: SpeechSynthesizer {
-    public let sampleRate = 22050.0
+    public static let sampleRate = 22050.0
     public let languages: Set<String> = ["en-us", "en-gb", "de", "fr", "es", "es-419", "pt-br", "pt"]
     public let version = "fake 1"
     /// Seconds of audio per character at 175 words per minute.
@@ -49,21 +62,28 @@ public struct FakeSynthesizer: SpeechSynthesizer {
 
     public init() {}
 
+    public func sampleRate(for request: SpeechRequest) -> Double { Self.sampleRate }
+
+    /// The words per minute the request asks for (the voice's rate times the rate factor, within 80...450).
+    public static func wordsPerMinute(_ request: SpeechRequest) -> Double {
+        min(max(Double(request.voice.settings.rate) * request.rate / request.voice.settings.tract, 80), 450)
+    }
+
     public func synthesize(_ request: SpeechRequest, onAudio: ([Float]) throws -> Void) throws -> [SpeechEvent] {
         let characters = request.pieces.reduce(0) { total, piece in
             switch piece {
             case .text(let text): total + text.count
             case .characters(let code): total + code.count * 3
-            case .phonemes(let mnemonics): total + mnemonics.count
+            case .ipa(let ipa): total + ipa.count
             }
         }
-        let seconds = Double(characters) * Self.secondsPerCharacter * 175 / Double(request.wordsPerMinute)
-        let count = Int(seconds * sampleRate)
-        let frequency = 107 * PitchScale.factor(Double(request.pitch))
+        let seconds = Double(characters) * Self.secondsPerCharacter * 175 / Self.wordsPerMinute(request)
+        let count = Int(seconds * Self.sampleRate)
+        let frequency = request.voice.settings.baseHz * request.pitch
         var chunk: [Float] = []
         chunk.reserveCapacity(4096)
         for n in 0..<count {
-            chunk.append(Float(0.5 * sin(2 * Double.pi * frequency * Double(n) / sampleRate)))
+            chunk.append(Float(0.5 * sin(2 * Double.pi * frequency * Double(n) / Self.sampleRate)))
             if chunk.count == 4096 {
                 try onAudio(chunk)
                 chunk.removeAll(keepingCapacity: true)
@@ -71,6 +91,16 @@ public struct FakeSynthesizer: SpeechSynthesizer {
         }
         if !chunk.isEmpty { try onAudio(chunk) }
         return [SpeechEvent(kind: .word, sample: 0, textPosition: 1, length: 1)]
+    }
+
+    public func checkPronunciation(_ ipa: String, voice: VoiceSpec) -> PronunciationProblem? {
+        EspeakSynthesizer.checkPronunciation(ipa, voice: voice)
+    }
+
+    public func rendition(of request: SpeechRequest) -> EngineRendition {
+        EngineRendition(
+            voice: request.voice.name, parameters: ["wordsPerMinute": Int(Self.wordsPerMinute(request).rounded())],
+            text: request.pieces.map { "\($0)" }.joined(separator: " "))
     }
 }
 
@@ -81,7 +111,9 @@ public struct ProcessResult: Sendable {
     public var stderr: String
 }
 
-public func run(_ executable: URL, _ arguments: [String], stdin: Data? = nil, in directory: URL? = nil) throws -> ProcessResult {
+/// Runs `executable` and captures its output; a run longer than `timeLimit` seconds is killed and reported as
+/// status 124 with a message on its standard error, so a hung child never hangs the suite.
+public func run(_ executable: URL, _ arguments: [String], stdin: Data? = nil, in directory: URL? = nil, timeLimit: Double = 300) throws -> ProcessResult {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
@@ -91,6 +123,10 @@ public func run(_ executable: URL, _ arguments: [String], stdin: Data? = nil, in
     process.standardError = err
     process.standardInput = input
     try process.run()
+    let pid = process.processIdentifier
+    let deadline = DispatchWorkItem { kill(pid, SIGKILL) }
+    DispatchQueue.global().asyncAfter(deadline: .now() + timeLimit, execute: deadline)
+    defer { deadline.cancel() }
     if let stdin { input.fileHandleForWriting.write(stdin) }
     try input.fileHandleForWriting.close()
     // Read both pipes concurrently so a chatty child cannot block on a full pipe.
@@ -101,6 +137,9 @@ public func run(_ executable: URL, _ arguments: [String], stdin: Data? = nil, in
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     while !reader.isFinished { usleep(1000) }
+    if process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL && deadline.isCancelled == false {
+        return ProcessResult(status: 124, stdout: outData, stderr: String(decoding: errorData, as: UTF8.self) + "\n(killed after the test's time limit of \(timeLimit) s)")
+    }
     return ProcessResult(status: process.terminationStatus, stdout: outData, stderr: String(decoding: errorData, as: UTF8.self))
 }
 
@@ -150,9 +189,14 @@ public struct Planner {
 
     public func plan(_ text: String, voice: String = "en-us-female") throws -> [Segment] {
         let root = try SSMLDocument.load(text, file: "t.ssml", parser: LibXMLParser())
-        let decoder = SndFileDecoder()
-        let interpreter = Interpreter(resolver: resolver, log: log, baseDirectory: directory, probe: { decoder.problem(with: $0) })
-        return try interpreter.plan(root, defaultVoice: resolver.voice(named: voice)!)
+        let interpreter = Interpreter(resolver: resolver, log: log, capabilities: FakeSynthesizer())
+        let plan = try interpreter.plan(root, defaultVoice: resolver.voice(named: voice)!)
+        return try AudioResolver(baseDirectory: directory, decoder: SndFileDecoder()).resolve(plan, log: log)
     }
 }
 
+
+extension Segment {
+    /// The speech segment, for tests that look into plans.
+    public var speech: SpeechSegment? { if case .speech(let s) = self { s } else { nil } }
+}

@@ -15,14 +15,13 @@ public enum FuzzTargets {
         return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
     }()
 
-    /// The languages of a fake synthesizer: planning needs no espeak-ng.
-    static let languages: Set<String> = ["en-us", "en-gb", "de", "fr", "es", "es-419", "pt-br", "pt", "it", "nl"]
-
-    static let catalog = try! VoiceCatalog.load(from: root.appendingPathComponent("Voices/catalog.json"))
-    static let styles = try! VonageStyles.load(from: root.appendingPathComponent("Voices/vonage-styles.json"))
-    static let dialects: [Dialect] = ["seven", "vonage", "azure", "polly", "google", "w3c"].map {
-        try! Dialect.load(from: root.appendingPathComponent("Dialects/\($0).json"))
-    }
+    static let data = try! DataFiles.locate(executable: root.appendingPathComponent(".build/fuzz"), environment: [
+        "SSML_VOICES": root.appendingPathComponent("Voices/catalog.json").path, "SSML_DIALECTS": root.appendingPathComponent("Dialects").path,
+    ])
+    static let catalog = try! data.catalog()
+    static let dialects: [Dialect] = ["seven", "vonage", "azure", "polly", "google", "w3c"].map { try! data.dialect($0) }
+    /// The engine on a fake synthesizer: planning needs no espeak-ng.
+    static let engine = try! Engine(catalog: catalog, styles: data.vonageStyles(), data: data, synthesizer: FuzzSynthesizer())
     /// Relative audio sources resolve here: a folder with no files, so nothing real is opened.
     static let nowhere = URL(fileURLWithPath: "/nonexistent-ssml-fuzz")
 
@@ -30,39 +29,24 @@ public enum FuzzTargets {
         try? InputReader().decode(bytes, name: "fuzz", directory: nowhere).text
     }
 
-    /// Bytes -> decoded text -> XML tree -> plan (the interpreter on a fake synthesizer's languages).
-    public static func ssml(_ bytes: [UInt8]) {
+    /// Plans `text` as `kind`, one of the dialects by the input's length for SSML.
+    static func plan(_ kind: JobInput.Kind, _ bytes: [UInt8]) {
         guard let text = text(bytes) else { return }
-        let resolver = VoiceResolver(catalog: catalog, languages: languages)
-        let log = DiagnosticLog(strict: false)
+        let dialect = kind == .ssml && bytes.count % 3 == 0 ? dialects[bytes.count / 3 % dialects.count].name : nil
+        let job = RenderJob(input: JobInput(kind: kind, text: text, name: "fuzz", baseDirectory: nowhere.path), dialect: dialect, allowEmpty: true)
         do {
-            let root = try SSMLDocument.load(text, file: "fuzz", parser: LibXMLParser())
-            let interpreter = Interpreter(resolver: resolver, log: log, baseDirectory: nowhere, probe: { _ in nil })
-            interpreter.allowEmpty = true
-            _ = try interpreter.plan(root, defaultVoice: resolver.voice(named: "en-us-female")!)
+            _ = try engine.plan(job, log: DiagnosticLog(strict: false))
         } catch is SSMLError {
         } catch {
             fatalError("not an SSMLError: \(error)")
         }
     }
 
-    /// Bytes -> decoded text -> located JSON -> NCCO -> plan.
-    public static func ncco(_ bytes: [UInt8]) {
-        guard let text = text(bytes) else { return }
-        let log = DiagnosticLog(strict: false)
-        do {
-            let ncco = try NCCO.parse(text, file: "fuzz", log: log)
-            let sources = AudioSourceResolver(baseDirectory: nowhere, probe: { _ in nil }, fetcher: nil)
-            var planner = NCCOPlanner(
-                resolver: VoiceResolver(catalog: catalog, languages: languages), styles: styles, parser: LibXMLParser(),
-                sources: sources, log: log)
-            planner.allowEmpty = true
-            _ = try planner.plan(ncco)
-        } catch is SSMLError {
-        } catch {
-            fatalError("not an SSMLError: \(error)")
-        }
-    }
+    /// Bytes -> decoded text -> XML tree (libxml2 with every entity refusal) -> plan, now and then read by a dialect.
+    public static func ssml(_ bytes: [UInt8]) { plan(.ssml, bytes) }
+
+    /// Bytes -> decoded text -> located JSON -> NCCO -> plan (with the SSML inside each talk).
+    public static func ncco(_ bytes: [UInt8]) { plan(.ncco, bytes) }
 
     /// Bytes -> decoded text -> every dialect's lint, its fixer and the three reports.
     public static func lint(_ bytes: [UInt8]) {
@@ -104,5 +88,22 @@ public enum FuzzTargets {
             fatalError("not an SSMLError: \(error)")
         }
         _ = try? AudioFileInspector.inspect(url)
+    }
+}
+
+/// A stand-in for espeak-ng that only answers what planning asks (languages, pronunciations) and makes silence.
+struct FuzzSynthesizer: SpeechSynthesizer {
+    let languages: Set<String> = ["en-us", "en-gb", "de", "fr", "es", "es-419", "pt-br", "pt", "it", "nl"]
+    let version = "fuzz 1"
+    func sampleRate(for request: SpeechRequest) -> Double { 22050 }
+    func synthesize(_ request: SpeechRequest, onAudio: ([Float]) throws -> Void) throws -> [SpeechEvent] {
+        try onAudio([Float](repeating: 0, count: 220))
+        return []
+    }
+    func checkPronunciation(_ ipa: String, voice: VoiceSpec) -> PronunciationProblem? {
+        EspeakSynthesizer.checkPronunciation(ipa, voice: voice)
+    }
+    func rendition(of request: SpeechRequest) -> EngineRendition {
+        EngineRendition(voice: request.voice.name, parameters: [:], text: request.pieces.map { "\($0)" }.joined(separator: " "))
     }
 }

@@ -1,6 +1,6 @@
 /// A finding that does not stop the render by itself (unless `--strict`).
-public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
-    public enum Severity: String, Sendable, Comparable {
+public struct Diagnostic: Sendable, Equatable, Codable, CustomStringConvertible {
+    public enum Severity: String, Sendable, Comparable, Encodable {
         case note, warning, error
 
         private var rank: Int { self == .note ? 0 : self == .warning ? 1 : 2 }
@@ -32,7 +32,7 @@ public final class DiagnosticLog {
 
     /// Records a warning, or throws it as an error when strict.
     public func warn(_ message: String, at location: SourceLocation?, kind: SSMLError.Kind = .invalidValue) throws {
-        if strict { throw SSMLError(kind, message + " (--strict)", at: location) }
+        if strict { throw SSMLError(kind, message, at: location, setting: .strict) }
         diagnostics.append(Diagnostic(.warning, message, at: location))
     }
 

@@ -22,6 +22,7 @@ public enum SSMLInput: Sendable, Equatable {
         let trimmed = body.drop { $0.isWhitespace }
         if trimmed.hasPrefix("<?xml") || trimmed.hasPrefix("<speak") || trimmed.hasPrefix("<!DOCTYPE")
             || (trimmed.hasPrefix("<!--") && text.contains("<speak"))
+            || trimmed.prefix(64).range(of: "^<[A-Za-z_][A-Za-z0-9_.-]*:speak[\\s>/]", options: .regularExpression) != nil
         {
             return .document(text)
         }

@@ -28,6 +28,26 @@ public struct Dialect: Sendable, Decodable, Equatable {
     public var audio: AudioRule?
     /// How the service reads keywords, as values our renderer understands (`rate="x-fast"` is `2` on Azure).
     public var tables: [ValueTable]
+    /// Readings where the service departs from W3C SSML (percent semantics, the bare `<break/>`, a time without
+    /// unit, say-as spellings); `render --dialect` applies them, `lint` explains them.
+    public var readings: Readings?
+
+    /// A documented fact with its source.
+    public struct Sourced<Value: Sendable & Decodable & Equatable>: Sendable, Decodable, Equatable {
+        public var value: Value
+        public var source: String
+    }
+
+    /// Where the service reads SSML differently from W3C SSML 1.1.
+    public struct Readings: Sendable, Decodable, Equatable {
+        /// `<prosody>` attributes whose unsigned `N%` the service reads as a change of +N% (Azure: `rate="50%"` is
+        /// 1.5 times); W3C reads `rate="50%"` as half the normal rate.
+        public var relativePercent: Sourced<[String]>?
+        /// The time of a `<break/>` without attributes (Azure: 750ms, its medium strength).
+        public var bareBreak: Sourced<String>?
+        /// The unit the service reads a `<break time>` without unit in (`3` -> `s`).
+        public var unitlessTime: Sourced<String>?
+    }
 
     /// A severity with the reason a finding gives and where the rule comes from.
     public struct Verdict: Sendable, Decodable, Equatable {
@@ -61,6 +81,10 @@ public struct Dialect: Sendable, Decodable, Equatable {
         /// A supported element that still reads differently (for example only on some voices).
         public var caveat: Verdict?
         public var source: String
+        /// How this project renders the element (for vendor elements); lint shows it as a note.
+        public var local: String?
+        /// The element holds markup of another vocabulary (MathML in Azure's `<math>`), not checked as SSML.
+        public var foreign: Bool?
     }
 
     /// The forms a value may take: keywords, or patterns each with an optional numeric range.
@@ -136,6 +160,11 @@ public struct Dialect: Sendable, Decodable, Equatable {
         public var malformed: Verdict
         /// A regular expression a name of the right shape matches (for `azure` and `google`).
         public var pattern: String?
+        /// The service's voice-name grammar in words, and where its genders come from.
+        public var grammar: String?
+        public var genders: String?
+        /// For names of no known form (custom or personal voices): what lint says.
+        public var custom: Verdict?
     }
 
     /// What `<audio src>` the service fetches.
@@ -161,38 +190,6 @@ public struct Dialect: Sendable, Decodable, Equatable {
 
     /// Every dialect name the project ships.
     public static let names = ["seven", "vonage", "azure", "polly", "google", "w3c"]
-
-    /// Decodes a dialect file.
-    public static func load(from url: URL) throws -> Dialect {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw SSMLError(.io, "cannot read the dialect \(url.path): \(error.localizedDescription)")
-        }
-        do {
-            return try JSONDecoder().decode(Dialect.self, from: data)
-        } catch {
-            throw SSMLError(.io, "the dialect \(url.path) is not valid: \(error)")
-        }
-    }
-
-    /// Finds `Dialects/<name>.json`: in `$SSML_DIALECTS`, then `<prefix>/share/swift-ssml/Dialects` beside
-    /// the executable, then a `Dialects` folder above the executable (a build inside a checkout).
-    public static func locate(_ name: String, executable: URL, environment: [String: String]) -> URL? {
-        let file = "\(name).json"
-        if let explicit = environment["SSML_DIALECTS"] {
-            let url = URL(fileURLWithPath: explicit).appendingPathComponent(file)
-            return FileManager.default.fileExists(atPath: url.path) ? url : nil
-        }
-        var directory = executable.resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<6 {
-            for candidate in ["../share/swift-ssml/Dialects/", "Dialects/"] {
-                let url = directory.appendingPathComponent(candidate + file).standardizedFileURL
-                if FileManager.default.fileExists(atPath: url.path) { return url }
-            }
-            directory.deleteLastPathComponent()
-        }
-        return nil
-    }
 }
 
 extension Diagnostic.Severity: Decodable {

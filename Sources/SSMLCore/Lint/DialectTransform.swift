@@ -19,14 +19,20 @@ public struct DialectTransform: Sendable {
     private func children(of element: XMLElement) -> [XMLNode] {
         var out: [XMLNode] = []
         for child in element.children {
-            guard case .element(let inner) = child else { out.append(child); continue }
+            guard case .element(var inner) = child else { out.append(child); continue }
+            // `ssml:break` with the SSML namespace bound to a prefix is plain `break`.
+            if inner.namespace == SSMLDocument.namespace { inner.prefix = nil }
             let name = inner.qualifiedName
-            if dialect.elements[name] == nil, dialect.unknownElement.drop == true {
+            if dialect.elements[name] == nil, dialect.unknownElement.drop == true, !Self.isForeign(inner) {
                 out += children(of: inner)  // The service does not read the element: its content stays.
                 continue
             }
+            if dialect.elements[name]?.foreign == true { out.append(.element(inner)); continue }
             var copy = inner
             copy.attributes = attributes(of: inner)
+            if name == "break", let bare = dialect.readings?.bareBreak, inner.attributes.isEmpty {
+                copy.attributes = [XMLAttribute(name: "time", value: bare.value, location: inner.location)]
+            }
             copy.children = children(of: inner)
             out.append(.element(copy))
         }
@@ -54,15 +60,23 @@ public struct DialectTransform: Sendable {
                 out.append(attribute)
                 continue
             }
-            if name == "voice", qualified == "name", let rule = dialect.voices, rule.style == "google",
-                Walk.matches(rule.pattern ?? "^$", attribute.value)
+            if name == "prosody", let relative = dialect.readings?.relativePercent, relative.value.contains(qualified),
+                Walk.matches("^[0-9]*\\.?[0-9]+%$", attribute.value.trimmingCharacters(in: .whitespaces))
             {
-                // Google voice names start with their locale (en-US-Wavenet-A): read as that language.
-                let locale = attribute.value.split(separator: "-").prefix(2).joined(separator: "-")
-                out.append(XMLAttribute(name: "lang", prefix: "xml", value: locale, location: attribute.location))
+                // The service reads an unsigned percentage as a change: rate="50%" is +50%.
+                attribute.value = "+" + attribute.value.trimmingCharacters(in: .whitespaces)
+            }
+            if name == "break", qualified == "time", let unit = dialect.readings?.unitlessTime,
+                Walk.matches("^[0-9]*\\.?[0-9]+$", attribute.value.trimmingCharacters(in: .whitespaces))
+            {
+                attribute.value = attribute.value.trimmingCharacters(in: .whitespaces) + unit.value
+            }
+            guard let value = readValue(attribute, of: name) else {
+                // A value the service does not take is dropped, unless the element cannot do without it: then the
+                // element keeps it and the interpreter reads it as best it can (a warning, the text spoken).
+                if rule?.required?.contains(qualified) == true { out.append(attribute) }
                 continue
             }
-            guard let value = readValue(attribute, of: name) else { continue }
             attribute.value = value
             if name == "break", qualified == "time", let cap = dialect.breakTime,
                 let seconds = try? BreakValue.time(attribute.value), seconds > cap.maxSeconds
@@ -74,6 +88,12 @@ public struct DialectTransform: Sendable {
         return out
     }
 
+    /// Elements of another vocabulary (MathML) are kept whole: their text is what is read.
+    static func isForeign(_ element: XMLElement) -> Bool {
+        guard let namespace = element.namespace else { return false }
+        return namespace != SSMLDocument.namespace && element.prefix == nil
+    }
+
     /// The value the service reads: unchanged, clamped into its range, or nil when it does not take it.
     private func readValue(_ attribute: XMLAttribute, of element: String) -> String? {
         let value = attribute.value.trimmingCharacters(in: .whitespaces)
@@ -81,6 +101,8 @@ public struct DialectTransform: Sendable {
             return attribute.value
         }
         if rule.keywords?.contains(value.lowercased()) == true { return attribute.value }
+        // A say-as spelling of another service (`character`, `number_digit`) is read as the service's own synonym.
+        if let synonym = Walk.synonym(of: value, among: rule.keywords, element: element, attribute: attribute.qualifiedName) { return synonym }
         for form in rule.forms ?? [] where Walk.matches(form.pattern, value) {
             guard let number = Walk.firstNumber(in: value) else { return attribute.value }
             let low = form.min ?? -Double.infinity, high = form.max ?? Double.infinity

@@ -77,8 +77,13 @@ struct Walk {
         add(.error, "required-attribute", "<speak> lacks \(missing.joined(separator: ", ")), which \(dialect.title) requires", at: place, source: source, fix: fix)
     }
 
+    /// The name the dialect tables use: `ssml:break` with the SSML namespace bound to `ssml` is `break`.
+    static func ruleName(_ element: XMLElement) -> String {
+        element.namespace == SSMLDocument.namespace ? element.name : element.qualifiedName
+    }
+
     mutating func visit(_ element: XMLElement, parent: XMLElement?) {
-        let name = element.qualifiedName
+        let name = Walk.ruleName(element)
         let place = element.location.with(element: name)
         counts[name, default: []].append(place)
         if let prefix = element.prefix, element.namespace == nil, !(dialect.speak.undeclaredPrefixes ?? []).contains(prefix) {
@@ -90,11 +95,16 @@ struct Walk {
             var message = "<\(name)> is not SSML that \(dialect.title) reads: \(verdict.reason)"
             if let hint = hint(for: element) { message += "; \(hint)" }
             add(verdict.severity, "element", message, at: place, source: verdict.source, fix: unwrap(element, why: "\(dialect.title) does not support it"))
+            // Markup of another vocabulary (MathML) is one finding, at its outermost element.
+            if DialectTransform.isForeign(element) { return }
             for case .element(let child) in element.children { visit(child, parent: element) }
             return
         }
         if let caveat = rule.caveat {
             add(caveat.severity, "caveat", "<\(name)>: \(caveat.reason)", at: place, source: caveat.source)
+        }
+        if let local = rule.local {
+            add(.note, "local", "<\(name)>: \(local)", at: place, source: rule.source)
         }
         for attribute in element.attributes {
             let qualified = attribute.qualifiedName
@@ -111,13 +121,14 @@ struct Walk {
         if name == "break" { checkBreak(element) }
         if name == "voice" { checkVoice(element) }
         if name == "audio" { checkAudio(element) }
+        if rule.foreign == true { return }  // MathML inside Azure's <math>: not SSML, not checked as SSML.
         checkChildren(of: element, qualifiedName: name)
         for case .element(let child) in element.children { visit(child, parent: element) }
     }
 
     /// Where a service does the same thing another way, say so.
     func hint(for element: XMLElement) -> String? {
-        switch (dialect.name, element.qualifiedName) {
+        switch (dialect.name, Walk.ruleName(element)) {
         case ("polly", "voice"):
             let name = element.attribute("name")?.value ?? ""
             if let entry = linter.catalog?.entry(named: name), let polly = entry.aliases.first(where: { $0.lowercased() == name.lowercased() && !$0.contains("-") }) ?? entry.aliases.first(where: { !$0.contains("-") }) {
@@ -134,7 +145,7 @@ struct Walk {
     }
 
     mutating func checkValues(_ element: XMLElement) {
-        let name = element.qualifiedName
+        let name = Walk.ruleName(element)
         for rule in dialect.values where rule.element == name {
             guard let attribute = element.attributes.first(where: { $0.qualifiedName == rule.attribute }) else { continue }
             let value = attribute.value.trimmingCharacters(in: .whitespaces)
@@ -155,8 +166,17 @@ struct Walk {
                 break
             }
             if !matched {
-                add(rule.severity, "value", "\(name) \(rule.attribute)=\"\(attribute.value)\": \(rule.reason)",
-                    at: place, source: rule.source, fix: dropAttribute(attribute, of: element, why: "\(dialect.title) does not take this value"))
+                var message = "\(name) \(rule.attribute)=\"\(attribute.value)\": \(rule.reason)"
+                var fix: LintFix?
+                if let synonym = Walk.synonym(of: value, among: rule.keywords, element: name, attribute: rule.attribute) {
+                    // Another service's spelling of a value this one has (Vonage's `character`): the fix names it
+                    // the way this service does, so what is heard stays what was meant.
+                    message += "; \(dialect.title) spells it \"\(synonym)\""
+                    fix = replaceValue(attribute, of: element, with: synonym, why: "\(dialect.title)'s spelling of the same reading")
+                } else if dialect.elements[name]?.required?.contains(rule.attribute) != true {
+                    fix = dropAttribute(attribute, of: element, why: "\(dialect.title) does not take this value")
+                }
+                add(rule.severity, "value", message, at: place, source: rule.source, fix: fix)
             }
         }
     }
@@ -166,6 +186,20 @@ struct Walk {
         let place = time.location.with(element: "break", attribute: "time")
         let seconds: Double
         do { seconds = try BreakValue.time(time.value) } catch {
+            // A number without unit is read as seconds (Google documents `time="3"` as a 3 second pause, and that is
+            // how it renders here): the fix writes the unit, so the pause stays as long as it is heard.
+            if let number = BreakValue.unitlessSeconds(time.value) {
+                let written = BreakValue.format(number)
+                let fix = replaceValue(time, of: element, with: written, why: "a time needs its unit")
+                if let unit = dialect.readings?.unitlessTime {
+                    add(.note, "break-time", "break time \"\(time.value)\" has no unit: \(dialect.title) reads it as \(written), other services refuse it; write \(written)",
+                        at: place, source: unit.source, fix: fix)
+                } else {
+                    add(.error, "break-time", "break time \"\(time.value)\" has no unit, which \(dialect.title) requires (SSML times are like 500ms or 3s); it renders here as \(written)",
+                        at: place, source: Linter.breakSource, fix: fix)
+                }
+                return
+            }
             add(.error, "break-time", error.message, at: place, source: Linter.breakSource,
                 fix: dropAttribute(time, of: element, why: "not a time any service reads"))
             return
@@ -196,19 +230,55 @@ struct Walk {
             let key = VoiceCatalog.spellings(of: name).last ?? name
             let longForm = name.lowercased().hasPrefix("microsoft server speech text to speech voice (")
             if longForm || Walk.matches(rule.pattern ?? "", name) {
-                let known = linter.catalog?.voices.contains { $0.aliases.contains { $0.lowercased() == key } } ?? true
-                if !known && !key.contains(":") {
-                    add(rule.unknown.severity, "voice", "voice \"\(name)\": \(rule.unknown.reason)", at: place, source: rule.unknown.source)
+                if let match = linter.resolver?.resolve(name), let why = match.approximation, !key.contains(":") {
+                    add(rule.unknown.severity, "voice", "voice \"\(name)\": \(rule.unknown.reason) (locally \(why))", at: place, source: rule.unknown.source)
                 }
                 return
             }
-            let suggestion = entry?.aliases.first { $0.hasSuffix("Neural") }.map { "; did you mean \($0)?" } ?? ""
-            add(rule.malformed.severity, "voice", "voice \"\(name)\": \(rule.malformed.reason)\(suggestion)", at: place, source: rule.malformed.source)
+            // Another service's name (a Google one): suggest the Microsoft voice of the same locale and gender.
+            if let voice = linter.resolver?.resolve(name)?.voice, let neural = Walk.neuralName(for: voice, in: linter.catalog) {
+                add(rule.malformed.severity, "voice", "voice \"\(name)\": \(rule.malformed.reason); did you mean \(neural)?", at: place, source: rule.malformed.source)
+                return
+            }
+            if let custom = rule.custom {
+                add(custom.severity, "voice", "voice \"\(name)\": \(custom.reason)", at: place, source: custom.source)
+                return
+            }
+            add(rule.malformed.severity, "voice", "voice \"\(name)\": \(rule.malformed.reason)", at: place, source: rule.malformed.source)
+        case "google":
+            if Walk.matches(rule.pattern ?? ".*", name) {
+                if let match = linter.resolver?.resolve(name), let why = match.approximation {
+                    add(rule.unknown.severity, "voice", "voice \"\(name)\": \(rule.unknown.reason) (locally \(why))", at: place, source: rule.unknown.source)
+                }
+                return
+            }
+            var message = "voice \"\(name)\": \(rule.malformed.reason)"
+            if let voice = linter.resolver?.resolve(name)?.voice, let google = Walk.googleName(for: voice, in: linter.catalog) {
+                message += "; did you mean \(google)?"
+            }
+            add(rule.malformed.severity, "voice", message, at: place, source: rule.malformed.source)
         default:
             if !Walk.matches(rule.pattern ?? ".*", name) {
                 add(rule.malformed.severity, "voice", "voice \"\(name)\": \(rule.malformed.reason)", at: place, source: rule.malformed.source)
             }
         }
+    }
+
+    /// A Microsoft neural name of this voice's locale and gender, for suggestions.
+    static func neuralName(for voice: VoiceSpec, in catalog: VoiceCatalog?) -> String? {
+        let entry = catalog?.voices.first { $0.locale == voice.locale && $0.gender == voice.gender } ?? voice
+        return entry.aliases.first { $0.hasSuffix("Neural") }
+    }
+
+    /// A Google voice of this voice's locale and gender (Neural2 or WaveNet first), for suggestions.
+    static func googleName(for voice: VoiceSpec, in catalog: VoiceCatalog?) -> String? {
+        guard let voices = catalog?.google.voices[voice.locale] else { return nil }
+        let code = voice.gender == .male ? "m" : "f"
+        let names = voices.filter { $0.value == code }.keys.sorted { a, b in
+            let rank = { (name: String) in name.hasPrefix("Neural2") ? 0 : name.hasPrefix("Wavenet") ? 1 : 2 }
+            return rank(a) != rank(b) ? rank(a) < rank(b) : a < b
+        }
+        return names.first.map { "\(voice.locale)-\($0)" }
     }
 
     mutating func checkAudio(_ element: XMLElement) {
@@ -235,31 +305,57 @@ struct Walk {
         for rule in dialect.children where rule.parent == name {
             if qualifiedName == nil && rule.parent == "speak" && dialect.speak.required != nil { continue }
             var sawRequired = false
+            var previous: XMLElement?
             for child in element.children {
                 switch child {
                 case .element(let inner):
-                    if rule.requires?.contains(inner.qualifiedName) == true { sawRequired = true }
-                    if let allowed = rule.allowed, !allowed.contains(inner.qualifiedName) {
-                        add(rule.severity, "nesting", "<\(inner.qualifiedName)> inside <\(name)>: \(rule.reason)",
-                            at: inner.location.with(element: inner.qualifiedName), source: rule.source)
+                    let innerName = Walk.ruleName(inner)
+                    if rule.requires?.contains(innerName) == true { sawRequired = true }
+                    if let allowed = rule.allowed, !allowed.contains(innerName) {
+                        add(rule.severity, "nesting", "<\(innerName)> inside <\(name)>: \(rule.reason)",
+                            at: inner.location.with(element: innerName), source: rule.source)
                     }
                 case .text(let text, let location):
                     if !rule.text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-                        let offset = text.prefix { $0.isWhitespace }
-                        var place = location
-                        // Point at the first word, not at the whitespace before it.
-                        for character in offset {
-                            if character == "\n" { place.line += 1; place.column = 1 } else { place.column += 1 }
-                        }
+                        let place = textStart(after: previous, in: qualifiedName == nil ? nil : element) ?? location
                         add(rule.severity, "nesting", "text directly inside <\(name)>: \(rule.reason)", at: place.with(element: name), source: rule.source)
                     }
                 }
+                if case .element(let inner) = child { previous = inner }
             }
             if let requires = rule.requires, !sawRequired {
                 add(rule.severity, "nesting", "<\(name)> holds no <\(requires.joined(separator: "> or <"))>: \(rule.reason)",
                     at: element.location.with(element: name), source: rule.source)
             }
         }
+    }
+
+    /// Where a run of text really starts: its first non-blank character after the tag before it (the end of the
+    /// previous sibling, or of the parent's start tag; the file's start for a fragment's wrapper), from the raw scan.
+    func textStart(after previous: XMLElement?, in parent: XMLElement?) -> SourceLocation? {
+        var offset = 0
+        if let previous {
+            guard let index = tagIndex(of: previous) else { return nil }
+            let tag = scan.tags[index]
+            offset = tag.kind == .empty ? tag.range.upperBound : (tag.partner.map { scan.tags[$0].range.upperBound } ?? tag.range.upperBound)
+        } else if let parent {
+            guard let index = tagIndex(of: parent) else { return nil }
+            offset = scan.tags[index].range.upperBound
+        }
+        // Skip blanks and comments, as the parser does.
+        while offset < scan.bytes.count {
+            let byte = scan.bytes[offset]
+            if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D { offset += 1; continue }
+            if scan.bytes[offset...].starts(with: Array("<!--".utf8)) {
+                var end = offset + 4
+                while end + 2 < scan.bytes.count, !scan.bytes[end...].starts(with: Array("-->".utf8)) { end += 1 }
+                offset = end + 3
+                continue
+            }
+            break
+        }
+        let place = scan.position(of: offset)
+        return SourceLocation(file: file, line: place.line, column: place.column)
     }
 
     func countFindings() -> [LintFinding] {
@@ -272,6 +368,15 @@ struct Walk {
     }
 
     // MARK: - Values
+
+    /// The keyword among `keywords` that means the same say-as reading as `value` (`characters` for Vonage's
+    /// `character`, `digits` for Azure's `number_digit`), when `value` itself is not among them.
+    static func synonym(of value: String, among keywords: [String]?, element: String, attribute: String) -> String? {
+        guard element == "say-as", attribute == "interpret-as", let keywords,
+            !keywords.contains(value.lowercased()), let kind = SayAsKind(interpretAs: value)
+        else { return nil }
+        return keywords.first { SayAsKind(interpretAs: $0) == kind }
+    }
 
     static func matches(_ pattern: String, _ value: String) -> Bool {
         guard let regex = RegexCache.shared.regex(pattern) else { return false }

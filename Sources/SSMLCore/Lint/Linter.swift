@@ -8,6 +8,8 @@ public struct Linter: Sendable {
     public let parser: any XMLTreeParser
     /// Voice names the catalog knows (Microsoft and Polly aliases, canonical names); nil skips voice lists.
     public let catalog: VoiceCatalog?
+    /// Reads voice names the way the renderer does (every espeak-ng language the catalog names counts as spoken).
+    let resolver: VoiceResolver?
 
     static let xmlSource = "https://www.w3.org/TR/xml/#syntax"
     static let breakSource = "https://www.w3.org/TR/speech-synthesis11/#S3.2.3"
@@ -16,6 +18,7 @@ public struct Linter: Sendable {
         self.dialect = dialect
         self.parser = parser
         self.catalog = catalog
+        self.resolver = catalog.map { VoiceResolver(catalog: $0, languages: Set($0.voices.map(\.espeak))) }
     }
 
     /// Every finding for `text`, in document order.

@@ -47,4 +47,22 @@ public enum BreakValue {
         default: throw Failure(message: "break time \"\(raw)\" has an unknown unit \"\(unit)\" (\(hint))")
         }
     }
+
+    /// The seconds a time written without unit means (`3` -> 3), or nil when it is not a bare number. W3C requires
+    /// the unit; Google's own sample writes `<break time="3"/>` for a 3 second pause, and that is what we read.
+    public static func unitlessSeconds(_ raw: String) -> Double? {
+        let value = raw.trimmingCharacters(in: .whitespaces)
+        guard !value.isEmpty, value.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), value.filter({ $0 == "." }).count <= 1,
+            let number = Double(value), number.isFinite
+        else { return nil }
+        return number
+    }
+
+    /// `3s`, `1.5s` or `250ms`: the shortest SSML spelling of a time.
+    public static func format(_ seconds: Double) -> String {
+        if seconds == seconds.rounded() { return "\(Int(seconds))s" }
+        let ms = seconds * 1000
+        if ms == ms.rounded() { return "\(Int(ms))ms" }
+        return "\(seconds)s"
+    }
 }

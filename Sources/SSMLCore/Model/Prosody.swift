@@ -3,7 +3,7 @@ import Foundation
 /// The prosody in force at a point of the document; nested `<prosody>` composes onto it.
 ///
 /// Frame zero (``Prosody/neutral``) is the voice's own default, as in espeak-ng's prosody stack.
-public struct Prosody: Sendable, Equatable, Hashable {
+public struct Prosody: Sendable, Equatable, Hashable, Codable {
     /// Speaking-rate multiplier (1 = the voice's default rate).
     public var rate: Double = 1
     /// F0 multiplier relative to the voice's own pitch (1 = unchanged).

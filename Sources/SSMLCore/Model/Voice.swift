@@ -34,9 +34,6 @@ public struct VoiceSpec: Sendable, Codable, Equatable, Hashable {
     public var settings: VoiceSettings
     /// Other names users write for this voice (Microsoft neural, Amazon Polly, ...).
     public var aliases: [String]
-
-    /// The voice name espeak-ng's `SetVoiceByName` takes: `de+f2`.
-    public var espeakName: String { settings.variant.isEmpty ? espeak : "\(espeak)+\(settings.variant)" }
 }
 
 /// The voice catalog: named entries plus per-gender templates that make a voice for any language espeak-ng speaks.
@@ -49,6 +46,21 @@ public struct VoiceCatalog: Sendable, Codable, Equatable {
     public var localeMap: [String: String]
     /// Text the voice report reads in an espeak-ng language that cannot read digits.
     public var samples: [String: String] = [:]
+    /// The locale a bare language tag means (`fr` -> `fr-FR`), from CLDR's likely subtags.
+    public var primaryRegions: [String: String] = [:]
+    /// Google Cloud voices and their genders (Google's published voice list), for names like `en-US-Wavenet-A`.
+    public var google: GoogleVoices = GoogleVoices()
+
+    /// Google's voice list as the catalog keeps it: per locale, `Family-Id` -> `m`/`f`.
+    public struct GoogleVoices: Sendable, Codable, Equatable {
+        public var source: String = ""
+        public var voices: [String: [String: String]] = [:]
+        /// Chirp 3: HD star names (`Charon`) -> `female`/`male`; the same in every locale.
+        public var chirp3HD: [String: String] = [:]
+        /// Chirp HD ids (`D`) -> `female`/`male`.
+        public var chirpHD: [String: String] = [:]
+        public init() {}
+    }
 
     public init(voices: [VoiceSpec], templates: [String: VoiceSettings], localeMap: [String: String] = [:]) {
         self.voices = voices
@@ -56,7 +68,7 @@ public struct VoiceCatalog: Sendable, Codable, Equatable {
         self.localeMap = localeMap
     }
 
-    private enum CodingKeys: String, CodingKey { case voices, templates, localeMap, samples }
+    private enum CodingKeys: String, CodingKey { case voices, templates, localeMap, samples, primaryRegions, google }
 
     /// An entry as written in the file, where settings are optional.
     private struct Entry: Decodable {
@@ -74,6 +86,8 @@ public struct VoiceCatalog: Sendable, Codable, Equatable {
         self.templates = templates
         localeMap = try container.decodeIfPresent([String: String].self, forKey: .localeMap) ?? [:]
         samples = try container.decodeIfPresent([String: String].self, forKey: .samples) ?? [:]
+        primaryRegions = try container.decodeIfPresent([String: String].self, forKey: .primaryRegions) ?? [:]
+        google = try container.decodeIfPresent(GoogleVoices.self, forKey: .google) ?? GoogleVoices()
         let entries = try container.decode([Entry].self, forKey: .voices)
         voices = try entries.map { entry in
             guard let settings = entry.settings ?? templates[entry.gender.rawValue] else {
@@ -84,38 +98,6 @@ public struct VoiceCatalog: Sendable, Codable, Equatable {
                 name: entry.name.lowercased(), locale: entry.locale, gender: entry.gender, espeak: entry.espeak,
                 settings: settings, aliases: entry.aliases ?? [])
         }
-    }
-
-    /// Decodes a catalog file (`Voices/catalog.json`).
-    public static func load(from url: URL) throws -> VoiceCatalog {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw SSMLError(.io, "cannot read the voice catalog \(url.path): \(error.localizedDescription)")
-        }
-        do {
-            return try JSONDecoder().decode(VoiceCatalog.self, from: data)
-        } catch {
-            throw SSMLError(.io, "the voice catalog \(url.path) is not valid: \(error)")
-        }
-    }
-
-    /// Finds `Voices/catalog.json`: `$SSML_VOICES`, then `<prefix>/share/swift-ssml/Voices` beside the
-    /// executable, then a `Voices` folder above the executable (a build inside a checkout).
-    public static func locate(executable: URL, environment: [String: String]) -> URL? {
-        if let explicit = environment["SSML_VOICES"] {
-            let url = URL(fileURLWithPath: explicit)
-            return url.pathExtension == "json" ? url : url.appendingPathComponent("catalog.json")
-        }
-        var directory = executable.resolvingSymlinksInPath().deletingLastPathComponent()
-        let candidates = ["../share/swift-ssml/Voices/catalog.json", "Voices/catalog.json"]
-        for _ in 0..<6 {
-            for candidate in candidates {
-                let url = directory.appendingPathComponent(candidate).standardizedFileURL
-                if FileManager.default.fileExists(atPath: url.path) { return url }
-            }
-            directory.deleteLastPathComponent()
-        }
-        return nil
     }
 
     /// The entry whose name or alias is `name` (case-insensitive). Azure's long form
@@ -137,6 +119,9 @@ public struct VoiceCatalog: Sendable, Codable, Equatable {
             let parts = inner.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             if parts.count == 2 { key = "\(parts[0])-\(parts[1])" }
         }
+        // Azure HD voices name their model after a colon (`en-US-Ava:DragonHDLatestNeural`): the speaker is the
+        // part before it, the same person as `en-US-AvaNeural`.
+        if let colon = key.firstIndex(of: ":") { key = String(key[..<colon]) + "neural" }
         var keys = [key]
         if key.hasSuffix("multilingualneural") {
             keys.append(String(key.dropLast("multilingualneural".count)) + "neural")

@@ -8,12 +8,13 @@ public struct NCCOPlanner {
     public let styles: VonageStyles
     public let parser: any XMLTreeParser
     public let limits: Limits
-    public let sources: AudioSourceResolver
+    /// Answers whether a pronunciation can be said (for `<phoneme>` inside talk SSML).
+    public let capabilities: any SpeechSynthesizer
     public let log: DiagnosticLog
-    /// A language espeak-ng does not speak falls back to `en-US` (a warning) instead of failing.
+    /// The engine's name for messages (`espeak-ng`).
+    var engineName: String { capabilities.version.split(separator: " ").first.map(String.init) ?? "the speech engine" }
+    /// A language the engine does not speak falls back to `en-US` (a warning) instead of failing.
     public var voiceFallback = false
-    /// Whether an NCCO whose output would be empty plans to nothing (a warning) rather than failing.
-    public var allowEmpty = false
 
     /// How many times `loop: 0` ("forever") plays. A live call repeats until the caller hangs up or barges in;
     /// a file has to end.
@@ -23,13 +24,13 @@ public struct NCCOPlanner {
 
     public init(
         resolver: VoiceResolver, styles: VonageStyles, parser: any XMLTreeParser, limits: Limits = .standard,
-        sources: AudioSourceResolver, log: DiagnosticLog
+        capabilities: any SpeechSynthesizer, log: DiagnosticLog
     ) {
         self.resolver = resolver
         self.styles = styles
         self.parser = parser
         self.limits = limits
-        self.sources = sources
+        self.capabilities = capabilities
         self.log = log
     }
 
@@ -58,9 +59,6 @@ public struct NCCOPlanner {
             guard segments.count <= limits.maxSegments else {
                 throw SSMLError(.limitExceeded, "the NCCO unrolls to more than \(limits.maxSegments) segments", at: action.location)
             }
-        }
-        if !segments.contains(where: \.takesTime) && !allowEmpty {
-            throw SSMLError(.nothingToSay, "the NCCO has nothing to say or play: the output would be empty", at: ncco.actions.first?.location)
         }
         if !segments.contains(where: { if case .speech = $0 { true } else if case .audio = $0 { true } else { false } }) {
             try log.warn("the NCCO has nothing to say or play: the output is only silence", at: ncco.actions.first?.location, kind: .invalidValue)
@@ -127,11 +125,8 @@ public struct NCCOPlanner {
         } else {
             root = XMLElement(name: "speak", children: [.text(text, start)], location: start)
         }
-        let interpreter = Interpreter(
-            resolver: resolver, log: log, limits: limits, baseDirectory: sources.baseDirectory, probe: sources.probe, fetcher: sources.fetcher)
+        let interpreter = Interpreter(resolver: resolver, log: log, limits: limits, capabilities: capabilities)
         interpreter.voiceFallback = voiceFallback
-        // One talk with nothing to say is a warning; whether the whole NCCO says nothing is decided above.
-        interpreter.allowEmpty = true
         return try interpreter.plan(root, defaultVoice: voice)
     }
 
@@ -185,29 +180,22 @@ public struct NCCOPlanner {
         }
         if let voice = resolver.voice(locale: language, gender: gender) { return voice }
         if voiceFallback, let voice = resolver.voice(locale: Self.defaultLanguage, gender: gender) {
-            try log.warn("\(path).language \"\(language)\" is not spoken by espeak-ng; using \(voice.name) (--voice-fallback)", at: languagePlace, kind: .unknownVoice)
+            try log.warn("\(path).language \"\(language)\" is not spoken by \(engineName); using \(voice.name) (voice fallback)", at: languagePlace, kind: .unknownVoice)
             return voice
         }
-        throw SSMLError(.unknownVoice, "\(path).language \"\(language)\" is not spoken by espeak-ng (see `ssml voices`; --voice-fallback uses \(Self.defaultLanguage))", at: languagePlace)
+        throw SSMLError(.unknownVoice, "\(path).language \"\(language)\" is not spoken by \(engineName) (see the voice list; a voice fallback uses \(Self.defaultLanguage))", at: languagePlace, setting: .voiceFallback)
     }
 
     // MARK: - stream
 
     private func append(stream: NCCOAction.Stream, action: NCCOAction, to segments: inout [Segment]) throws {
         let place = stream.urlValue.location.with(element: "stream", attribute: "streamUrl")
-        let url: URL
-        switch sources.resolve(stream.url) {
-        case .playable(let file, let warning):
-            if let warning { try log.warn("\(action.path).streamUrl[0] \"\(stream.url)\": \(warning)", at: place, kind: .audioSource) }
-            url = file
-        case .unplayable(let reason):
-            throw SSMLError(.audioSource, "\(action.path).streamUrl[0] \"\(stream.url)\" cannot be played: \(reason)", at: place)
-        }
         if stream.bargeIn {
             log.note("\(action.path).bargeIn = true: on a live call a key press or speech stops the stream early; rendered in full", at: action.location)
         }
-        let remote = AudioSourceResolver.isRemote(stream.url) ? stream.url.trimmingCharacters(in: .whitespaces) : nil
-        let clip = AudioClip(url: url, gainDB: try levelDB(stream.level), clipBegin: 0, clipEnd: nil, location: place, source: remote)
+        let clip = AudioClip(
+            source: stream.url, gainDB: try levelDB(stream.level), location: place, sourceLocation: place,
+            label: "\(action.path).streamUrl[0] \"\(stream.url)\"")
         let plays = try plays(stream.loop, loopValue: stream.loopValue, path: action.path, location: action.location)
         for _ in 0..<plays { segments.append(.audio(clip)) }
     }
@@ -252,6 +240,20 @@ public struct NCCOPlanner {
             return .pause(seconds: seconds, reason: reason, location: location.map(move))
         case .audio(var clip):
             clip.location = move(clip.location)
+            clip.sourceLocation = move(clip.sourceLocation)
+            if var fallback = clip.fallback {
+                fallback.segments = fallback.segments.map { relocate($0, move) }
+                fallback.diagnostics = fallback.diagnostics.map { diagnostic in
+                    var moved = diagnostic
+                    moved.location = diagnostic.location.map(move)
+                    return moved
+                }
+                if var error = fallback.error {
+                    error.location = error.location.map(move)
+                    fallback.error = error
+                }
+                clip.fallback = fallback
+            }
             return .audio(clip)
         case .mark(let name, let location):
             return .mark(name: name, location: move(location))

@@ -30,22 +30,4 @@ public struct VonageStyles: Sendable, Codable, Equatable {
         let key = voiceName.lowercased()
         return styles.first { $0.voiceName.lowercased() == key }
     }
-
-    /// Reads the table (`Voices/vonage-styles.json`).
-    public static func load(from url: URL) throws -> VonageStyles {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw SSMLError(.io, "cannot read the Vonage style table \(url.path): \(error.localizedDescription)")
-        }
-        do {
-            return try JSONDecoder().decode(VonageStyles.self, from: data)
-        } catch {
-            throw SSMLError(.io, "the Vonage style table \(url.path) is not valid: \(error)")
-        }
-    }
-
-    /// The table beside a voice catalog file.
-    public static func beside(catalog: URL) -> URL {
-        catalog.deletingLastPathComponent().appendingPathComponent("vonage-styles.json")
-    }
 }

@@ -6,7 +6,7 @@ public enum SayAsKind: String, Sendable, CaseIterable {
 
     /// Every accepted `interpret-as` name and what it means.
     public static let aliases: [String: SayAsKind] = [
-        "characters": .characters, "spell-out": .characters, "verbatim": .characters, "letters": .characters, "spell": .characters,
+        "characters": .characters, "character": .characters, "spell-out": .characters, "verbatim": .characters, "letters": .characters, "spell": .characters,
         "cardinal": .cardinal, "number": .cardinal,
         "ordinal": .ordinal,
         "digits": .digits, "number_digit": .digits, "digit": .digits,
@@ -107,6 +107,11 @@ public struct TextNormalizer: Sendable {
             let weekday = try DateParts.weekday(for: date, detail: request.detail)
             guard let words else { return nil }
             return spoken(words.rules.date(date, weekday: weekday, after: context(request)))
+        case .time where text.contains(where: { "'\"′″".contains($0) }):
+            // Vonage documents `time` as minutes and seconds written 1'30" ("one minute and thirty seconds").
+            let value = try DurationParts.parse(text, format: nil)
+            guard words != nil else { return nil }
+            return spoken(duration(value))
         case .time:
             let time = try ClockTime.parse(text, format: request.format)
             guard let words else { return nil }

@@ -134,6 +134,10 @@ struct FractionValue: Equatable {
             value.denominator = d
             return value
         }
+        // `1+1/2` (Google's and Voicegain's samples) is one and a half.
+        if let plus = text.firstIndex(of: "+"), text[..<plus].allSatisfy(\.isASCIIDigit), text[text.index(after: plus)...].contains("/") {
+            text.replaceSubrange(plus...plus, with: " ")
+        }
         let parts = text.split(separator: " ", omittingEmptySubsequences: true)
         guard (1...2).contains(parts.count), let ratio = parts.last else { throw fail }
         if parts.count == 2 { guard let w = Int(parts[0]), w >= 0, w <= NumberWords.maximum else { throw fail }; value.whole = w }

@@ -79,6 +79,13 @@ extension TextNormalizer {
         "kmh": "km/h", "km/std": "km/h", "kph": "km/h", "° c": "°C", "℃": "°C", "° f": "°F", "℉": "°F", "grad": "°",
         "sec": "s", "secs": "s", "hr": "h", "hrs": "h", "std": "h", "mins": "min", "kb": "kB", "kwh": "kWh",
         "l": "l", "ltr": "l", "lt": "l", "kilo": "kg", "kilos": "kg", "gr": "g", "sek": "s",
+        // Units written as words, as in Vonage's `1meter` and Google's `10 foot`: read as the unit, so the number
+        // agrees with it ("ten feet"), as the services read them.
+        "foot": "ft", "feet": "ft", "inch": "in", "inches": "in", "mile": "mi", "miles": "mi",
+        "meter": "m", "meters": "m", "metre": "m", "metres": "m", "kilometer": "km", "kilometers": "km", "kilometre": "km", "kilometres": "km",
+        "centimeter": "cm", "centimeters": "cm", "centimetre": "cm", "centimetres": "cm", "millimeter": "mm", "millimeters": "mm",
+        "gram": "g", "grams": "g", "kilogram": "kg", "kilograms": "kg", "liter": "l", "liters": "l", "litre": "l", "litres": "l",
+        "second": "s", "seconds": "s", "minute": "min", "minutes": "min", "hour": "h", "hours": "h",
     ]
 
     func unitKey(_ symbol: String) -> String? {

@@ -34,6 +34,17 @@ public struct DateParts: Sendable, Equatable {
         let text = raw.trimmingCharacters(in: .whitespaces)
         var tokens = text.split(whereSeparator: { "/-. ,".contains($0) }).map(String.init)
         // Compact digits ("20230304"): cut by the widths of the format's fields.
+        // Vonage's yyyymmdd takes `?` for a field left out: `????0310` is March 10th.
+        if tokens.count == 1, let only = tokens.first, only.contains("?"), only.allSatisfy({ $0.isASCIIDigit || $0 == "?" }),
+            let format, Self.order(of: format) == "ymd", only.count == 8
+        {
+            let fields = [("y", only.prefix(4)), ("m", only.dropFirst(4).prefix(2)), ("d", only.suffix(2))]
+            let kept = fields.filter { !$0.1.contains("?") }
+            guard kept.allSatisfy({ $0.1.allSatisfy(\.isASCIIDigit) }), !kept.isEmpty else {
+                throw NormalizationError("date \"\(raw)\" leaves part of a field unknown (write ? for a whole field: ????0310)")
+            }
+            return try parse(kept.map { String($0.1) }.joined(separator: "-"), format: kept.map(\.0).joined(), lexicon: lexicon)
+        }
         if tokens.count == 1, let only = tokens.first, only.allSatisfy(\.isASCIIDigit), only.count > 2 {
             let fields = order ?? (only.count == 8 ? "ymd" : "")
             let yearWidth = format.map { $0.lowercased().filter { $0 == "y" }.count == 2 ? 2 : 4 } ?? 4

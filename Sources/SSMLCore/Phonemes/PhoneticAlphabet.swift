@@ -1,3 +1,24 @@
+/// Why a pronunciation could not be converted.
+public struct PhonemeError: Error, Sendable, Equatable {
+    public enum Reason: Sendable, Equatable {
+        /// A phone the language's table does not have.
+        case notInLanguage
+        /// A character that is no X-SAMPA symbol.
+        case notXSAMPA
+        /// Nothing to say: only marks or spaces.
+        case empty
+    }
+
+    /// The offending phone as written (an IPA character with its diacritics, or an X-SAMPA symbol).
+    public var phone: String
+    public var reason: Reason
+
+    public init(phone: String, reason: Reason) {
+        self.phone = phone
+        self.reason = reason
+    }
+}
+
 /// The alphabets `<phoneme alphabet="…">` accepts.
 public enum PhoneticAlphabet: String, Sendable, CaseIterable {
     case ipa = "IPA"

@@ -48,23 +48,33 @@ extension Interpreter {
             }
         }
 
-        let failure: String
-        switch sources.resolve(src.value) {
-        case .playable(let url, let warning):
-            if let warning { try log.warn("audio \"\(src.value)\": \(warning)", at: srcPlace, kind: .audioSource) }
+        var alternative: AudioFallback?
+        if hasFallback { alternative = planFallback(fallback, frame: frame) }
+        flush()
+        for _ in 0..<repeats {
+            segments.append(.audio(AudioClip(
+                source: src.value, gainDB: gain + frame.prosody.volumeDB, clipBegin: clipBegin, clipEnd: clipEnd, location: place,
+                sourceLocation: srcPlace, label: "audio \"\(src.value)\"", fallback: alternative)))
+        }
+        try checkSize(at: place)
+    }
+
+    /// Plans an `<audio>` element's content on the side: it is spoken only if the clip cannot be played, which the
+    /// plan does not know (the resolver does), so its warnings and error are kept with it instead of reported.
+    func planFallback(_ children: [XMLNode], frame: Frame) -> AudioFallback {
+        let saved = (segments, pending, log, saidWords)
+        defer { (segments, pending, log, saidWords) = saved }
+        segments = []
+        pending = nil
+        log = DiagnosticLog(strict: saved.2.strict)
+        do {
+            for child in children { try visit(child, frame: frame) }
             flush()
-            for _ in 0..<repeats {
-                let remote = AudioSourceResolver.isRemote(src.value) ? src.value.trimmingCharacters(in: .whitespaces) : nil
-                segments.append(.audio(AudioClip(url: url, gainDB: gain + frame.prosody.volumeDB, clipBegin: clipBegin, clipEnd: clipEnd, location: place, source: remote)))
-            }
-            return
-        case .unplayable(let reason):
-            failure = reason
+            return AudioFallback(segments: segments, diagnostics: log.diagnostics)
+        } catch let error as SSMLError {
+            return AudioFallback(segments: [], diagnostics: log.diagnostics, error: error)
+        } catch {
+            return AudioFallback(segments: [], diagnostics: log.diagnostics, error: SSMLError(.invalidValue, "\(error)"))
         }
-        guard hasFallback else {
-            throw SSMLError(.audioSource, "audio \"\(src.value)\" cannot be played: \(failure) (and the element has no fallback text)", at: srcPlace)
-        }
-        try log.warn("audio \"\(src.value)\" cannot be played: \(failure); speaking its fallback text", at: srcPlace, kind: .audioSource)
-        for child in fallback { try visit(child, frame: frame) }
     }
 }

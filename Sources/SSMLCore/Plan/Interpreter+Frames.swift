@@ -14,10 +14,10 @@ extension Interpreter {
         if let voice = resolver.voice(locale: locale, gender: gender) { return voice }
         if gender == .child, let voice = resolver.voice(locale: locale, gender: .female) { return voice }
         if voiceFallback, let current {
-            try log.warn("language \"\(locale)\" is not spoken by espeak-ng; keeping \(current.name) (--voice-fallback)", at: place, kind: .unknownVoice)
+            try log.warn("language \"\(locale)\" is not spoken by \(engineName); keeping \(current.name) (voice fallback)", at: place, kind: .unknownVoice)
             return current
         }
-        throw SSMLError(.unknownVoice, "language \"\(locale)\" is not spoken by espeak-ng (see `ssml voices`; --voice-fallback keeps the surrounding voice)", at: place)
+        throw SSMLError(.unknownVoice, "language \"\(locale)\" is not spoken by \(engineName) (see the voice list)", at: place, setting: .voiceFallback)
     }
 
     func prosodyFrame(_ element: XMLElement, frame: Frame) throws -> Frame {

@@ -7,7 +7,12 @@ extension Interpreter {
         var seconds = BreakValue.defaultBreak
         if let time = element.attribute("time") {
             do { seconds = try BreakValue.time(time.value) } catch {
-                throw SSMLError(.invalidValue, error.message, at: time.location.with(element: "break", attribute: "time"))
+                guard let number = BreakValue.unitlessSeconds(time.value) else {
+                    throw SSMLError(.invalidValue, error.message, at: time.location.with(element: "break", attribute: "time"))
+                }
+                try log.warn("break time \"\(time.value)\" has no unit; read as \(BreakValue.format(number)), as Google reads it (W3C SSML requires the unit)",
+                    at: time.location.with(element: "break", attribute: "time"), kind: .invalidValue)
+                seconds = number
             }
             if seconds > limits.maxBreakSeconds {
                 try log.warn("break time \(time.value) is above the limit of \(Int(limits.maxBreakSeconds)) s; clamped", at: time.location.with(element: "break", attribute: "time"), kind: .limitExceeded)
@@ -80,30 +85,37 @@ extension Interpreter {
         var alphabet = PhoneticAlphabet.ipa
         if let attribute = element.attribute("alphabet") {
             guard let named = PhoneticAlphabet(attribute: attribute.value) else {
+                if try vendorAlphabet(element, alphabet: attribute, frame: frame) { return }
                 throw SSMLError(.invalidValue, "phoneme alphabet \"\(attribute.value)\" is not supported (use ipa or x-sampa)", at: attribute.location.with(element: "phoneme", attribute: "alphabet"))
             }
             alphabet = named
         }
-        let transcriber = PhonemeTranscriber(language: frame.voice.espeak)
-        let language = transcriber.table.name
-        do {
-            let mnemonics = try transcriber.transcribe(ph.value, alphabet: alphabet)
-            speak(.phonemes(mnemonics), frame: frame, at: element.location.with(element: "phoneme"))
-        } catch {
-            let quoted = "phoneme ph \"\(ph.value)\""
-            switch error.reason {
-            case .empty:
-                throw SSMLError(.invalidValue, "\(quoted) has no phones to say", at: phPlace)
-            case .notXSAMPA:
+        let quoted = "phoneme ph \"\(ph.value)\""
+        let ipa: String
+        var symbols: [XSAMPA.Symbol] = []
+        switch alphabet {
+        case .ipa:
+            ipa = ph.value
+        case .xsampa:
+            do { symbols = try XSAMPA.symbols(ph.value) } catch {
                 throw SSMLError(.invalidValue, "\(quoted): \"\(error.phone)\" is not an X-SAMPA symbol", at: phPlace)
-            case .notInLanguage where transcriber.table.isExact:
-                throw SSMLError(.invalidValue, "\(quoted): \"\(error.phone)\" is not a phone of \(language) (\(alphabet.rawValue))", at: phPlace)
-            case .notInLanguage:
-                try log.warn(
-                    "\(quoted): \"\(error.phone)\" is not among the phones espeak-ng's \(language) table is known to share (exact tables: en-us, en-gb, de); the text is read as written",
-                    at: phPlace, kind: .invalidValue)
-                try visitChildren(element, frame: frame)
             }
+            ipa = symbols.map(\.ipa).joined()
+        }
+        switch capabilities.checkPronunciation(ipa, voice: frame.voice) {
+        case nil:
+            speak(.ipa(ipa), frame: frame, at: element.location.with(element: "phoneme"))
+        case .nothingToSay:
+            throw SSMLError(.invalidValue, "\(quoted) has no phones to say", at: phPlace)
+        case .unknownPhone(let phone, let reason, let certain):
+            // An X-SAMPA document is told about the X-SAMPA symbol the IPA phone came from.
+            let first = phone.decomposedStringWithCanonicalMapping.unicodeScalars.prefix(1)
+            let written = symbols.first { $0.ipa.decomposedStringWithCanonicalMapping.unicodeScalars.starts(with: first) }?.source ?? phone
+            if certain {
+                throw SSMLError(.invalidValue, "\(quoted): \"\(written)\" \(reason) (\(alphabet.rawValue))", at: phPlace)
+            }
+            try log.warn("\(quoted): \"\(written)\" \(reason); the text is read as written", at: phPlace, kind: .invalidValue)
+            try visitChildren(element, frame: frame)
         }
     }
 }

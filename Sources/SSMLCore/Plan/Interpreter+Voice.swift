@@ -3,20 +3,19 @@ import Foundation
 /// `<voice>`: names, gender and age, and seven.io's `loop` / `loop-info`.
 extension Interpreter {
     func voice(_ element: XMLElement, frame: Frame) throws {
-        try check(element, allowed: ["name", "gender", "age", "variant", "languages", "lang", "loop", "loop-info", "required", "ordering", "onvoicefailure", "id"])
+        try check(element, allowed: ["name", "gender", "age", "variant", "languages", "language", "effect", "lang", "loop", "loop-info", "required", "ordering", "onvoicefailure", "id"])
         let place = element.location.with(element: "voice")
         var inner = try languageFrame(element, frame: frame)
-        if let name = element.attribute("name") {
-            let candidates = name.value.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
-            guard let resolved = candidates.lazy.compactMap({ self.resolver.voice(named: $0) }).first else {
-                let suggestions = resolver.suggestions(for: candidates.first ?? name.value)
-                let hint = suggestions.isEmpty ? " (names look like en-us-female, de-de-male, en-gb-child)" : "; did you mean \(suggestions.joined(separator: ", "))?"
-                throw SSMLError(.unknownVoice, "unknown voice \"\(name.value)\"\(hint)", at: name.location.with(element: "voice", attribute: "name"))
-            }
-            inner.voice = resolved
-        } else if element.attribute("gender") != nil || element.attribute("age") != nil {
+        // Google selects a voice by `language` (and `gender`) instead of xml:lang: <voice language="fr-FR" gender="male">.
+        if let language = element.attribute("language") {
+            inner.voice = try voiceFor(locale: language.value.trimmingCharacters(in: .whitespaces), gender: inner.voice.gender,
+                at: language.location.with(element: "voice", attribute: "language"), current: inner.voice)
+        }
+        let gender = element.attribute("gender") ?? element.attribute("gender", prefix: "xml")
+        let resolved = try element.attribute("name").map { try voiceName($0, into: &inner) } ?? false
+        if !resolved && (gender != nil || element.attribute("age") != nil) {
             var gender = inner.voice.gender
-            if let attribute = element.attribute("gender") {
+            if let attribute = element.attribute("gender") ?? element.attribute("gender", prefix: "xml") {
                 switch attribute.value.lowercased() {
                 case "female": gender = .female
                 case "male": gender = .male
@@ -40,6 +39,10 @@ extension Interpreter {
             }
         }
 
+        if let effect = element.attribute("effect") {
+            try log.warn("voice effect \"\(effect.value)\" (Azure's playback equalizer) is not applied locally", at: effect.location.with(element: "voice", attribute: "effect"), kind: .unknownAttribute)
+        }
+
         var passes = 1
         if let loop = element.attribute("loop") {
             guard let count = Int(loop.value.trimmingCharacters(in: .whitespaces)), count >= 1 else {
@@ -58,8 +61,12 @@ extension Interpreter {
         flush()
         if passes > 1 { segments.append(.loop(pass: 1, passes: passes, location: place)) }
         let start = segments.count
+        let silences = try self.silences(of: element)
+        inner.silences = silences == VendorSilences() ? nil : silences
+        if let leading = silences.leading { addSilence(leading, at: place) }
         try visitChildren(element, frame: inner)
         flush()
+        if let tailing = silences.tailing { addSilence(tailing, at: place) }
         let body = Array(segments[start...])
         for pass in 1..<passes {
             addPause(BreakValue.sentencePause, reason: .sentence, at: place)
@@ -72,5 +79,26 @@ extension Interpreter {
             segments.append(contentsOf: body)
             try checkSize(at: place)
         }
+    }
+
+    /// `name`: the first of its names (space or comma separated) that resolves. SSML's rule when a voice cannot be
+    /// found is to pick another and go on: an unknown name keeps the voice in force with a warning (an error with
+    /// `--strict`); a name of a service's form that no list knows is read as its language's voice, with a warning.
+    func voiceName(_ name: XMLAttribute, into frame: inout Frame) throws -> Bool {
+        let place = name.location.with(element: "voice", attribute: "name")
+        let candidates = name.value.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+        if let match = candidates.lazy.compactMap({ self.resolver.resolve($0) }).first {
+            if let why = match.approximation {
+                try log.warn("voice \"\(name.value)\" is \(why)", at: place, kind: .unknownVoice)
+            }
+            frame.voice = match.voice
+            return true
+        }
+        let suggestions = resolver.suggestions(for: candidates.first ?? name.value)
+        let hint = suggestions.isEmpty ? "" : "; did you mean \(suggestions.joined(separator: ", "))?"
+        try log.warn(
+            "unknown voice \"\(name.value)\" (a custom or personal voice, or a misspelling)\(hint); \(frame.voice.name) reads it instead, as SSML says when a voice cannot be found",
+            at: place, kind: .unknownVoice)
+        return false
     }
 }

@@ -1,26 +1,27 @@
 import Foundation
 
-/// Checks that an audio clip can be played; returns a reason when it cannot.
-public typealias AudioProbe = @Sendable (URL) -> String?
-
 /// Walks a `<speak>` tree and produces the render plan: speech in resolved voices and prosody,
 /// pauses, clips, marks and call-control events, with loops unrolled.
+///
+/// Planning is pure: nothing is read, fetched or synthesised. Clips stay references (``AudioClip``) that the
+/// engine's resolver turns into files; the synthesizer is asked only whether a pronunciation can be said.
 public final class Interpreter {
     /// What is in force at a point of the tree; children inherit a copy.
     struct Frame {
         var voice: VoiceSpec
         var prosody: Prosody
+        /// Azure `<mstts:silence>` settings of the enclosing `<voice>` (see Interpreter+Vendor).
+        var silences: VendorSilences? = nil
     }
 
     let resolver: VoiceResolver
-    let log: DiagnosticLog
+    /// Where warnings go; swapped while an `<audio>` fallback is planned on the side.
+    var log: DiagnosticLog
     let limits: Limits
-    let sources: AudioSourceResolver
+    /// Answers whether a pronunciation can be said in a voice.
+    let capabilities: any SpeechSynthesizer
     /// When a language is not spoken: warn and keep the surrounding voice instead of failing.
     public var voiceFallback = false
-    /// Whether a document with nothing to say plans to nothing (a warning) rather than failing: an empty
-    /// prompt in a library or a CI run is a bug hiding, unless silence is what is wanted.
-    public var allowEmpty = false
 
     var segments: [Segment] = []
     var pending: (pieces: [SpeechPiece], frame: Frame, location: SourceLocation)?
@@ -29,14 +30,14 @@ public final class Interpreter {
     var saidWords: Set<String> = []
     var depth = 0
 
-    public init(
-        resolver: VoiceResolver, log: DiagnosticLog, limits: Limits = .standard,
-        baseDirectory: URL, probe: @escaping AudioProbe, fetcher: (any AudioFetcher)? = nil
-    ) {
+    /// The engine's name for messages (`espeak-ng`).
+    var engineName: String { capabilities.version.split(separator: " ").first.map(String.init) ?? "the speech engine" }
+
+    public init(resolver: VoiceResolver, log: DiagnosticLog, limits: Limits = .standard, capabilities: any SpeechSynthesizer) {
         self.resolver = resolver
         self.log = log
         self.limits = limits
-        self.sources = AudioSourceResolver(baseDirectory: baseDirectory, probe: probe, fetcher: fetcher)
+        self.capabilities = capabilities
     }
 
     /// The plan for a document, starting in `defaultVoice` (changed by `xml:lang` on `speak`).
@@ -45,15 +46,11 @@ public final class Interpreter {
         pending = nil
         try visit(.element(root), frame: Frame(voice: defaultVoice, prosody: .neutral))
         flush()
+        if segments.isEmpty {
+            try log.warn("the document has nothing to say: the output is empty", at: root.location.with(element: root.name), kind: .invalidValue)
+        }
         while case .pause(_, let reason, _) = segments.last, reason != .break { segments.removeLast() }
         while case .pause(_, let reason, _) = segments.first, reason != .break { segments.removeFirst() }
-        if !segments.contains(where: \.takesTime) {
-            let place = root.location.with(element: root.name)
-            guard allowEmpty else {
-                throw SSMLError(.nothingToSay, "the document has nothing to say: the output would be empty", at: place)
-            }
-            try log.warn("the document has nothing to say: the output is empty", at: place, kind: .invalidValue)
-        }
         return segments
     }
 
@@ -68,7 +65,7 @@ public final class Interpreter {
                 if !first.isEmpty, saidWords.contains(first.lowercased()) { text = String(trimmed.dropFirst(first.count)) }
                 saidWords = []
             }
-            speak(.text(text), frame: frame, at: location)
+            speakText(text, frame: frame, at: location)
         case .element(let element):
             saidWords = []
             depth += 1
@@ -86,6 +83,7 @@ public final class Interpreter {
 
     func visit(_ element: XMLElement, frame: Frame) throws {
         let place = element.location.with(element: element.qualifiedName)
+        if try visitVendor(element, frame: frame) { return }
         if let namespace = element.namespace, namespace != SSMLDocument.namespace {
             try log.warn(
                 "<\(element.qualifiedName)> is not SSML (namespace \(namespace)); its text is read, its meaning ignored",
@@ -228,6 +226,7 @@ public final class Interpreter {
             let known = attribute.prefix == nil || attribute.prefix == "xml"
             if known && allowed.contains(attribute.name) && (attribute.name != "lang" || attribute.prefix == "xml") { continue }
             if attribute.prefix == "xml" && ["base", "id", "space"].contains(attribute.name) { continue }
+            // `xsi:schemaLocation` (the W3C's examples) points at a schema; it says nothing about speech.
             if attribute.isSchemaInstance { continue }
             try log.warn(
                 "unknown attribute \(attribute.qualifiedName) on <\(element.qualifiedName)>; ignored",

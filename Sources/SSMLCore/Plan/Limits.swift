@@ -1,5 +1,5 @@
 /// Caps that keep any input's render bounded in time, memory and disk. Documented in the README.
-public struct Limits: Sendable, Equatable {
+public struct Limits: Sendable, Equatable, Codable {
     /// Longest single `<break>`: longer ones are clamped, with a warning.
     public var maxBreakSeconds: Double = 60
     /// Largest `loop` count on a `<voice>`; larger is an error.

@@ -80,6 +80,8 @@ public final class Renderer {
 
     private var written = 0
     private var entries: [RenderReport.Entry] = []
+    /// The markup of the segment being rendered: the place a limit error names.
+    private var currentLocation: SourceLocation?
     private var sink: (any AudioSink)!
 
     public init(synthesizer: any SpeechSynthesizer, decoder: any AudioDecoder, resamplers: any ResamplerFactory, options: RenderOptions) {
@@ -97,6 +99,7 @@ public final class Renderer {
         defer { self.sink = nil }
         for segment in plan {
             let start = written
+            currentLocation = segment.location
             switch segment {
             case .speech(let speech):
                 // The segment's entry goes before its words.
@@ -114,7 +117,7 @@ public final class Renderer {
                 try render(clip)
                 var attributes = ["gainDB": Self.number(clip.gainDB), "clipBegin": Self.number(clip.clipBegin)]
                 if let end = clip.clipEnd { attributes["clipEnd"] = Self.number(end) }
-                entries.append(.init(kind: .audio, start: start, end: written, detail: clip.source ?? (clip.url.isFileURL ? clip.url.path : clip.url.absoluteString), location: clip.location, attributes: attributes))
+                entries.append(.init(kind: .audio, start: start, end: written, detail: clip.displayName, location: clip.location, attributes: attributes))
             case .mark(let name, let location):
                 entries.append(.init(kind: .mark, start: start, end: start, detail: name, location: location))
             case .callControl(let control):
@@ -153,17 +156,15 @@ public final class Renderer {
         }
     }
 
-    /// Synthesises `speech` at the output rate, trimmed, handing each block to `output`; returns the engine's
-    /// events and the factor from engine samples to output samples.
+    /// Synthesises `speech` at the output rate, handing each block to `output`; returns the engine's events and the
+    /// factor from engine samples to output samples.
     private func synthesize(_ speech: SpeechSegment, output: ([Float]) throws -> Void) throws -> ([SpeechEvent], Double) {
-        let inputRate = synthesizer.sampleRate * speech.voice.settings.tract
+        let request = speech.request
+        let inputRate = synthesizer.sampleRate(for: request)
         let resampler = try resamplers.make(from: inputRate, to: options.sampleRate)
-        // Trimmed at the engine's rate, before resampling, so timing is the same at every output rate.
-        let tail = TailTrimmer(keep: Int(Self.speechTail * inputRate))
-        let events = try synthesizer.synthesize(Self.request(for: speech)) { chunk in
-            try output(resampler.process(tail.push(chunk)))
+        let events = try synthesizer.synthesize(request) { chunk in
+            try output(resampler.process(chunk))
         }
-        try output(resampler.process(tail.finish()))
         try output(resampler.flush())
         return (events, options.sampleRate / inputRate)
     }
@@ -194,29 +195,11 @@ public final class Renderer {
         try emit(block, gain: 1)
     }
 
-    /// Silence kept after the last sound of a speech segment. espeak-ng ends a segment with 30 to 130 ms
-    /// of low noise (about -45 dBFS) depending on what it said before (static state in the engine), so the tail is
-    /// normalised: a segment sounds the same wherever it stands, and a `<break>` adds exactly its time.
-    public static let speechTail = 0.02
-
-    /// Engine parameters for a segment: the voice's settings with the prosody applied.
-    public static func request(for speech: SpeechSegment) -> SpeechRequest {
-        let settings = speech.voice.settings
-        // The tract trick plays audio back `tract` times faster, so synthesise that much slower.
-        let wordsPerMinute = Double(settings.rate) * speech.prosody.rate / settings.tract
-        let engineRate = min(max(wordsPerMinute, 80), 450)
-        // Below the engine's slowest rate, stretch the gaps between words instead.
-        let gapSeconds = wordsPerMinute < 80 ? 60 / wordsPerMinute - 60 / 80 : 0
-        let pitch = PitchScale.parameter(PitchScale.factor(Double(settings.pitch)) * speech.prosody.pitch)
-        let range = min(max(Double(settings.range) * speech.prosody.range, 0), 100)
-        return SpeechRequest(
-            pieces: speech.pieces, voiceName: speech.voice.espeakName,
-            wordsPerMinute: Int(engineRate.rounded()), pitch: Int(pitch.rounded()), range: Int(range.rounded()),
-            wordGap: Int((gapSeconds * 100 / settings.tract).rounded()))
-    }
-
     private func render(_ clip: AudioClip) throws {
-        let source = try decoder.open(clip.url)
+        guard let file = clip.file else {
+            throw SSMLError(.audioSource, "\(clip.label) was not resolved to a file before rendering", at: clip.sourceLocation)
+        }
+        let source = try decoder.open(URL(fileURLWithPath: file))
         let resampler = try resamplers.make(from: source.sampleRate, to: options.sampleRate)
         let gain = Float(pow(10, clip.gainDB / 20))
         let first = min(Int((clip.clipBegin * source.sampleRate).rounded()), source.frameCount)
@@ -256,43 +239,9 @@ public final class Renderer {
         guard !samples.isEmpty else { return }
         written += samples.count
         if Double(written) > options.limits.maxOutputSeconds * options.sampleRate {
-            throw SSMLError(.limitExceeded, "the output passes the limit of \(Int(options.limits.maxOutputSeconds)) s")
+            throw SSMLError(.limitExceeded, "the output passes the limit of \(Int(options.limits.maxOutputSeconds)) s here", at: currentLocation)
         }
         try sink.write(samples)
-    }
-}
-
-/// Holds back a trailing run of quiet samples so that at most `keep` of them end a stream.
-final class TailTrimmer {
-    /// Quiet, measured on the engine's raw output (before headroom and prosody gain): espeak-ng's
-    /// after-noise reaches 0.012 there, while its speech peaks at 0.7-0.9, some 35 dB above this.
-    static let threshold: Float = 0.015
-    /// A quiet run longer than this (seconds of samples at any rate up to 48 kHz) is inside the speech, not its tail.
-    static let longestHeld = 48000 * 2
-
-    let keep: Int
-    private var held: [Float] = []
-
-    init(keep: Int) { self.keep = keep }
-
-    /// The samples that can be released now.
-    func push(_ samples: [Float]) -> [Float] {
-        guard let lastLoud = samples.lastIndex(where: { abs($0) > Self.threshold }) else {
-            held += samples
-            if held.count > Self.longestHeld {
-                defer { held.removeAll(keepingCapacity: true) }
-                return held
-            }
-            return []
-        }
-        defer { held = Array(samples[(lastLoud + 1)...]) }
-        return held + samples[...lastLoud]
-    }
-
-    /// The end of the stream: at most `keep` quiet samples.
-    func finish() -> [Float] {
-        defer { held = [] }
-        return Array(held.prefix(keep))
     }
 }
 

@@ -1,26 +1,25 @@
 import Foundation
 
-/// One call to a speech synthesizer: what to say and the engine parameters to say it with.
-public struct SpeechRequest: Sendable, Equatable {
+/// One call to a speech synthesizer: what to say, in which voice, and the prosody as factors of the voice's own.
+///
+/// Nothing here is engine-specific: how a rate factor becomes words per minute, how IPA becomes the engine's
+/// phoneme input, and which engine voice a catalog voice stands for is the synthesizer's business.
+public struct SpeechRequest: Sendable, Equatable, Codable {
     public var pieces: [SpeechPiece]
-    /// Engine voice name (`de+f2`).
-    public var voiceName: String
-    /// Words per minute, within the engine's range.
-    public var wordsPerMinute: Int
-    /// Engine pitch, 0...100.
-    public var pitch: Int
-    /// Engine pitch range, 0...100.
-    public var range: Int
-    /// Extra pause between words, in units of 10 ms (used when asked to speak slower than the engine can).
-    public var wordGap: Int
+    public var voice: VoiceSpec
+    /// Speaking rate as a factor of the voice's normal rate.
+    public var rate: Double
+    /// F0 as a factor of the voice's own.
+    public var pitch: Double
+    /// Pitch range as a factor of the voice's own (0 is monotone).
+    public var range: Double
 
-    public init(pieces: [SpeechPiece], voiceName: String, wordsPerMinute: Int, pitch: Int, range: Int, wordGap: Int = 0) {
+    public init(pieces: [SpeechPiece], voice: VoiceSpec, rate: Double = 1, pitch: Double = 1, range: Double = 1) {
         self.pieces = pieces
-        self.voiceName = voiceName
-        self.wordsPerMinute = wordsPerMinute
+        self.voice = voice
+        self.rate = rate
         self.pitch = pitch
         self.range = range
-        self.wordGap = wordGap
     }
 }
 
@@ -44,44 +43,47 @@ public struct SpeechEvent: Sendable, Equatable {
     }
 }
 
-/// Turns text into mono float audio at ``sampleRate``, delivered in chunks as it is made.
+/// Why a pronunciation cannot be said in a voice.
+public enum PronunciationProblem: Sendable, Equatable {
+    /// A phone the voice's language does not have. When the engine knows the language's phones exactly
+    /// (`certain`), that is an error; otherwise it is a warning and the element's text is read instead.
+    /// `reason` completes the message: `is not a phone of en-us`.
+    case unknownPhone(String, reason: String, certain: Bool)
+    /// Only marks or spaces: nothing to say.
+    case nothingToSay
+}
+
+/// What the engine will be given for a request, for `ssml text`: its own voice name, its parameters, its text.
+public struct EngineRendition: Sendable, Equatable, Codable {
+    /// The engine's voice (`en-gb+f4`).
+    public var voice: String
+    /// Engine parameters by name (`wordsPerMinute`, `pitch`, `range`, `wordGap`).
+    public var parameters: [String: Int]
+    /// The exact text or markup the engine reads.
+    public var text: String
+
+    public init(voice: String, parameters: [String: Int], text: String) {
+        self.voice = voice
+        self.parameters = parameters
+        self.text = text
+    }
+}
+
+/// Turns text into mono float audio, delivered in chunks as it is made.
+///
+/// An implementation owns its engine's quirks: its audio must end with no more than a few tens of milliseconds
+/// of silence (so that `<break>` times are exact), and its languages are the locales voices may be made for.
 public protocol SpeechSynthesizer: Sendable {
-    /// The rate of the audio passed to `onAudio`.
-    var sampleRate: Double { get }
-    /// Languages the engine speaks, lowercase (`en-us`, `de`).
+    /// Languages the engine speaks, lowercase (`en-us`, `de`): a voice can be made for any of them.
     var languages: Set<String> { get }
     /// Engine and version, for reports (`espeak-ng 1.51`).
     var version: String { get }
+    /// The rate of the audio `synthesize(request)` delivers for this request.
+    func sampleRate(for request: SpeechRequest) -> Double
     /// Synthesises `request`, calling `onAudio` with each chunk in order; returns the timing events.
     func synthesize(_ request: SpeechRequest, onAudio: ([Float]) throws -> Void) throws -> [SpeechEvent]
-}
-
-/// Maps the engine's 0...100 pitch parameter to F0 and back.
-///
-/// Measured on espeak-ng 1.51: 0/25/50/75/100 give about 74/88/107/136/174 Hz for a voice at 107 Hz;
-/// the table holds those F0s as factors of the value at 50.
-public enum PitchScale {
-    static let points: [(parameter: Double, factor: Double)] = [
-        (0, 74.0 / 107), (25, 88.0 / 107), (50, 1), (75, 136.0 / 107), (100, 174.0 / 107),
-    ]
-
-    /// F0 factor (relative to parameter 50) for a parameter.
-    public static func factor(_ parameter: Double) -> Double {
-        let p = min(max(parameter, 0), 100)
-        for (a, b) in zip(points, points.dropFirst()) where p <= b.parameter {
-            let t = (p - a.parameter) / (b.parameter - a.parameter)
-            return a.factor * pow(b.factor / a.factor, t)
-        }
-        return points.last!.factor
-    }
-
-    /// The parameter that gives `factor`, clamped to 0...100.
-    public static func parameter(_ factor: Double) -> Double {
-        if factor <= points.first!.factor { return 0 }
-        for (a, b) in zip(points, points.dropFirst()) where factor <= b.factor {
-            let t = log(factor / a.factor) / log(b.factor / a.factor)
-            return a.parameter + t * (b.parameter - a.parameter)
-        }
-        return 100
-    }
+    /// Checks that an IPA pronunciation can be said in `voice`; nil when it can.
+    func checkPronunciation(_ ipa: String, voice: VoiceSpec) -> PronunciationProblem?
+    /// What the engine would be given for `request`, without synthesising.
+    func rendition(of request: SpeechRequest) -> EngineRendition
 }

@@ -6,11 +6,11 @@ public enum AudioFileInspector {
     /// The file's properties, decoding all of it (memory stays bounded: 64k frames at a time).
     /// - Parameter rawSampleRate: the rate assumed for headerless files (``AudioFileReader/rawExtensions``).
     public static func inspect(_ url: URL, rawSampleRate: Int = 16000) throws -> AudioFileProperties {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path) else {
+        guard let status = Posix.status(url.path) else {
             throw SSMLError(.io, "\(url.path): no such file")
         }
-        // A FIFO or device would block or never end.
-        guard attributes[.type] as? FileAttributeType == .typeRegular else { throw SSMLError(.io, "\(url.path) is not a regular file") }
+        // A FIFO or device would block or never end; a link to a regular file is read as that file.
+        guard status.st_mode & S_IFMT == S_IFREG else { throw SSMLError(.io, "\(url.path) is not a regular file") }
         let reader = try AudioFileReader(url: url, rawSampleRate: rawSampleRate)
         // libebur128 refuses some formats (odd rates, very many channels): the format is still reported,
         // with the sample peak measured here and the loudness as not measurable.
@@ -30,7 +30,7 @@ public enum AudioFileInspector {
         }
         return AudioFileProperties(
             containerName: reader.containerName, container: reader.container, encodingName: reader.encodingName, encoding: reader.encoding,
-            sampleRate: reader.sampleRate, channels: reader.channels, frames: frames, fileBytes: (attributes[.size] as? Int) ?? 0,
+            sampleRate: reader.sampleRate, channels: reader.channels, frames: frames, fileBytes: Int(status.st_size),
             bitrateMode: reader.bitrateMode, integratedLUFS: meter?.integrated, loudnessRangeLU: meter?.range ?? 0,
             samplePeakDBFS: LoudnessMeter.decibels(meter?.samplePeak ?? Double(peak)),
             truePeakDBTP: meter.map { LoudnessMeter.decibels($0.truePeak) } ?? -.infinity, loudnessUnmeasurable: unmeasurable)

@@ -16,7 +16,7 @@ public struct FrameLayout: Sendable, Equatable {
     }
 }
 
-/// What ``RenderOutput/writeFrames(sampleRate:encoding:layout:_:)`` wrote.
+/// What a frames output wrote.
 public struct FrameReport: Sendable, Equatable {
     public var frames: Int
     /// Silent samples added to fill the last frame.
@@ -47,57 +47,42 @@ final class FramePaddingSink: AudioSink {
     }
 }
 
-extension RenderOutput {
-    /// Writes headerless audio cut into frames of `layout`, the last one padded with silence.
-    ///
-    /// A file or standard output receives one raw stream whose length is a whole number of frames. A
-    /// ``directory(_:)`` receives one file per frame, `frame-000001.raw`, `frame-000002.raw`, … (six digits
-    /// hold the 4-hour output limit: 720,000 frames); the directory is filled beside its destination and
-    /// renamed into place whole, so it appears complete or not at all.
-    public func writeFrames(
-        sampleRate: Int, encoding: OutputEncoding, layout: FrameLayout, _ render: (any AudioSink) throws -> Void
-    ) throws -> FrameReport {
-        var report: FrameReport?
-        let padded: (any AudioSink) throws -> Void = { sink in
-            let padder = FramePaddingSink(next: sink, samplesPerFrame: layout.samplesPerFrame)
-            try render(padder)
-            report = try padder.finish()
-        }
-        guard case .directory(let target) = self else {
-            try write(sampleRate: sampleRate, format: .raw, encoding: encoding, padded)
-            return report ?? FrameReport(frames: 0, paddingSamples: 0)
-        }
-        let stream = FileManager.default.temporaryDirectory.appendingPathComponent("ssml-frames-\(getpid())-\(UUID().uuidString).raw")
-        Interruption.register(stream.path)
+/// Cuts an encoded raw stream into a new directory of frame files, `frame-000001.raw`, `frame-000002.raw`, …
+/// (six digits hold the 4-hour output limit: 720,000 frames).
+///
+/// The directory is filled under a temporary name beside its destination and renamed into place whole, so it
+/// appears complete or not at all; the temporary name carries this process's id, so what a killed process left
+/// is swept by the next write there.
+enum FrameDirectory {
+    static func write(_ stream: ScratchFile, layout: FrameLayout, to target: URL) throws -> Int {
+        AtomicFile.sweep(folder: target.deletingLastPathComponent().path, stem: target.lastPathComponent)
+        let staging = AtomicFile.temporaryName(for: target)
+        guard mkdir(staging, 0o777) == 0 else { throw Posix.failure("cannot create \(staging)") }
+        Interruption.register(staging)
         defer {
-            unlink(stream.path)
-            Interruption.unregister(stream.path)
+            try? FileManager.default.removeItem(atPath: staging)
+            Interruption.unregister(staging)
         }
-        try RenderOutput.file(stream).write(sampleRate: sampleRate, format: .raw, encoding: encoding, padded)
-        let staging = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).\(getpid()).tmp")
-        Interruption.register(staging.path)
-        defer {
-            try? FileManager.default.removeItem(at: staging)
-            Interruption.unregister(staging.path)
-        }
-        do {
-            try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: false)
-        } catch {
-            throw SSMLError(.io, "cannot create \(staging.path): \(error.localizedDescription)")
-        }
-        guard let source = FileHandle(forReadingAtPath: stream.path) else { throw SSMLError(.io, "cannot read \(stream.path)") }
-        defer { try? source.close() }
+        try stream.rewind()
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: layout.bytesPerFrame, alignment: 8)
+        defer { buffer.deallocate() }
         var index = 0
-        while let frame = try source.read(upToCount: layout.bytesPerFrame), !frame.isEmpty {
+        while true {
+            var filled = 0
+            while filled < layout.bytesPerFrame {
+                let count = try stream.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
+                if count == 0 { break }
+                filled += count
+            }
+            if filled == 0 { break }
             index += 1
             let name = "frame-" + String(repeating: "0", count: max(0, 6 - String(index).count)) + String(index) + ".raw"
-            guard FileManager.default.createFile(atPath: staging.appendingPathComponent(name).path, contents: frame) else {
-                throw SSMLError(.io, "cannot write \(staging.appendingPathComponent(name).path)")
-            }
+            let path = (staging as NSString).appendingPathComponent(name)
+            let fd = try Posix.createExclusive(path, mode: 0o666 & ~Posix.creationMask)
+            defer { Posix.close(fd) }
+            try Posix.write(fd, UnsafeRawBufferPointer(rebasing: buffer[..<filled]), what: path)
         }
-        guard rename(staging.path, target.path) == 0 else {
-            throw SSMLError(.io, "cannot move the frames into \(target.path): \(String(cString: strerror(errno)))")
-        }
-        return report ?? FrameReport(frames: index, paddingSamples: 0)
+        try Posix.rename(staging, to: target.path)
+        return index
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import SSMLCore
 
 /// A loudness to normalise to: integrated loudness (EBU R128) under a true-peak ceiling.
-public struct LoudnessTarget: Sendable, Equatable {
+public struct LoudnessTarget: Sendable, Equatable, Codable {
     /// Integrated loudness in LUFS, e.g. -19 (mono speech for telephony) or -23 (EBU R128 broadcast).
     public var integrated: Double
     /// The highest true peak allowed, in dBTP (default -1).
@@ -59,16 +59,9 @@ public enum LoudnessNormalizer {
         sampleRate: Int, target: LoudnessTarget, produce: (any AudioSink) throws -> Void,
         place: ((any AudioSink) throws -> Void) throws -> Void, measureOutput: (() throws -> Double?)? = nil
     ) throws -> LoudnessResult {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ssml-loudness-\(getpid())-\(UUID().uuidString).f32").path
-        Interruption.register(path)
-        defer {
-            unlink(path)
-            Interruption.unregister(path)
-        }
         let meter = try LoudnessMeter(sampleRate: sampleRate, range: false)
-        let raw = try RawSampleWriter(path: path)
+        let raw = try SampleScratch(purpose: "the samples measured for loudness")
         try produce(MeteringSink(meter: meter, next: raw))
-        try raw.close()
 
         var warnings: [String] = []
         let input = meter.integrated
@@ -83,7 +76,7 @@ public enum LoudnessNormalizer {
                 gain = LoudnessTarget.maximumGain
             }
         } else {
-            warnings.append("the render is silent (below \(Int(LoudnessMeter.silenceLUFS)) LUFS): --loudness leaves its level as it is")
+            warnings.append("the render is silent (below \(Int(LoudnessMeter.silenceLUFS)) LUFS): loudness normalisation leaves its level as it is")
         }
         let capped = gain >= LoudnessTarget.maximumGain
 
@@ -95,7 +88,7 @@ public enum LoudnessNormalizer {
             // Under limiting, loudness rises by less than the gain: the secant of the last two passes says how much.
             var previous: (gain: Double, loudness: Double)?
             for _ in 0..<maximumPasses {
-                let trial = try pass(path: path, sampleRate: sampleRate, gain: gain, threshold: Float(limit), into: nil)
+                let trial = try pass(raw, sampleRate: sampleRate, gain: gain, threshold: Float(limit), into: nil)
                 var settled = true
                 if trial.truePeak > target.truePeakCeiling {
                     limit *= pow(10, -(trial.truePeak - target.truePeakCeiling + 0.05) / 20)
@@ -122,7 +115,7 @@ public enum LoudnessNormalizer {
         }
         var result: (integrated: Double?, truePeak: Double, reduction: Double)?
         try place { sink in
-            result = try pass(path: path, sampleRate: sampleRate, gain: gain, threshold: threshold, into: sink)
+            result = try pass(raw, sampleRate: sampleRate, gain: gain, threshold: threshold, into: sink)
         }
         guard var result else { throw SSMLError(.io, "the output was not written") }
         if let measureOutput, input != nil, !capped, let written = result.integrated, let encoded = try measureOutput() {
@@ -132,7 +125,7 @@ public enum LoudnessNormalizer {
                 if threshold == nil, inputPeak + gain > target.truePeakCeiling { threshold = Float(pow(10, (target.truePeakCeiling - 0.3) / 20)) }
                 var again: (integrated: Double?, truePeak: Double, reduction: Double)?
                 try place { sink in
-                    again = try pass(path: path, sampleRate: sampleRate, gain: gain, threshold: threshold, into: sink)
+                    again = try pass(raw, sampleRate: sampleRate, gain: gain, threshold: threshold, into: sink)
                 }
                 if let again { result = again }
             }
@@ -150,7 +143,7 @@ public enum LoudnessNormalizer {
     }
 
     /// Reads the floats through gain and limiter, measuring what comes out and passing it to `sink` if given.
-    private static func pass(path: String, sampleRate: Int, gain: Double, threshold: Float?, into sink: (any AudioSink)?) throws
+    private static func pass(_ raw: SampleScratch, sampleRate: Int, gain: Double, threshold: Float?, into sink: (any AudioSink)?) throws
         -> (integrated: Double?, truePeak: Double, reduction: Double)
     {
         let meter = try LoudnessMeter(sampleRate: sampleRate, range: false)
@@ -161,7 +154,7 @@ public enum LoudnessNormalizer {
             try meter.add(samples)
             try sink?.write(samples)
         }
-        try RawSampleReader.forEachChunk(path: path) { chunk in
+        try raw.forEachChunk { chunk in
             var gained = chunk
             for index in gained.indices { gained[index] *= factor }
             try emit(limiter?.process(gained) ?? gained)

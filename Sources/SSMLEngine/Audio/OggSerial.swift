@@ -11,12 +11,22 @@ enum OggSerial {
     /// segment count, then the segment table.
     static let headerLength = 27
 
-    /// Rewrites the file at `path` in place. A file that is not a well-formed run of Ogg pages is an error.
-    static func normalizeFile(at path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        var bytes = [UInt8](try Data(contentsOf: url))
+    /// Rewrites the complete Ogg file open as `descriptor` in place (same length); the position ends at its end.
+    static func normalize(descriptor: Int32, name: String) throws {
+        let size = Int(try Posix.status(descriptor).st_size)
+        var bytes = [UInt8](repeating: 0, count: size)
+        try Posix.seek(descriptor, to: 0)
+        var filled = 0
+        while filled < size {
+            let count = try bytes.withUnsafeMutableBytes {
+                try Posix.read(descriptor, into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...]), what: name)
+            }
+            guard count > 0 else { throw SSMLError(.io, "cannot read back \(name): it ended early") }
+            filled += count
+        }
         try normalize(&bytes)
-        try Data(bytes).write(to: url)
+        try Posix.seek(descriptor, to: 0)
+        try bytes.withUnsafeBytes { try Posix.write(descriptor, $0, what: name) }
     }
 
     /// Rewrites the serial numbers and CRCs of `bytes`, a sequence of Ogg pages.

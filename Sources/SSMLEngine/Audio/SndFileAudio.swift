@@ -82,33 +82,34 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     }
 }
 
-/// Writes audio through libsndfile into a temporary file beside the target; ``commit()`` renames it into
-/// place, so the target appears whole or not at all and a failed render never clobbers it.
-/// The corresponding C functions are `sf_open`, `sf_write_float` and `sf_close`.
+/// Encodes audio through libsndfile into an open file (an ``AtomicFile`` or ``ScratchFile`` descriptor), which
+/// stays open after ``finish()`` so that it can be measured, committed or copied.
+/// The corresponding C functions are `sf_open_fd`, `sf_write_float` and `sf_close`.
 public final class AudioFileWriter: AudioSink {
-    public let destination: URL
-    private let temporary: URL
+    /// The output's name, for messages.
+    public let name: String
     private let channels: Int
-    /// Ogg pages get content-derived serial numbers when the file is closed (see `OggSerial`).
-    private let isOgg: Bool
     private var handle: OpaquePointer?
+    private let descriptor: Int32
+    /// Ogg pages get content-derived serial numbers once the file is complete (see ``OggSerial``).
+    private let isOgg: Bool
 
     /// - Parameters:
+    ///   - descriptor: a regular file open for reading and writing, positioned at its start.
     ///   - channels: samples passed to ``write(_:)`` are interleaved when above 1.
     ///   - bitrate: for MP3, the constant bit rate in kbit/s (see ``OutputFormat/mp3Bitrates(sampleRate:)``);
     ///     nil chooses ``OutputFormat/defaultMP3Bitrate(sampleRate:)``. MP3 is always written at a constant bit rate.
     public init(
-        destination: URL, sampleRate: Int, format: OutputFormat = .wav, encoding: OutputEncoding = .pcm16, channels: Int = 1,
+        descriptor: Int32, name: String, sampleRate: Int, format: OutputFormat = .wav, encoding: OutputEncoding = .pcm16, channels: Int = 1,
         bitrate: Int? = nil
     ) throws {
         guard format.supports(encoding) else {
             throw SSMLError(.usage, "\(format.rawValue) files cannot hold \(encoding.rawValue) samples")
         }
-        self.destination = destination
+        self.name = name
         self.channels = channels
+        self.descriptor = descriptor
         isOgg = format == .ogg
-        let directory = destination.deletingLastPathComponent()
-        temporary = directory.appendingPathComponent(".\(destination.lastPathComponent).\(getpid()).tmp")
         let major: Int32 = switch format {
         case .wav: Int32(SF_FORMAT_WAV)
         case .flac: Int32(SF_FORMAT_FLAC)
@@ -124,17 +125,16 @@ public final class AudioFileWriter: AudioSink {
         case (_, .alaw): Int32(SF_FORMAT_ALAW)
         }
         var info = SF_INFO(frames: 0, samplerate: Int32(sampleRate), channels: Int32(channels), format: major | subtype, sections: 0, seekable: 0)
-        Interruption.register(temporary.path)
-        guard sf_format_check(&info) == SF_TRUE, let handle = sf_open(temporary.path, Int32(SFM_WRITE), &info) else {
-            Interruption.unregister(temporary.path)
-            throw SSMLError(.io, "cannot write \(destination.path) as \(format.rawValue) at \(sampleRate) Hz: \(String(cString: sf_strerror(nil)))")
+        guard sf_format_check(&info) == SF_TRUE, let handle = sf_open_fd(descriptor, Int32(SFM_WRITE), &info, Int32(SF_FALSE)) else {
+            throw SSMLError(.io, "cannot write \(name) as \(format.rawValue) at \(sampleRate) Hz: \(String(cString: sf_strerror(nil)))")
         }
         self.handle = handle
         // Clip instead of wrapping around if a sample ever reaches full scale.
         sf_command(handle, Int32(SFC_SET_CLIPPING), nil, Int32(SF_TRUE))
         if format == .mp3 {
             do { try Self.setConstantBitrate(handle, kbps: bitrate ?? OutputFormat.defaultMP3Bitrate(sampleRate: sampleRate), sampleRate: sampleRate) } catch {
-                abandon()
+                sf_close(handle)
+                self.handle = nil
                 throw error
             }
         }
@@ -157,48 +157,26 @@ public final class AudioFileWriter: AudioSink {
         }
     }
 
-    deinit { abandon() }
+    deinit {
+        if let handle { sf_close(handle) }
+    }
 
     public func write(_ samples: [Float]) throws {
         guard let handle else { throw SSMLError(.io, "the output file is already closed") }
         let frames = samples.count / channels
         let written = samples.withUnsafeBufferPointer { sf_writef_float(handle, $0.baseAddress, sf_count_t(frames)) }
         guard written == frames else {
-            throw SSMLError(.io, "writing \(destination.path) failed: \(String(cString: sf_strerror(handle)))")
+            throw SSMLError(.io, "writing \(name) failed: \(String(cString: sf_strerror(handle)))")
         }
     }
 
-    /// Closes the file and moves it into place.
-    public func commit() throws {
+    /// Completes the file (headers, the encoder's last frames); the descriptor stays open.
+    public func finish() throws {
         guard let handle else { return }
         self.handle = nil
-        defer { Interruption.unregister(temporary.path) }
-        guard sf_close(handle) == 0 else {
-            unlink(temporary.path)
-            throw SSMLError(.io, "closing \(destination.path) failed")
-        }
-        if isOgg {
-            // libsndfile draws Ogg serial numbers from the clock; make them a function of the content.
-            do { try OggSerial.normalizeFile(at: temporary.path) } catch {
-                unlink(temporary.path)
-                throw error
-            }
-        }
-        guard rename(temporary.path, destination.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary.path)
-            throw SSMLError(.io, "cannot move the output into \(destination.path): \(reason)")
-        }
-    }
-
-    /// Drops the temporary file; the destination is untouched.
-    public func abandon() {
-        if let handle {
-            sf_close(handle)
-            self.handle = nil
-        }
-        unlink(temporary.path)
-        Interruption.unregister(temporary.path)
+        guard sf_close(handle) == 0 else { throw SSMLError(.io, "closing \(name) failed") }
+        // libsndfile draws Ogg serial numbers from the clock; make them a function of the content.
+        if isOgg { try OggSerial.normalize(descriptor: descriptor, name: name) }
     }
 }
 

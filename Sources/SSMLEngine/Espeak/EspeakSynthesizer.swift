@@ -6,21 +6,30 @@ import Synchronization
 /// The speech synthesizer backed by espeak-ng: the only code that talks to it.
 ///
 /// espeak-ng keeps process-global state and is not thread-safe (two threads crash it), and it cannot be
-/// re-initialised (Terminate then Initialize deadlocks). So there is exactly one instance per process,
-/// created on first use, and every call into the library runs under its mutex. Parallel renders use
-/// processes, never threads.
+/// re-initialised (Terminate then Initialize deadlocks). So there is exactly one instance per process, created on
+/// first use, and every synthesis runs on one owner thread, one request at a time. The caller consumes the audio
+/// on its own thread through a bounded hand-off, so whatever it does with the audio (resampling, writing a file or
+/// a socket) never runs inside espeak-ng's callback. Parallel renders use processes, never threads.
+///
+/// espeak-ng drifts within a process (pitch flutter and `rand()` state carry over from one call to the next):
+/// identical bytes come from starting every render in the same state, a fresh process or one forked from a
+/// process that has initialised espeak-ng and synthesised nothing (see ``RenderWorkerPool``).
 public final class EspeakSynthesizer: SpeechSynthesizer {
     /// The seed set once after initialisation: breathy variants use `rand()`, and a fixed seed plus a
     /// fresh process makes a render byte-for-byte reproducible.
     public static let seed: UInt32 = 20_010_010
 
-    public let sampleRate: Double
+    /// The rate espeak-ng synthesises at (22050 Hz).
+    let engineRate: Double
     public let languages: Set<String>
     public let version: String
     /// Language code to the voice file espeak-ng loads for it (`en-gb` -> `gmw/en`): `SetVoiceByName`
     /// accepts file identifiers, not language codes.
     private let identifiers: [String: String]
-    private let lock = Mutex(())
+    /// The one thread that calls espeak-ng's synthesis; started on the first synthesis, so a process that only
+    /// initialised espeak-ng is still single-threaded and can be forked.
+    private let owner = Mutex<DedicatedThread?>(nil)
+    private let transcribers = Mutex<[String: PhonemeTranscriber]>([:])
 
     private static let instance = Mutex<Result<EspeakSynthesizer, SSMLError>?>(nil)
 
@@ -42,14 +51,13 @@ public final class EspeakSynthesizer: SpeechSynthesizer {
         }
         srand(Self.seed)
         espeak_SetSynthCallback(synthCallback)
-        sampleRate = Double(rate)
+        engineRate = Double(rate)
         identifiers = Self.listVoices()
         languages = Set(identifiers.keys)
         var path: UnsafePointer<CChar>? = nil
         let versionText = espeak_Info(&path).map { String(cString: $0) } ?? "unknown"
         version = "espeak-ng \(versionText)"
     }
-
 
     /// Every language code the installed voices declare (lowercase), with the voice file that speaks it
     /// at the best priority. The corresponding C function is `espeak_ListVoices`.
@@ -75,49 +83,120 @@ public final class EspeakSynthesizer: SpeechSynthesizer {
         return result.mapValues(\.identifier)
     }
 
-    public func synthesize(_ request: SpeechRequest, onAudio: ([Float]) throws -> Void) throws -> [SpeechEvent] {
-        try lock.withLock { _ in try synthesizeLocked(request, onAudio: onAudio) }
+    // MARK: - SpeechSynthesizer
+
+    public func sampleRate(for request: SpeechRequest) -> Double {
+        EspeakParameters(request, engineRate: engineRate).sampleRate
     }
 
-    private func synthesizeLocked(_ request: SpeechRequest, onAudio: ([Float]) throws -> Void) throws -> [SpeechEvent] {
-        let parts = request.voiceName.split(separator: "+", maxSplits: 1).map(String.init)
-        let file = identifiers[parts[0].lowercased()] ?? parts[0]
-        let name = parts.count > 1 ? "\(file)+\(parts[1])" : file
+    public func checkPronunciation(_ ipa: String, voice: VoiceSpec) -> PronunciationProblem? {
+        Self.checkPronunciation(ipa, transcriber: transcriber(for: voice))
+    }
+
+    /// Whether espeak-ng's phoneme table for `voice`'s language can say `ipa`; also for test doubles that must
+    /// judge pronunciations the way the engine does.
+    public static func checkPronunciation(_ ipa: String, voice: VoiceSpec) -> PronunciationProblem? {
+        checkPronunciation(ipa, transcriber: PhonemeTranscriber(language: voice.espeak))
+    }
+
+    static func checkPronunciation(_ ipa: String, transcriber: PhonemeTranscriber) -> PronunciationProblem? {
+        do {
+            _ = try transcriber.transcribe(ipa: ipa)
+            return nil
+        } catch {
+            switch error.reason {
+            case .empty, .notXSAMPA: return .nothingToSay
+            case .notInLanguage where transcriber.table.isExact:
+                return .unknownPhone(error.phone, reason: "is not a phone of \(transcriber.table.name)", certain: true)
+            case .notInLanguage:
+                return .unknownPhone(
+                    error.phone,
+                    reason: "is not among the phones espeak-ng's \(transcriber.table.name) table is known to share (exact tables: en-us, en-gb, de)",
+                    certain: false)
+            }
+        }
+    }
+
+    public func rendition(of request: SpeechRequest) -> EngineRendition {
+        let parameters = EspeakParameters(request, engineRate: engineRate)
+        let text = (try? EspeakText.markup(request.pieces, transcriber: transcriber(for: request.voice))) ?? ""
+        var values = ["wordsPerMinute": parameters.wordsPerMinute, "pitch": parameters.pitch, "range": parameters.range]
+        if parameters.wordGap > 0 { values["wordGap"] = parameters.wordGap }
+        return EngineRendition(voice: parameters.voiceName, parameters: values, text: text)
+    }
+
+    /// espeak-ng's name for a catalog voice (`de+f4`), for listings.
+    public static func engineVoiceName(_ voice: VoiceSpec) -> String { EspeakParameters.voiceName(voice) }
+
+    public func synthesize(_ request: SpeechRequest, onAudio: ([Float]) throws -> Void) throws -> [SpeechEvent] {
+        let parameters = EspeakParameters(request, engineRate: engineRate)
+        let text = try EspeakText.markup(request.pieces, transcriber: transcriber(for: request.voice))
+        let file = identifiers[parameters.voiceName.split(separator: "+", maxSplits: 1).first.map(String.init)?.lowercased() ?? ""]
+        let channel = AudioChannel()
+        let thread = owner.withLock { thread in
+            if thread == nil { thread = DedicatedThread(name: "espeak-ng") }
+            return thread!
+        }
+        thread.run {
+            channel.finish(Result { try Self.synthesizeOnOwner(text, parameters: parameters, file: file, channel: channel) })
+        }
+        // The caller's work on the audio happens here, on its own thread, while espeak-ng goes on.
+        do {
+            while let chunk = channel.next() { try onAudio(chunk) }
+        } catch {
+            channel.cancel()
+            _ = channel.waitForResult()
+            throw error
+        }
+        return try channel.waitForResult().get()
+    }
+
+    /// One synthesis on the owner thread. The corresponding C function is `espeak_Synth`.
+    private static func synthesizeOnOwner(
+        _ text: String, parameters: EspeakParameters, file: String?, channel: AudioChannel
+    ) throws -> [SpeechEvent] {
+        let trimmer = TailTrimmer(sampleRate: parameters.sampleRate)
+        let parts = parameters.voiceName.split(separator: "+", maxSplits: 1).map(String.init)
+        let name = parts.count > 1 ? "\(file ?? parts[0])+\(parts[1])" : (file ?? parts[0])
         guard espeak_SetVoiceByName(name) == EE_OK else {
-            throw SSMLError(.engine, "espeak-ng has no voice \"\(request.voiceName)\"")
+            throw SSMLError(.engine, "espeak-ng has no voice \"\(parameters.voiceName)\"")
         }
         // Parameters survive voice changes, so every segment sets all of them.
-        espeak_SetParameter(espeakRATE, Int32(request.wordsPerMinute), 0)
-        espeak_SetParameter(espeakPITCH, Int32(request.pitch), 0)
-        espeak_SetParameter(espeakRANGE, Int32(request.range), 0)
+        espeak_SetParameter(espeakRATE, Int32(parameters.wordsPerMinute), 0)
+        espeak_SetParameter(espeakPITCH, Int32(parameters.pitch), 0)
+        espeak_SetParameter(espeakRANGE, Int32(parameters.range), 0)
         espeak_SetParameter(espeakVOLUME, 100, 0)
-        espeak_SetParameter(espeakWORDGAP, Int32(request.wordGap), 0)
+        espeak_SetParameter(espeakWORDGAP, Int32(parameters.wordGap), 0)
         espeak_SetParameter(espeakPUNCTUATION, Int32(espeakPUNCT_NONE.rawValue), 0)
         espeak_SetParameter(espeakCAPITALS, 0, 0)
 
-        return try run(EngineText.markup(request.pieces), onAudio: onAudio)
+        let collector = Collector(channel: channel, trimmer: trimmer)
+        let box = Unmanaged.passRetained(collector)
+        defer { box.release() }
+        let status = text.withCString { pointer in
+            espeak_Synth(
+                pointer, text.utf8.count + 1, 0, POS_CHARACTER, 0,
+                UInt32(espeakCHARS_UTF8) | UInt32(espeakSSML) | UInt32(espeakPHONEMES), nil, box.toOpaque())
+        }
+        if channel.isCancelled { throw CancellationError() }
+        guard status == EE_OK else {
+            throw SSMLError(.engine, "espeak-ng failed to synthesise (status \(status.rawValue))")
+        }
+        channel.push(trimmer.finish())
+        let scalars = Array(text.unicodeScalars)
+        return collector.events.map { event in
+            var event = event
+            if event.kind == .word { event.text = Self.word(in: scalars, position: event.textPosition, length: event.length) }
+            return event
+        }
     }
 
-    private func run(_ text: String, onAudio: ([Float]) throws -> Void) throws -> [SpeechEvent] {
-        try withoutActuallyEscaping(onAudio) { onAudio in
-            let collector = Collector(onAudio: onAudio)
-            let box = Unmanaged.passRetained(collector)
-            defer { box.release() }
-            let status = text.withCString { pointer in
-                espeak_Synth(
-                    pointer, text.utf8.count + 1, 0, POS_CHARACTER, 0,
-                    UInt32(espeakCHARS_UTF8) | UInt32(espeakSSML) | UInt32(espeakPHONEMES), nil, box.toOpaque())
-            }
-            if let error = collector.error { throw error }
-            guard status == EE_OK else {
-                throw SSMLError(.engine, "espeak-ng failed to synthesise (status \(status.rawValue))")
-            }
-            let scalars = Array(text.unicodeScalars)
-            return collector.events.map { event in
-                var event = event
-                if event.kind == .word { event.text = Self.word(in: scalars, position: event.textPosition, length: event.length) }
-                return event
-            }
+    private func transcriber(for voice: VoiceSpec) -> PhonemeTranscriber {
+        transcribers.withLock { cache in
+            if let known = cache[voice.espeak] { return known }
+            let made = PhonemeTranscriber(language: voice.espeak)
+            cache[voice.espeak] = made
+            return made
         }
     }
 
@@ -146,20 +225,23 @@ public final class EspeakSynthesizer: SpeechSynthesizer {
     }
 }
 
-/// Receives audio and events from the C callback for one synthesis call.
+/// Receives audio and events from the C callback for one synthesis call, on the owner thread.
 private final class Collector {
-    let onAudio: ([Float]) throws -> Void
+    let channel: AudioChannel
+    let trimmer: TailTrimmer
     var events: [SpeechEvent] = []
-    var error: (any Error)?
 
-    init(onAudio: @escaping ([Float]) throws -> Void) { self.onAudio = onAudio }
+    init(channel: AudioChannel, trimmer: TailTrimmer) {
+        self.channel = channel
+        self.trimmer = trimmer
+    }
 }
 
-/// espeak-ng's synth callback: converts 16-bit samples to floats and hands them on. Returning 1 aborts.
+/// espeak-ng's synth callback: converts 16-bit samples to floats and hands them to the consumer. Returning 1 aborts.
 private func synthCallback(_ wav: UnsafeMutablePointer<Int16>?, _ count: Int32, _ events: UnsafeMutablePointer<espeak_EVENT>?) -> Int32 {
     guard let events, let userData = events.pointee.user_data else { return 0 }
     let collector = Unmanaged<Collector>.fromOpaque(userData).takeUnretainedValue()
-    if collector.error != nil { return 1 }
+    if collector.channel.isCancelled { return 1 }
     var event = events
     while event.pointee.type != espeakEVENT_LIST_TERMINATED {
         let e = event.pointee
@@ -175,11 +257,5 @@ private func synthCallback(_ wav: UnsafeMutablePointer<Int16>?, _ count: Int32, 
     }
     guard let wav, count > 0 else { return 0 }
     let samples = UnsafeBufferPointer(start: wav, count: Int(count)).map { Float($0) * (1.0 / 32768.0) }
-    do {
-        try collector.onAudio(samples)
-    } catch {
-        collector.error = error
-        return 1
-    }
-    return 0
+    return collector.channel.push(collector.trimmer.push(samples)) ? 0 : 1
 }

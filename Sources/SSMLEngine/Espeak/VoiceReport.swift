@@ -76,7 +76,7 @@ public struct VoiceReport: Sendable {
             let aliases = row.voice.aliases.prefix(4).joined(separator: ", ") + (row.voice.aliases.count > 4 ? ", …" : "")
             let f0 = row.medianF0.map { String(Int($0.rounded())) } ?? "–"
             let scale = row.formantScale.map { String(format: "%.2f", $0) } ?? ""
-            lines.append("| \(row.voice.locale) | \(row.voice.gender.rawValue) | \(row.voice.name) | \(row.voice.espeakName) | \(f0) | \(scale) | \(String(format: "%.2f", row.duration)) | \(aliases) |")
+            lines.append("| \(row.voice.locale) | \(row.voice.gender.rawValue) | \(row.voice.name) | \(EspeakSynthesizer.engineVoiceName(row.voice)) | \(f0) | \(scale) | \(String(format: "%.2f", row.duration)) | \(aliases) |")
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -32,11 +32,9 @@ public struct InputReader: Sendable {
             let bytes = try readAll(STDIN_FILENO, name: "<stdin>", path: "standard input")
             return try decode(bytes, name: "<stdin>", directory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
         }
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw Self.failure(path, errno: errno) }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw Self.failure(path, errno: errno) }
+        guard let descriptor = Posix.openForReading(path) else { throw Self.failure(path, errno: errno) }
+        defer { Posix.close(descriptor) }
+        let status = try Posix.status(descriptor)
         if status.st_mode & S_IFMT == S_IFDIR {
             throw SSMLError(.io, "cannot read \(path): it is a directory (name a file, or - for standard input)", at: SourceLocation(file: path, line: 1, column: 1))
         }
@@ -62,11 +60,7 @@ public struct InputReader: Sendable {
         while true {
             // Never ask for more than one byte past the limit: that byte is enough to know.
             let wanted = min(chunk, limit + 1 - bytes.count)
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, wanted) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw Self.failure(path, errno: errno)
-            }
+            let count = try buffer.withUnsafeMutableBytes { try Posix.read(descriptor, into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<wanted]), what: path) }
             if count == 0 { return bytes }
             bytes.append(contentsOf: buffer[0..<count])
             if bytes.count > limit { throw tooLarge(name, size: nil) }
@@ -97,7 +91,7 @@ public struct InputReader: Sendable {
         case EACCES, EPERM: reason = "permission denied"
         case EISDIR: reason = "it is a directory (name a file, or - for standard input)"
         case ENOTDIR: reason = "a part of the path is not a directory"
-        default: reason = String(cString: strerror(code))
+        default: reason = Posix.reason(code)
         }
         return SSMLError(.io, "cannot read \(path): \(reason)", at: SourceLocation(file: path, line: 1, column: 1))
     }

@@ -2,16 +2,16 @@ import Foundation
 import SSMLCore
 import Synchronization
 
-/// Renders prompt files in fresh `ssml` processes and compares them with their snapshots.
+/// Renders prompt files and compares them with their snapshots.
 ///
-/// Each case is its own process (a fresh espeak-ng, the same seed), so results never depend on which
-/// case ran before; cases run `jobs` at a time.
+/// Cases are planned here and rendered by a ``RenderWorkerPool``: each render starts from the state of a fresh
+/// process, so results never depend on which case ran before, and every case's audio is the bytes `ssml render`
+/// gives for it. A case that takes longer than ``Settings/caseTimeout`` is stopped and reported as failed.
 public struct SnapshotRunner: Sendable {
     public struct Settings: Sendable {
         public var rate = 16000
         public var voice = "en-us-female"
         public var tolerances = Tolerances()
-        public var jobs = max(1, ProcessInfo.processInfo.activeProcessorCount)
         /// Keep the audio beside each snapshot (`name.snap.flac`) so reports can play the old version.
         public var recordAudio = true
         /// Which cases keep their old and new audio in memory for an HTML report: none without a report,
@@ -19,6 +19,8 @@ public struct SnapshotRunner: Sendable {
         public var reportAudio = ReportAudio.none
         /// Where snapshots live: nil for beside each input, or a folder mirroring the inputs' tree.
         public var snapshotFolder: URL?
+        /// Seconds a case may take to render before it is stopped and reported as failed.
+        public var caseTimeout: Double = 300
         public init() {}
     }
 
@@ -30,18 +32,20 @@ public struct SnapshotRunner: Sendable {
         public var name: String
         public var snapshot: URL
         public var audio: URL
-        /// `render` for SSML or text, `ncco` for Vonage NCCO JSON.
-        public var command: String
+        /// SSML (or text), or a Vonage NCCO.
+        public var kind: JobInput.Kind
     }
 
     /// Cases whose audio an HTML report shows.
     public enum ReportAudio: Sendable { case none, changed, all }
 
-    public let executable: URL
+    public let engine: Engine
+    public let pool: RenderWorkerPool
     public let settings: Settings
 
-    public init(executable: URL, settings: Settings) {
-        self.executable = executable
+    public init(engine: Engine, pool: RenderWorkerPool, settings: Settings) {
+        self.engine = engine
+        self.pool = pool
         self.settings = settings
     }
 
@@ -74,19 +78,19 @@ public struct SnapshotRunner: Sendable {
         for file in files.sorted(by: { $0.path < $1.path }) {
             let name = file.lastPathComponent
             if name.hasSuffix(".snap.json") || name == "ssml-test.json" { continue }
-            let command: String
+            let kind: JobInput.Kind
             switch file.pathExtension.lowercased() {
-            case "ssml": command = "render"
-            case "json" where Self.isNCCO(file): command = "ncco"
+            case "ssml": kind = .ssml
+            case "json" where Self.isNCCO(file): kind = .ncco
             default:
-                if !isDirectory.boolValue { command = file.pathExtension.lowercased() == "json" ? "ncco" : "render" } else { continue }
+                if !isDirectory.boolValue { kind = file.pathExtension.lowercased() == "json" ? .ncco : .ssml } else { continue }
             }
             let relative = String(file.path.dropFirst(base.path.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
             let stem = (relative as NSString).deletingPathExtension
             let folder = settings.snapshotFolder ?? base
             cases.append(Case(
                 input: file, base: base, name: relative, snapshot: folder.appendingPathComponent(stem + ".snap.json"),
-                audio: folder.appendingPathComponent(stem + ".snap.flac"), command: command))
+                audio: folder.appendingPathComponent(stem + ".snap.flac"), kind: kind))
         }
         return cases
     }
@@ -102,17 +106,11 @@ public struct SnapshotRunner: Sendable {
     /// Renders and compares every case; with `update`, records new and changed snapshots (unchanged
     /// ones are left alone, so re-recording does not churn files).
     public func run(_ cases: [Case], update: Bool) throws -> [SnapshotCaseReport] {
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("ssml-test-\(getpid())-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        Interruption.register(work.path)
-        defer {
-            try? FileManager.default.removeItem(at: work)
-            Interruption.unregister(work.path)
-        }
         let results = Mutex<[Int: SnapshotCaseReport]>([:])
         let next = Mutex(0)
         let runner = self
-        let jobs = max(1, min(settings.jobs, cases.count))
+        // One more than the workers, so that planning the next case overlaps the renders.
+        let jobs = max(1, min(pool.size + 1, cases.count))
         DispatchQueue.concurrentPerform(iterations: jobs) { _ in
             while true {
                 let index: Int = next.withLock { value in
@@ -120,14 +118,14 @@ public struct SnapshotRunner: Sendable {
                     return value
                 }
                 guard index < cases.count else { return }
-                let report = runner.runCase(cases[index], number: index, work: work, update: update)
+                let report = runner.runCase(cases[index], update: update)
                 results.withLock { $0[index] = report }
             }
         }
         return results.withLock { all in cases.indices.compactMap { all[$0] } }
     }
 
-    func runCase(_ item: Case, number: Int, work: URL, update: Bool) -> SnapshotCaseReport {
+    func runCase(_ item: Case, update: Bool) -> SnapshotCaseReport {
         let started = Date()
         var old: Snapshot?
         var oldAudio: (data: Data, mime: String)?
@@ -144,13 +142,13 @@ public struct SnapshotRunner: Sendable {
             old = nil
             oldAudio = nil
         }
-        let rendered: (snapshot: Snapshot, wav: URL, samples: [Float])
+        let rendered: (snapshot: Snapshot, wav: Data, samples: [Float])
         do {
-            rendered = try render(item, to: work.appendingPathComponent("case\(number)"))
+            rendered = try render(item)
         } catch {
             return SnapshotCaseReport(name: item.name, status: .failed, error: (error as? SSMLError)?.message ?? "\(error)", old: old, oldAudio: oldAudio, seconds: Date().timeIntervalSince(started))
         }
-        let newAudio = settings.reportAudio == .none ? nil : (try? Data(contentsOf: rendered.wav)).map { (data: $0, mime: "audio/wav") }
+        let newAudio = settings.reportAudio == .none ? nil : (data: rendered.wav, mime: "audio/wav")
         var report = SnapshotCaseReport(name: item.name, status: .new, old: old, oldAudio: oldAudio, new: rendered.snapshot, newAudio: newAudio)
         if let old {
             let comparison = SnapshotComparison(old: old, new: rendered.snapshot, tolerances: settings.tolerances)
@@ -188,36 +186,41 @@ public struct SnapshotRunner: Sendable {
         return path.hasPrefix(folder + "/") ? String(path.dropFirst(folder.count + 1)) : path
     }
 
-    /// Renders one case in a fresh process: WAV plus timeline, read back into a snapshot.
-    public func render(_ item: Case, to stem: URL) throws -> (snapshot: Snapshot, wav: URL, samples: [Float]) {
-        let wav = stem.appendingPathExtension("wav"), json = stem.appendingPathExtension("json")
-        var arguments = [item.command, item.name, "-o", wav.path, "--rate", "\(settings.rate)", "--timeline", json.path, "-q"]
-        if item.command == "render" { arguments += ["--voice", settings.voice] }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = item.base
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            let lines = message.split(separator: "\n").filter { $0.contains("error") }
-            throw SSMLError(.engine, lines.isEmpty ? "the render failed (status \(process.terminationStatus))" : lines.joined(separator: "; "))
+    /// Renders one case on the pool: the WAV `ssml render` writes for it, its timeline, and its samples as decoded
+    /// from that WAV.
+    public func render(_ item: Case) throws -> (snapshot: Snapshot, wav: Data, samples: [Float]) {
+        let source = try InputFile.read(item.input.path)
+        let input = JobInput(kind: item.kind, text: source.text, name: item.name, baseDirectory: item.input.deletingLastPathComponent().path)
+        let job = RenderJob(input: input, voice: settings.voice, output: OutputSettings(rate: settings.rate), timeline: true)
+        let log = DiagnosticLog()
+        let plan = try engine.resolve(engine.plan(job, log: log), for: job, log: log)
+        let cancellation = RenderWorkerPool.Cancellation()
+        let timer = DispatchWorkItem { cancellation.cancel() }
+        DispatchQueue.global().asyncAfter(deadline: .now() + settings.caseTimeout, execute: timer)
+        defer { timer.cancel() }
+        let result: JobResult
+        do {
+            result = try engine.render(plan, job: job, to: .memory, pool: pool, cancellation: cancellation)
+        } catch is CancellationError {
+            throw SSMLError(.limitExceeded, "the render took longer than the case time limit of \(NCCOPlanner.seconds(settings.caseTimeout)) and was stopped")
         }
-        var timeline = try JSONDecoder().decode(Timeline.self, from: Data(contentsOf: json))
+        guard var timeline = result.timeline, let wav = result.audio else { throw SSMLError(.engine, "the render returned no audio") }
         // Clips are recorded relative to the prompt's own folder, so a snapshot still matches in another
         // checkout (a CI runner's workspace, a colleague's clone) and whether its folder or the file was tested.
         for index in timeline.segments.indices where timeline.segments[index].kind == "audio" && timeline.segments[index].text.hasPrefix("/") {
             timeline.segments[index].text = Self.relativePath(timeline.segments[index].text, from: item.input.deletingLastPathComponent())
         }
-        let source = try SndFileDecoder().open(wav)
-        let samples = try source.read(maxFrames: max(source.frameCount, 1))
+        let samples = try Self.decode(wav)
         let snapshot = Snapshot(timeline: timeline, samples: samples, input: item.input.lastPathComponent, settings: renderSettings(item))
         return (snapshot, wav, samples)
+    }
+
+    /// The samples of an encoded file held in memory.
+    static func decode(_ data: Data) throws -> [Float] {
+        let scratch = try ScratchFile(purpose: "a rendered case")
+        try data.withUnsafeBytes { try scratch.write($0) }
+        let source = try SndFileDecoder().open(URL(fileURLWithPath: "/proc/self/fd/\(scratch.descriptor)"))
+        return try source.read(maxFrames: max(source.frameCount, 1))
     }
 
     /// `path` relative to the folder `base` (`clips/chime.wav`, `../shared/chime.wav`); absolute when they share only the root.
@@ -233,7 +236,7 @@ public struct SnapshotRunner: Sendable {
 
     func renderSettings(_ item: Case) -> [String: String] {
         var result = ["rate": "\(settings.rate)"]
-        if item.command == "render" { result["voice"] = settings.voice }
+        if item.kind == .ssml { result["voice"] = settings.voice }
         return result
     }
 
@@ -241,14 +244,7 @@ public struct SnapshotRunner: Sendable {
         try FileManager.default.createDirectory(at: item.snapshot.deletingLastPathComponent(), withIntermediateDirectories: true)
         try snapshot.json().write(to: item.snapshot, options: .atomic)
         if settings.recordAudio {
-            let writer = try AudioFileWriter(destination: item.audio, sampleRate: settings.rate, format: .flac)
-            do {
-                try writer.write(samples)
-                try writer.commit()
-            } catch {
-                writer.abandon()
-                throw error
-            }
+            try AudioFile.write(samples, to: item.audio, sampleRate: settings.rate, format: .flac)
         } else {
             try? FileManager.default.removeItem(at: item.audio)
         }

@@ -1,0 +1,31 @@
+// The few Linux calls Swift's Glibc module leaves out (they need _GNU_SOURCE or <sys/prctl.h>).
+#ifndef SSML_CPOSIX_SHIM_H
+#define SSML_CPOSIX_SHIM_H
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+
+/// `O_TMPFILE`: an unnamed file in a folder (glibc defines it only under _GNU_SOURCE; `__O_TMPFILE` always).
+static inline int ssml_o_tmpfile(void) {
+#ifdef __O_TMPFILE
+    return __O_TMPFILE | O_DIRECTORY;
+#else
+    return -1;
+#endif
+}
+
+extern int prctl(int option, ...);
+extern int pipe2(int pipefd[2], int flags);
+
+/// `prctl(PR_SET_PDEATHSIG, signal)`: the kernel sends `signal` when the thread that made this process ends.
+static inline int ssml_set_parent_death_signal(int signal) { return prctl(1 /* PR_SET_PDEATHSIG */, (unsigned long)signal, 0UL, 0UL, 0UL); }
+
+/// The calling thread's id (`gettid`, which older glibc headers do not declare).
+static inline int ssml_gettid(void) { return (int)syscall(SYS_gettid); }
+
+/// `pipe2(fds, O_CLOEXEC)`.
+static inline int ssml_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+
+#endif

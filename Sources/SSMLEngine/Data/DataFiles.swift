@@ -1,0 +1,72 @@
+import Foundation
+import SSMLCore
+import Synchronization
+
+/// The data the engine reads at run time: the voice catalog and the Vonage style table (`Voices/`) and the dialect
+/// tables (`Dialects/`). One loader finds and decodes all of them, with one kind of error.
+///
+/// Folders are found in this order: `$SSML_VOICES` / `$SSML_DIALECTS`; `<prefix>/share/swift-ssml/…` beside the
+/// executable (`make install`); a `Voices` / `Dialects` folder above the executable (a build inside a checkout).
+public struct DataFiles: Sendable {
+    public let voices: URL
+    public let dialects: URL
+
+    public init(voices: URL, dialects: URL) {
+        self.voices = voices
+        self.dialects = dialects
+    }
+
+    /// The data folders for `executable` (default: this process's).
+    public static func locate(
+        executable: URL = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0]),
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> DataFiles {
+        func folder(_ name: String, variable: String, marker: String) throws -> URL {
+            if let explicit = environment[variable], !explicit.isEmpty {
+                let url = URL(fileURLWithPath: explicit)
+                // SSML_VOICES may name the catalog file itself.
+                return url.pathExtension == "json" ? url.deletingLastPathComponent() : url
+            }
+            var directory = executable.resolvingSymlinksInPath().deletingLastPathComponent()
+            for _ in 0..<6 {
+                for candidate in ["../share/swift-ssml/\(name)", name] {
+                    let url = directory.appendingPathComponent(candidate).standardizedFileURL
+                    if FileManager.default.fileExists(atPath: url.appendingPathComponent(marker).path) { return url }
+                }
+                directory.deleteLastPathComponent()
+            }
+            throw SSMLError(.io, "cannot find the \(name) data folder (\(name)/\(marker)); set \(variable) to its path or run `make install`")
+        }
+        return DataFiles(
+            voices: try folder("Voices", variable: "SSML_VOICES", marker: "catalog.json"),
+            dialects: try folder("Dialects", variable: "SSML_DIALECTS", marker: "w3c.json"))
+    }
+
+    public func catalog() throws -> VoiceCatalog {
+        try Self.decode(VoiceCatalog.self, at: voices.appendingPathComponent("catalog.json"), what: "the voice catalog")
+    }
+
+    public func vonageStyles() throws -> VonageStyles {
+        try Self.decode(VonageStyles.self, at: voices.appendingPathComponent("vonage-styles.json"), what: "the Vonage style table")
+    }
+
+    public func dialect(_ name: String) throws -> Dialect {
+        guard Dialect.names.contains(name) else {
+            throw SSMLError(.usage, "\(name) is not a dialect (use \(Dialect.names.joined(separator: ", ")))", setting: .dialect)
+        }
+        return try Self.decode(Dialect.self, at: dialects.appendingPathComponent("\(name).json"), what: "the dialect \(name)")
+    }
+
+    /// Decodes one JSON data file; errors say which file and what is wrong with it.
+    public static func decode<T: Decodable>(_ type: T.Type, at url: URL, what: String) throws -> T {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw SSMLError(.io, "cannot read \(what) \(url.path): \((error as NSError).localizedFailureReason ?? error.localizedDescription)")
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch {
+            throw SSMLError(.io, "\(what) \(url.path) is not valid: \(error)")
+        }
+    }
+}

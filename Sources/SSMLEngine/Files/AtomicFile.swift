@@ -1,0 +1,122 @@
+import Foundation
+import SSMLCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A regular file written in place of `destination`: it appears whole, with the old file's permissions and owner,
+/// or not at all, and the old file is untouched until then.
+///
+/// The content is written to an unnamed file in the destination's folder (Linux `O_TMPFILE`), which has no name a
+/// killed process could leave behind; ``commit()`` names it and renames it over the destination in one step. Where
+/// the file system cannot make unnamed files, a temporary name is created exclusively and never through a
+/// symbolic link (`O_CREAT | O_EXCL | O_NOFOLLOW`); such names of dead processes are swept by the next write into
+/// the folder.
+///
+/// Links: a symbolic link at `destination` is followed (also a dangling one: its target is created), so the link
+/// stays a link and its target gets the content. A file with other hard links gets a new inode: the other names
+/// keep the old content.
+public final class AtomicFile {
+    /// Where the content goes: the destination with symbolic links followed.
+    public let destination: URL
+    /// The open file to write to.
+    public let descriptor: Int32
+    /// The temporary name when the file system could not make an unnamed file.
+    private var temporaryName: String?
+    private var open = true
+    private let existing: stat?
+
+    /// The marker in the names of temporary files and folders, so that sweeps touch only ours.
+    static let marker = ".ssml-tmp-"
+
+    /// Opens a new file for `path`.
+    /// - Parameter force: replace a read-only file (otherwise refused).
+    public init(_ path: URL, force: Bool = false) throws {
+        destination = Self.followLinks(path)
+        let target = destination.path
+        let folder = destination.deletingLastPathComponent().path
+        existing = Posix.status(target)
+        if let existing {
+            guard existing.st_mode & S_IFMT == S_IFREG else { throw SSMLError(.io, "\(target) is not a regular file") }
+            if !force && access(target, W_OK) != 0 {
+                throw SSMLError(.io, "\(target) is read-only; it is not replaced (force to replace it)", setting: .force)
+            }
+        }
+        Self.sweep(folder: folder, stem: destination.lastPathComponent)
+        if let fd = Posix.openUnnamed(in: folder) {
+            descriptor = fd
+        } else {
+            let name = Self.temporaryName(for: destination)
+            descriptor = try Posix.createExclusive(name)
+            temporaryName = name
+            Interruption.register(name)
+        }
+    }
+
+    deinit { abandon() }
+
+    /// A name for a temporary file or folder beside `destination`: hidden, marked, with this process's id.
+    static func temporaryName(for destination: URL) -> String {
+        let random = String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        return destination.deletingLastPathComponent().appendingPathComponent(".\(destination.lastPathComponent)\(marker)\(getpid())-\(random)").path
+    }
+
+    /// `path` with its symbolic links followed, also a final link whose target does not exist yet.
+    static func followLinks(_ path: URL) -> URL {
+        var current = path.standardizedFileURL
+        for _ in 0..<32 {
+            guard let status = Posix.lstatus(current.path), status.st_mode & S_IFMT == S_IFLNK, let target = Posix.readLink(current.path) else { break }
+            current = (target.hasPrefix("/") ? URL(fileURLWithPath: target) : current.deletingLastPathComponent().appendingPathComponent(target)).standardizedFileURL
+        }
+        return current.deletingLastPathComponent().resolvingSymlinksInPath().appendingPathComponent(current.lastPathComponent)
+    }
+
+    /// Removes temporary files and folders for `stem` in `folder` that dead processes left behind.
+    static func sweep(folder: String, stem: String) {
+        let prefix = ".\(stem)\(marker)"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            let rest = name.dropFirst(prefix.count)
+            guard let pid = rest.split(separator: "-").first.flatMap({ pid_t($0) }), pid != getpid(), !Posix.isAlive(pid) else { continue }
+            let path = (folder as NSString).appendingPathComponent(name)
+            // Only what we made: a regular file or a folder of regular files, never a link.
+            guard let status = Posix.lstatus(path) else { continue }
+            if status.st_mode & S_IFMT == S_IFREG {
+                unlink(path)
+            } else if status.st_mode & S_IFMT == S_IFDIR {
+                try? FileManager.default.removeItem(atPath: path)
+            }
+        }
+    }
+
+    /// Gives the file its final permissions and name, replacing what was there.
+    public func commit() throws {
+        guard open else { return }
+        let mode = existing.map { $0.st_mode & 0o7777 } ?? (0o666 & ~Posix.creationMask)
+        try Posix.setMode(descriptor, mode: mode, owner: existing.map { ($0.st_uid, $0.st_gid) })
+        guard fsync(descriptor) == 0 || errno == EINVAL else { throw Posix.failure("cannot write \(destination.path)") }
+        if temporaryName == nil {
+            let name = Self.temporaryName(for: destination)
+            try Posix.link(descriptor, to: name)
+            temporaryName = name
+            Interruption.register(name)
+        }
+        try Posix.rename(temporaryName!, to: destination.path)
+        Interruption.unregister(temporaryName!)
+        temporaryName = nil
+        Posix.close(descriptor)
+        open = false
+    }
+
+    /// Drops the file; the destination is untouched.
+    public func abandon() {
+        guard open else { return }
+        open = false
+        Posix.close(descriptor)
+        if let temporaryName {
+            unlink(temporaryName)
+            Interruption.unregister(temporaryName)
+        }
+    }
+}

@@ -1,0 +1,277 @@
+import Foundation
+import SSMLCore
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Long-lived render worker processes (`ssml-worker`), each rendering many jobs with the bytes of a fresh process.
+///
+/// Every job runs in a process forked from a worker that has initialised espeak-ng and rendered nothing (see
+/// ``RenderWorkerProcess``), so a job's audio is identical to a fresh `ssml render` of the same plan whichever
+/// worker takes it and whatever it rendered before. Jobs wait for a free worker; a job is cancelled by stopping its
+/// render process (the worker lives on); a worker that dies fails its job with a clear error and is replaced.
+///
+/// No worker outlives the pool's process: each is started from one long-lived thread and asks the kernel for
+/// `SIGKILL` when that thread ends (`PR_SET_PDEATHSIG`), and each render process does the same for its worker.
+public final class RenderWorkerPool: Sendable {
+    /// The worker executable: `$SSML_WORKER`, else `ssml-worker` beside this executable, else on `PATH`.
+    public static func locateExecutable(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL? {
+        if let explicit = environment["SSML_WORKER"], !explicit.isEmpty { return URL(fileURLWithPath: explicit) }
+        let executable = (Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])).resolvingSymlinksInPath()
+        var folder = executable.deletingLastPathComponent()
+        for _ in 0..<3 {
+            let candidate = folder.appendingPathComponent("ssml-worker")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            folder.deleteLastPathComponent()
+        }
+        for directory in (environment["PATH"] ?? "").split(separator: ":") {
+            let candidate = URL(fileURLWithPath: String(directory)).appendingPathComponent("ssml-worker")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        }
+        return nil
+    }
+
+    public let size: Int
+    public let executable: URL
+    /// The engine version the workers reported.
+    public let version: String
+
+    private let spawner = DedicatedThread(name: "ssml-worker-spawner")
+    private let state: Mutex<State>
+    private let available = NSCondition()
+
+    private struct State {
+        var idle: [Worker] = []
+        var running = 0
+        var closed = false
+    }
+
+    /// Starts `size` workers (default: the number of cores).
+    public init(size: Int = ProcessInfo.processInfo.activeProcessorCount, executable: URL? = nil) throws {
+        guard let executable = executable ?? Self.locateExecutable() else {
+            throw SSMLError(.engine, "cannot find the render worker ssml-worker (install it beside ssml, or set SSML_WORKER to its path)")
+        }
+        self.size = max(1, size)
+        self.executable = executable
+        let spawner = self.spawner
+        let workers = try (0..<max(1, size)).map { _ in try spawner.runAndWait { try Worker.start(executable) } }
+        version = workers.first?.version ?? ""
+        state = Mutex(State(idle: workers))
+    }
+
+    deinit {
+        let workers = state.withLock { state in
+            state.closed = true
+            return state.idle
+        }
+        for worker in workers { worker.stop() }
+    }
+
+    /// A handle to stop a job from another thread.
+    public final class Cancellation: Sendable {
+        private let flag = Mutex<(cancelled: Bool, pid: pid_t?)>((false, nil))
+        public init() {}
+
+        /// Stops the job's render process; the job then throws `CancellationError`.
+        public func cancel() {
+            let pid = flag.withLock { value in
+                value.cancelled = true
+                return value.pid
+            }
+            if let pid { kill(pid, SIGKILL) }
+        }
+
+        public var isCancelled: Bool { flag.withLock { $0.cancelled } }
+
+        /// Records the render process; kills it at once when the job was cancelled before it started.
+        func started(_ pid: pid_t) {
+            let cancelled = flag.withLock { value in
+                value.pid = pid
+                return value.cancelled
+            }
+            if cancelled { kill(pid, SIGKILL) }
+        }
+
+        func finished() { flag.withLock { $0.pid = nil } }
+    }
+
+    /// Renders `job` on a free worker, passing its samples to `sink` in order as they arrive; blocks until done.
+    public func render(_ job: WorkerJob, into sink: any AudioSink, cancellation: Cancellation? = nil) throws -> RenderReport {
+        let payload = try JSONEncoder().encode(job)
+        let worker = try acquire()
+        var healthy = true
+        defer { release(worker, healthy: healthy) }
+        do {
+            return try worker.run(payload, into: sink, cancellation: cancellation)
+        } catch let error as WorkerFailure {
+            healthy = false
+            throw error.error
+        }
+    }
+
+    /// The same, for async callers: the work runs on a thread of its own, never on the cooperative pool, and task
+    /// cancellation stops the render process.
+    public func render(_ job: WorkerJob, into sink: any AudioSink & Sendable) async throws -> RenderReport {
+        let cancellation = Cancellation()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let thread = Thread { [self] in
+                    continuation.resume(with: Result { try self.render(job, into: sink, cancellation: cancellation) })
+                }
+                thread.start()
+            }
+        } onCancel: {
+            cancellation.cancel()
+        }
+    }
+
+    private func acquire() throws -> Worker {
+        available.lock()
+        defer { available.unlock() }
+        while true {
+            let taken: Worker?? = state.withLock { state in
+                if state.closed { return .some(nil) }
+                if let worker = state.idle.popLast() {
+                    state.running += 1
+                    return .some(worker)
+                }
+                return nil
+            }
+            switch taken {
+            case .some(.some(let worker)): return worker
+            case .some(.none): throw SSMLError(.engine, "the render pool is shut down")
+            case .none: available.wait()
+            }
+        }
+    }
+
+    private func release(_ worker: Worker, healthy: Bool) {
+        var replacement = worker
+        if !healthy {
+            worker.stop()
+            let executable = executable
+            // A dead worker is replaced; if even that fails, the pool shrinks (later jobs use the others).
+            guard let fresh = try? spawner.runAndWait({ try Worker.start(executable) }) else {
+                state.withLock { $0.running -= 1 }
+                available.lock()
+                available.signal()
+                available.unlock()
+                return
+            }
+            replacement = fresh
+        }
+        state.withLock { state in
+            state.running -= 1
+            state.idle.append(replacement)
+        }
+        available.lock()
+        available.signal()
+        available.unlock()
+    }
+}
+
+/// A failure that says the worker itself is broken (it died, or broke the protocol): it is replaced.
+struct WorkerFailure: Error {
+    var error: SSMLError
+}
+
+/// One worker process and its pipes.
+final class Worker: Sendable {
+    let pid: pid_t
+    let version: String
+    private let channel: WorkerChannel
+
+    private init(pid: pid_t, version: String, channel: WorkerChannel) {
+        self.pid = pid
+        self.version = version
+        self.channel = channel
+    }
+
+    /// Starts the worker and waits for it to be ready. Call on the pool's spawner thread.
+    static func start(_ executable: URL) throws -> Worker {
+        let toWorker = try Posix.pipe(), fromWorker = try Posix.pipe()
+        var environment = ProcessInfo.processInfo.environment
+        environment[RenderWorkerProcess.parentVariable] = "\(getpid())"
+        let pid: pid_t
+        do {
+            pid = try Posix.spawn(executable.path, arguments: [], environment: environment, stdin: toWorker.read, stdout: fromWorker.write)
+        } catch {
+            [toWorker.read, toWorker.write, fromWorker.read, fromWorker.write].forEach(Posix.close)
+            throw error
+        }
+        Posix.close(toWorker.read)
+        Posix.close(fromWorker.write)
+        let channel = WorkerChannel(input: fromWorker.read, output: toWorker.write, name: "render worker \(pid)")
+        func fail(_ message: String) -> SSMLError {
+            kill(pid, SIGKILL)
+            _ = try? Posix.wait(pid)
+            Posix.close(fromWorker.read)
+            Posix.close(toWorker.write)
+            return SSMLError(.engine, message)
+        }
+        switch try? channel.receive() {
+        case .ready(let version)?:
+            return Worker(pid: pid, version: version, channel: channel)
+        case .failure(let data)?:
+            let error = (try? JSONDecoder().decode(SSMLError.self, from: data))?.message ?? "it failed"
+            throw fail("the render worker \(executable.path) could not start: \(error)")
+        default:
+            throw fail("the render worker \(executable.path) could not start")
+        }
+    }
+
+    /// Runs one job. Errors of the job are `SSMLError`s; a broken worker is a ``WorkerFailure``.
+    func run(_ payload: Data, into sink: any AudioSink, cancellation: RenderWorkerPool.Cancellation?) throws -> RenderReport {
+        do { try channel.send(.job(payload)) } catch { throw WorkerFailure(error: SSMLError(.engine, "the render worker \(pid) is gone")) }
+        var report: RenderReport?
+        var failure: SSMLError?
+        var sinkError: (any Error)?
+        var renderProcess: pid_t?
+        while true {
+            let message: WorkerMessage?
+            do { message = try channel.receive() } catch {
+                throw WorkerFailure(error: SSMLError(.engine, "the render worker \(pid) failed: \((error as? SSMLError)?.message ?? "\(error)")"))
+            }
+            guard let message else { throw WorkerFailure(error: SSMLError(.engine, "the render worker \(pid) died during the render")) }
+            switch message {
+            case .started(let child):
+                renderProcess = child
+                cancellation?.started(child)
+            case .samples(let data):
+                guard sinkError == nil else { continue }
+                let samples = data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+                do { try sink.write(samples) } catch {
+                    // The consumer gave up (a limit, a full disk): stop the render, then report that.
+                    sinkError = error
+                    if let renderProcess { kill(renderProcess, SIGKILL) }
+                }
+            case .report(let data):
+                report = try? JSONDecoder().decode(RenderReport.self, from: data)
+            case .failure(let data):
+                failure = (try? JSONDecoder().decode(SSMLError.self, from: data)) ?? SSMLError(.engine, "the render failed")
+            case .finished(let status):
+                cancellation?.finished()
+                if let sinkError { throw sinkError }
+                if cancellation?.isCancelled == true { throw CancellationError() }
+                if let failure { throw failure }
+                if status < 0 {
+                    throw SSMLError(.engine, "the render process was killed by signal \(-status)\(status == -SIGKILL ? "" : " (it crashed)")")
+                }
+                guard status == 0, let report else { throw SSMLError(.engine, "the render process failed (status \(status))") }
+                return report
+            case .ready, .job:
+                throw WorkerFailure(error: SSMLError(.engine, "the render worker \(pid) sent an unexpected message"))
+            }
+        }
+    }
+
+    /// Ends the worker: closing its input ends its loop; a kill makes sure.
+    func stop() {
+        Posix.close(channel.output)
+        kill(pid, SIGKILL)
+        _ = try? Posix.wait(pid)
+        Posix.close(channel.input)
+    }
+}

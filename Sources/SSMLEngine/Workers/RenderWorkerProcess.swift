@@ -1,0 +1,123 @@
+import Foundation
+import SSMLCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The body of a render worker process (`ssml-worker`): initialise espeak-ng once, then fork a fresh render
+/// process per job from that untouched state.
+///
+/// espeak-ng drifts within a process (its pitch flutter and `rand()` state carry over from one synthesis to the
+/// next), so a warm process that rendered one job would render the next one differently. A process that has only
+/// initialised espeak-ng, set the seed and synthesised nothing is the state a fresh `ssml render` starts from;
+/// every job's render process is a copy of that state (`fork`), so its bytes are those of a fresh process, at the
+/// cost of a fork (about a millisecond) instead of a process start.
+///
+/// Forking is safe because nothing runs beside the forking thread: the worker starts no thread of its own (the
+/// render process starts what it needs after the fork). The one other thread is espeak-ng's: initialisation
+/// starts its asynchronous-command thread even in synchronous mode, where it is never woken (synthesis and
+/// parameters take the synchronous path and never touch its queue or its lock). The worker checks that this is
+/// the only other thread and that it is asleep in the kernel before it forks, so the copy is always the same.
+public enum RenderWorkerProcess {
+    /// The environment variable that carries the pool's process id, so the worker can tell that it is still alive.
+    public static let parentVariable = "SSML_WORKER_PARENT"
+
+    /// Runs the worker on standard input and output until the pool closes its pipe. Never returns.
+    public static func main() -> Never {
+        signal(SIGPIPE, SIG_IGN)
+        // The pool ties the worker's life to its own; a worker whose pool is already gone stops at once.
+        if let parent = ProcessInfo.processInfo.environment[parentVariable].flatMap(pid_t.init) {
+            guard Posix.dieWithParent(expectedParent: parent) else { exit(0) }
+        }
+        let channel = WorkerChannel(input: 0, output: 1, name: "the render pool")
+        let synthesizer: EspeakSynthesizer
+        do {
+            synthesizer = try EspeakSynthesizer.shared()
+        } catch {
+            try? channel.send(.failure(encode(error)))
+            exit(1)
+        }
+        // espeak-ng's idle command thread, and nothing else; asleep before anything is forked.
+        var waited = 0
+        while !(Posix.threadCount <= 2 && Posix.otherThreadsAreAsleep) {
+            guard waited < 200 else {
+                try? channel.send(.failure(encode(SSMLError(.engine, "the render worker has \(Posix.threadCount) threads running; it cannot fork safely"))))
+                exit(1)
+            }
+            usleep(1000)
+            waited += 1
+        }
+        do { try channel.send(.ready(version: synthesizer.version)) } catch { exit(0) }
+        let worker = getpid()
+        while true {
+            let message: WorkerMessage?
+            do { message = try channel.receive() } catch { exit(1) }
+            guard case .job(let payload)? = message else { exit(0) }
+            let child: pid_t
+            do { child = try Posix.fork() } catch {
+                try? channel.send(.failure(encode(error)))
+                try? channel.send(.finished(status: 1))
+                continue
+            }
+            if child == 0 {
+                // The render process: dies with the worker, renders, and leaves without running exit handlers
+                // (they belong to the worker).
+                guard Posix.dieWithParent(expectedParent: worker) else { _exit(0) }
+                _exit(render(payload, synthesizer: synthesizer, channel: channel))
+            }
+            do {
+                try channel.send(.started(pid: child))
+                let status: Int32 = switch try Posix.wait(child) {
+                case .exited(let code): code
+                case .signalled(let signal): -signal
+                }
+                try channel.send(.finished(status: status))
+            } catch {
+                exit(1)
+            }
+        }
+    }
+
+    /// Renders one job in the forked process: samples, then the report or the error. Returns the exit status.
+    static func render(_ payload: Data, synthesizer: EspeakSynthesizer, channel: WorkerChannel) -> Int32 {
+        do {
+            let job = try JSONDecoder().decode(WorkerJob.self, from: payload)
+            var options = RenderOptions(sampleRate: Double(job.sampleRate))
+            options.limits = job.limits
+            let renderer = Renderer(synthesizer: synthesizer, decoder: SndFileDecoder(), resamplers: SoxrResamplerFactory(), options: options)
+            let sink = ChannelSink(channel: channel)
+            let report = try renderer.render(job.plan.segments, into: sink)
+            try sink.flush()
+            try channel.send(.report(JSONEncoder().encode(report)))
+            return 0
+        } catch {
+            try? channel.send(.failure(encode(error)))
+            return 1
+        }
+    }
+
+    static func encode(_ error: any Error) -> Data {
+        let known = error as? SSMLError ?? SSMLError(.engine, "\(error)")
+        return (try? JSONEncoder().encode(known)) ?? Data()
+    }
+}
+
+/// Sends samples to the pool in messages of about 64 KB.
+private final class ChannelSink: AudioSink {
+    let channel: WorkerChannel
+    private var buffer = Data()
+
+    init(channel: WorkerChannel) { self.channel = channel }
+
+    func write(_ samples: [Float]) throws {
+        samples.withUnsafeBytes { buffer.append(contentsOf: $0) }
+        if buffer.count >= 1 << 16 { try flush() }
+    }
+
+    func flush() throws {
+        guard !buffer.isEmpty else { return }
+        try channel.send(.samples(buffer))
+        buffer.removeAll(keepingCapacity: true)
+    }
+}

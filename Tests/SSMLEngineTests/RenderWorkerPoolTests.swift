@@ -1,0 +1,84 @@
+import Foundation
+import SSMLCore
+import SSMLTestSupport
+import Synchronization
+import Testing
+@testable import SSMLEngine
+
+/// The warm pool: many jobs per worker, each with the bytes of a fresh process.
+@Suite(.timeLimit(.minutes(3))) struct RenderWorkerPoolTests {
+    static let executable = Repository.buildProduct("ssml-worker")
+
+    func plan(_ text: String) throws -> RenderPlan {
+        let engine = try Engine(catalog: Repository.catalog())
+        return RenderPlan(segments: try engine.plan(text, file: "t.ssml", baseDirectory: Repository.root.appendingPathComponent("Samples"), log: DiagnosticLog()))
+    }
+
+    @Test func everyJobGetsTheSameBytesWhicheverWorkerAndWhateverCameBefore() throws {
+        let pool = try RenderWorkerPool(size: 2, executable: Self.executable)
+        let first = try plan("<speak>Your code is <say-as interpret-as=\"characters\">A7X9</say-as>. <voice name=\"en-gb-male\">Goodbye.</voice></speak>")
+        let other = try plan("<speak><prosody rate=\"slow\" pitch=\"high\">Something else entirely, said first.</prosody></speak>")
+        var renders: [[Float]] = []
+        for job in [first, other, first, other, first] {
+            let sink = MemorySink()
+            let report = try pool.render(WorkerJob(plan: job, sampleRate: 16000), into: sink)
+            #expect(report.sampleCount == sink.samples.count)
+            renders.append(sink.samples)
+        }
+        #expect(renders[0].count > 16000)
+        #expect(renders[0] == renders[2] && renders[0] == renders[4])
+        #expect(renders[1] == renders[3])
+    }
+
+    @Test func concurrentJobsRunOnSeveralWorkers() throws {
+        let pool = try RenderWorkerPool(size: 2, executable: Self.executable)
+        let job = WorkerJob(plan: try plan("<speak>One two three four five six seven.</speak>"), sampleRate: 8000)
+        let results = Mutex<[[Float]]>([])
+        DispatchQueue.concurrentPerform(iterations: 6) { _ in
+            let sink = MemorySink()
+            if (try? pool.render(job, into: sink)) != nil { results.withLock { $0.append(sink.samples) } }
+        }
+        let all = results.withLock { $0 }
+        #expect(all.count == 6)
+        #expect(Set(all.map { $0.count }).count == 1 && all.allSatisfy { $0 == all[0] })
+    }
+
+    @Test func jobErrorsComeBackWithTheirPlaceAndTheWorkerLivesOn() throws {
+        let pool = try RenderWorkerPool(size: 1, executable: Self.executable)
+        var job = WorkerJob(plan: try plan("<speak>a<break time=\"3s\"/>b</speak>"), sampleRate: 8000)
+        job.limits.maxOutputSeconds = 1
+        #expect(throws: SSMLError.self) { try pool.render(job, into: MemorySink()) }
+        job.limits.maxOutputSeconds = 60
+        let sink = MemorySink()
+        _ = try pool.render(job, into: sink)
+        #expect(sink.samples.count > 3 * 8000)
+    }
+
+    @Test func cancellingStopsTheRenderProcess() throws {
+        let pool = try RenderWorkerPool(size: 1, executable: Self.executable)
+        let long = String(repeating: "This sentence is long enough to take a while to say. ", count: 400)
+        let job = WorkerJob(plan: try plan("<speak>\(long)</speak>"), sampleRate: 16000)
+        let cancellation = RenderWorkerPool.Cancellation()
+        let sink = CancellingSink(after: 16000, cancellation: cancellation)
+        #expect(throws: CancellationError.self) { try pool.render(job, into: sink, cancellation: cancellation) }
+        // The worker is still there for the next job.
+        let after = MemorySink()
+        _ = try pool.render(WorkerJob(plan: try plan("<speak>Still here.</speak>"), sampleRate: 8000), into: after)
+        #expect(after.samples.count > 4000)
+    }
+}
+
+/// Cancels the job once it has received `after` samples.
+final class CancellingSink: AudioSink {
+    let after: Int
+    let cancellation: RenderWorkerPool.Cancellation
+    var received = 0
+    init(after: Int, cancellation: RenderWorkerPool.Cancellation) {
+        self.after = after
+        self.cancellation = cancellation
+    }
+    func write(_ samples: [Float]) throws {
+        received += samples.count
+        if received >= after { cancellation.cancel() }
+    }
+}
