@@ -100,7 +100,7 @@ test-asan: deps
 TSAN_SKIP := --skip RenderWorkerPoolTests --skip ParallelRenderTests --skip SnapshotTestCommandTests --skip longNCCOsRenderInWorkerProcesses
 test-tsan: deps
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan $(BUILD_FLAGS)
-	TSAN_OPTIONS=halt_on_error=1 $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan $(TSAN_SKIP) $(BUILD_FLAGS)
+	TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/scripts/tsan-suppressions.txt" $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan $(TSAN_SKIP) $(BUILD_FLAGS)
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
