@@ -65,10 +65,11 @@ bench: release bench-deps
 voices-report: release
 	$(RELEASE_BIN) voices --report Voices/REPORT.md
 
-## install: the command, its voice catalog and its dialect tables under $(PREFIX).
+## install: the command, its render worker, its voice catalog and its dialect tables under $(PREFIX).
 install: release
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/swift-ssml/Voices $(DESTDIR)$(PREFIX)/share/swift-ssml/Dialects
 	install -m 755 $(RELEASE_BIN) $(DESTDIR)$(PREFIX)/bin/ssml
+	install -m 755 .build/release/ssml-worker $(DESTDIR)$(PREFIX)/bin/ssml-worker
 	install -m 644 Voices/catalog.json $(DESTDIR)$(PREFIX)/share/swift-ssml/Voices/catalog.json
 	install -m 644 Voices/vonage-styles.json $(DESTDIR)$(PREFIX)/share/swift-ssml/Voices/vonage-styles.json
 	install -m 644 Dialects/*.json $(DESTDIR)$(PREFIX)/share/swift-ssml/Dialects/

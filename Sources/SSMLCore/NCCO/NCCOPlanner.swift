@@ -34,34 +34,47 @@ public struct NCCOPlanner {
         self.log = log
     }
 
-    /// The plan for the whole NCCO, action by action.
+    /// The plan for the whole NCCO, action by action, as if the caller did nothing.
     public func plan(_ ncco: NCCO) throws -> [Segment] {
         var segments: [Segment] = []
         for action in ncco.actions {
-            switch action.kind {
-            case .talk(let talk):
-                try append(talk: talk, action: action, file: ncco.file, to: &segments)
-            case .stream(let stream):
-                try append(stream: stream, action: action, to: &segments)
-            case .input(let input):
-                let modes = [input.dtmf ? "keys" : nil, input.speech ? "speech" : nil].compactMap { $0 }.joined(separator: " and ")
-                segments.append(.callControl(CallControl(kind: .input, attributes: input.attributes, location: action.location)))
-                log.note(
-                    "\(action.path): input collects \(modes) on a live call; here the caller does nothing, so the call waits \(Self.seconds(input.silentWait)) in silence (\(Self.settings(input.attributes)))",
-                    at: action.location)
-                if input.silentWait > 0 {
-                    segments.append(.pause(seconds: input.silentWait, reason: .wait, location: action.location))
-                }
-            case .control(let kind, let attributes):
-                segments.append(.callControl(CallControl(kind: kind, attributes: attributes, location: action.location)))
-                log.note("\(action.path): \(kind.rawValue) \(Self.meaning[kind] ?? "acts on a live call"); nothing is heard locally (\(Self.settings(attributes)))", at: action.location)
-            }
+            segments += try plan(action, file: ncco.file)
             guard segments.count <= limits.maxSegments else {
                 throw SSMLError(.limitExceeded, "the NCCO unrolls to more than \(limits.maxSegments) segments", at: action.location)
             }
         }
         if !segments.contains(where: { if case .speech = $0 { true } else if case .audio = $0 { true } else { false } }) {
             try log.warn("the NCCO has nothing to say or play: the output is only silence", at: ncco.actions.first?.location, kind: .invalidValue)
+        }
+        return segments
+    }
+
+    /// The plan of one action: what the caller hears while it runs when they do nothing (a call simulator
+    /// walks the NCCO with this, action by action, and decides itself what keys and webhooks change).
+    /// - Parameter file: the NCCO's name, for places inside `talk` text.
+    public func plan(_ action: NCCOAction, file: String) throws -> [Segment] {
+        var segments: [Segment] = []
+        switch action.kind {
+        case .talk(let talk):
+            try append(talk: talk, action: action, file: file, to: &segments)
+        case .stream(let stream):
+            try append(stream: stream, action: action, to: &segments)
+        case .input(let input):
+            let modes = [input.dtmf ? "keys" : nil, input.speech ? "speech" : nil].compactMap { $0 }.joined(separator: " and ")
+            segments.append(.callControl(CallControl(kind: .input, attributes: action.options, location: action.location)))
+            log.note(
+                "\(action.path): input collects \(modes) on a live call; here the caller does nothing, so the call waits \(Self.seconds(input.silentWait)) in silence (\(Self.settings(action.options)))",
+                at: action.location)
+            if input.silentWait > 0 {
+                segments.append(.pause(seconds: input.silentWait, reason: .wait, location: action.location))
+            }
+        case .wait(let wait):
+            segments.append(.callControl(CallControl(kind: .wait, attributes: action.options, location: action.location)))
+            segments.append(.pause(seconds: wait.timeout, reason: .wait, location: action.location))
+        case .record, .connect, .conversation, .notify, .pay:
+            let kind = CallControl.Kind(rawValue: action.name) ?? .notify
+            segments.append(.callControl(CallControl(kind: kind, attributes: action.options, location: action.location)))
+            log.note("\(action.path): \(action.name) \(Self.meaning[kind] ?? "acts on a live call"); nothing is heard locally (\(Self.settings(action.options)))", at: action.location)
         }
         return segments
     }
@@ -262,6 +275,8 @@ public struct NCCOPlanner {
             return .callControl(control)
         case .loop(let pass, let passes, let location):
             return .loop(pass: pass, passes: passes, location: move(location))
+        case .noise, .mix, .fit:
+            return segment.relocated(move)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// What a stretch of audio sounds like, in numbers that survive tiny numeric noise (a different libm, a
 /// resampler's last bit) but move when what a caller hears changes: its length, its level, and its
@@ -29,10 +30,12 @@ public struct AudioFeatures: Sendable, Equatable, Codable {
 
     static func round(_ value: Double, _ step: Double) -> Double { (value / step).rounded() * step }
 
+    static let hann = (0..<512).map { 0.5 - 0.5 * cos(2 * Double.pi * Double($0) / 512) }
+
     /// Average power per band over 512-point Hann frames (hop 256) that are not silent.
     static func bandProfile(_ samples: ArraySlice<Float>, sampleRate: Double) -> [Double] {
         let size = 512
-        let hann = (0..<size).map { 0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(size)) }
+        let hann = Self.hann
         var power = [Double](repeating: 0, count: size / 2)
         var frames = 0
         var start = samples.startIndex
@@ -70,9 +73,26 @@ public struct AudioFeatures: Sendable, Equatable, Codable {
 }
 
 /// An in-place radix-2 FFT (the size must be a power of two).
+///
+/// The twiddle factors are computed once per size, not in the butterfly loop: trigonometry there was most of
+/// what a snapshot of a short prompt cost.
 enum FFT {
+    /// cos and sin of -2πk/n for k < n/2, per size.
+    private static let twiddles = Mutex<[Int: (cos: [Double], sin: [Double])]>([:])
+
+    static func factors(_ n: Int) -> (cos: [Double], sin: [Double]) {
+        twiddles.withLock { cache in
+            if let known = cache[n] { return known }
+            let angle = -2 * Double.pi / Double(n)
+            let made = (cos: (0..<n / 2).map { cos(angle * Double($0)) }, sin: (0..<n / 2).map { sin(angle * Double($0)) })
+            cache[n] = made
+            return made
+        }
+    }
+
     static func transform(_ real: inout [Double], _ imaginary: inout [Double]) {
         let n = real.count
+        guard n > 1 else { return }
         var j = 0
         for i in 1..<n {
             var bit = n >> 1
@@ -80,19 +100,26 @@ enum FFT {
             j |= bit
             if i < j { real.swapAt(i, j); imaginary.swapAt(i, j) }
         }
-        var length = 2
-        while length <= n {
-            let angle = -2 * Double.pi / Double(length)
-            for start in stride(from: 0, to: n, by: length) {
-                for k in 0..<length / 2 {
-                    let wr = cos(angle * Double(k)), wi = sin(angle * Double(k))
-                    let a = start + k, b = a + length / 2
-                    let tr = real[b] * wr - imaginary[b] * wi, ti = real[b] * wi + imaginary[b] * wr
-                    real[b] = real[a] - tr; imaginary[b] = imaginary[a] - ti
-                    real[a] += tr; imaginary[a] += ti
+        let (wcos, wsin) = factors(n)
+        real.withUnsafeMutableBufferPointer { re in
+            imaginary.withUnsafeMutableBufferPointer { im in
+                var length = 2
+                while length <= n {
+                    let step = n / length, half = length / 2
+                    var start = 0
+                    while start < n {
+                        for k in 0..<half {
+                            let wr = wcos[k * step], wi = wsin[k * step]
+                            let a = start + k, b = a + half
+                            let tr = re[b] * wr - im[b] * wi, ti = re[b] * wi + im[b] * wr
+                            re[b] = re[a] - tr; im[b] = im[a] - ti
+                            re[a] += tr; im[a] += ti
+                        }
+                        start += length
+                    }
+                    length <<= 1
                 }
             }
-            length <<= 1
         }
     }
 }

@@ -82,14 +82,14 @@ public enum RenderWorkerProcess {
     /// Renders one job in the forked process: samples, then the report or the error. Returns the exit status.
     static func render(_ payload: Data, synthesizer: EspeakSynthesizer, channel: WorkerChannel) -> Int32 {
         do {
-            let job = try JSONDecoder().decode(WorkerJob.self, from: payload)
+            let job = try RenderPlan.decoder().decode(WorkerJob.self, from: payload)
             var options = RenderOptions(sampleRate: Double(job.sampleRate))
             options.limits = job.limits
             let renderer = Renderer(synthesizer: synthesizer, decoder: SndFileDecoder(), resamplers: SoxrResamplerFactory(), options: options)
             let sink = ChannelSink(channel: channel)
             let report = try renderer.render(job.plan.segments, into: sink)
             try sink.flush()
-            try channel.send(.report(JSONEncoder().encode(report)))
+            try channel.send(.report(RenderPlan.encoder().encode(report)))
             return 0
         } catch {
             try? channel.send(.failure(encode(error)))
