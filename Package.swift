@@ -11,6 +11,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         // `ssml serve`: HTTP (and HTTPS through NIOSSL), structured logs, graceful shutdown.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -42,7 +46,15 @@ let package = Package(
         // The C-backed implementations of SSMLCore's protocols; one file per C library.
         .target(
             name: "SSMLEngine",
-            dependencies: ["SSMLCore", "CEspeakNG", "CSndFile", "CSoxr", "CLibXML2", "CEbur128", "CPosix"]),
+            dependencies: [
+                "SSMLCore", "CEspeakNG", "CSndFile", "CSoxr", "CLibXML2", "CEbur128", "CPosix",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]),
 
         // The HTTP server of `ssml serve`: render API, lint, catalog, OpenAPI document and preview page, over the
         // render worker pool. The page and the document are plain files in Resources/, found at run time.
