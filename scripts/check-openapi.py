@@ -54,10 +54,13 @@ def check(spec, exchange):
     name = f"{method} {path} -> {status}"
     template, operation = operation_for(spec, method, path)
     if operation is None:
-        # An undocumented method on a documented path must be refused (405) as documented under `default`.
-        if template is None or status != 405:
+        # An undocumented method on a documented path is refused (405), a path the document does not name is not
+        # found (404); both answer with the documented error body.
+        if (template is None and status != 404) or (template is not None and status != 405):
             return [f"{name}: no documented operation"]
-        return []
+        if "body" not in exchange:
+            return [f"{name}: the error has no JSON body"]
+        return problems_of(spec, {"$ref": "#/components/schemas/Error"}, json.loads(exchange["body"]), f"{name} response")
     problems = []
     responses = operation["responses"]
     response = resolve(spec, responses.get(str(status)) or responses.get("default"))

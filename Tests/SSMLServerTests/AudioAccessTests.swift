@@ -22,8 +22,8 @@ import Testing
         }
     }
 
-    func render(_ server: TestServer, _ source: String) throws -> HTTPTestClient.Response {
-        try server.render(["input": "<speak>Before <audio src=\"\(source)\"/> after.</speak>"])
+    func render(_ server: TestServer, _ source: String) async throws -> HTTPTestClient.Response {
+        try await server.render(["input": "<speak>Before <audio src=\"\(source)\"/> after.</speak>"])
     }
 
     @Test func onlyFilesInsideTheAudioFolderPlay() async throws {
@@ -31,14 +31,14 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folders.root) }
         let server = try await TestServer.start { $0.audioDirectory = folders.audio }
         defer { Task { await server.stop() } }
-        let inside = try render(server, "sub/chime.wav")
+        let inside = try await render(server, "sub/chime.wav")
         #expect(inside.status == 200, "\(inside.text)")
-        let absolute = try render(server, folders.audio.appendingPathComponent("sub/chime.wav").path)
+        let absolute = try await render(server, folders.audio.appendingPathComponent("sub/chime.wav").path)
         #expect(absolute.body == inside.body)
-        let fileURL = try render(server, "file://" + folders.audio.appendingPathComponent("sub/chime.wav").path)
+        let fileURL = try await render(server, "file://" + folders.audio.appendingPathComponent("sub/chime.wav").path)
         #expect(fileURL.body == inside.body)
         for source in ["file:///etc/passwd", "/etc/passwd", folders.outside.path, "file://" + folders.outside.path, "../secret/clip.wav", "sub/../../secret/clip.wav", "link.wav"] {
-            let response = try render(server, source)
+            let response = try await render(server, source)
             #expect(response.status == 400, "\(source) was played")
             #expect(response.error("kind") as? String == "audio-source", "\(source): \(response.text)")
             #expect(response.error("field") as? String == "input")
@@ -46,10 +46,10 @@ import Testing
             #expect(message.contains("outside the audio folder"), "\(source): \(message)")
         }
         // The same rule for an NCCO's streamUrl.
-        let stream = try server.render(["input": #"[{"action": "stream", "streamUrl": ["file:///etc/passwd"]}]"#])
+        let stream = try await server.render(["input": #"[{"action": "stream", "streamUrl": ["file:///etc/passwd"]}]"#])
         #expect(stream.status == 400 && (stream.error("message") as? String)?.contains("outside the audio folder") == true)
         // An element with fallback content speaks it instead, with the refusal as a warning.
-        let fallback = try server.render(["input": "<speak><audio src=\"/etc/passwd\">the file</audio></speak>", "timeline": true])
+        let fallback = try await server.render(["input": "<speak><audio src=\"/etc/passwd\">the file</audio></speak>", "timeline": true])
         #expect(fallback.status == 200)
         #expect((fallback.json["diagnostics"] as? [[String: Any]] ?? []).contains { ($0["message"] as? String)?.contains("outside the audio folder") == true })
     }
@@ -58,7 +58,7 @@ import Testing
         let server = try await SharedServers.shared.standard()
         let chime = Repository.root.appendingPathComponent("Samples/chime.wav").path
         for source in [chime, "file://" + chime, "chime.wav"] {
-            let response = try render(server, source)
+            let response = try await render(server, source)
             #expect(response.status == 400 && (response.error("message") as? String)?.contains("local files are not played here") == true, "\(source)")
         }
     }
@@ -69,11 +69,11 @@ import Testing
         defer { http.stop() }
         let url = http.baseURL.appendingPathComponent("chime.wav").absoluteString
         let server = try await SharedServers.shared.standard()
-        let fetched = try render(server, url)
+        let fetched = try await render(server, url)
         #expect(fetched.status == 200, "\(fetched.text)")
         let noFetch = try await TestServer.start { $0.fetch = nil }
         defer { Task { await noFetch.stop() } }
-        let refused = try render(noFetch, url)
+        let refused = try await render(noFetch, url)
         #expect(refused.status == 400 && (refused.error("message") as? String)?.contains("remote sources are not fetched here") == true)
     }
 }

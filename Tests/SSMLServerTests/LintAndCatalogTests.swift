@@ -69,22 +69,22 @@ import Testing
 
     @Test func theVoiceCatalogIsListedAndFiltered() async throws {
         let server = try await server()
-        let all = try server.request("GET", "/voices")
+        let all = try await server.request("GET", "/voices")
         #expect(all.status == 200)
         let voices = all.json["voices"] as? [[String: Any]] ?? []
         #expect(voices.count == (try Repository.catalog()).voices.count && all.json["count"] as? Int == voices.count)
         #expect(voices.contains { $0["name"] as? String == "de-de-female" && ($0["aliases"] as? [String] ?? []).contains("de-DE-KatjaNeural") })
-        let german = try server.request("GET", "/voices?locale=de-DE&gender=male").json["voices"] as? [[String: Any]] ?? []
+        let german = try await server.request("GET", "/voices?locale=de-DE&gender=male").json["voices"] as? [[String: Any]] ?? []
         #expect(!german.isEmpty && german.allSatisfy { ($0["locale"] as? String)?.hasPrefix("de-DE") == true && $0["gender"] as? String == "male" })
-        let wrong = try server.request("GET", "/voices?gender=robot")
+        let wrong = try await server.request("GET", "/voices?gender=robot")
         #expect(wrong.status == 400 && wrong.error("field") as? String == "gender")
     }
 
     @Test func dialectsAndHealth() async throws {
         let server = try await server()
-        let dialects = try server.request("GET", "/dialects").json["dialects"] as? [[String: Any]] ?? []
+        let dialects = try await server.request("GET", "/dialects").json["dialects"] as? [[String: Any]] ?? []
         #expect(dialects.compactMap { $0["name"] as? String } == Dialect.names)
-        let health = try server.request("GET", "/healthz")
+        let health = try await server.request("GET", "/healthz")
         #expect(health.status == 200 && health.json["status"] as? String == "ok" && health.json["workers"] as? Int == 2)
         #expect((health.json["engine"] as? String)?.hasPrefix("espeak-ng") == true)
     }

@@ -30,11 +30,11 @@ import Testing
         defer { Task { await server.stop() } }
         let long = Self.speech(seconds: 240)
         let running = try Self.startRender(server, long)
-        #expect(try TestServer.eventually(20) { try server.load().running == 1 })
+        #expect(try await TestServer.eventually(20) { try await server.load().running == 1 })
         let waiting = try Self.startRender(server, long)
-        #expect(try TestServer.eventually(20) { try server.load().waiting == 1 })
+        #expect(try await TestServer.eventually(20) { try await server.load().waiting == 1 })
         let refusedAt = Date()
-        let refused = try server.render(["input": "Hello"])
+        let refused = try await server.render(["input": "Hello"])
         #expect(Date().timeIntervalSince(refusedAt) < 5, "a full queue must answer at once")
         #expect(refused.status == 503)
         #expect(refused.error("kind") as? String == "queue-full")
@@ -43,8 +43,8 @@ import Testing
         // The two admitted requests leave; their renders stop and the server takes work again.
         running.close()
         waiting.close()
-        #expect(try TestServer.eventually(10) { try server.load() == (0, 0) })
-        let after = try server.render(["input": "Hello"])
+        #expect(try await TestServer.eventually(10) { try await server.load() == (0, 0) })
+        let after = try await server.render(["input": "Hello"])
         #expect(after.status == 200)
     }
 
@@ -55,13 +55,13 @@ import Testing
         }
         defer { Task { await server.stop() } }
         let started = Date()
-        let response = try server.render(["input": Self.speech(seconds: 600)])
+        let response = try await server.render(["input": Self.speech(seconds: 600)])
         #expect(response.status == 504)
         #expect(response.error("kind") as? String == "render-timeout")
         #expect(Date().timeIntervalSince(started) < 10)
         // The render process was killed: the worker is free for the next request at once.
-        #expect(try TestServer.eventually(5) { try server.load().running == 0 })
-        let next = try server.render(["input": "Hello"])
+        #expect(try await TestServer.eventually(5) { try await server.load().running == 0 })
+        let next = try await server.render(["input": "Hello"])
         #expect(next.status == 200)
     }
 
@@ -70,14 +70,14 @@ import Testing
         defer { Task { await server.stop() } }
         // Five minutes of speech: rendering it takes far longer than the two seconds allowed below.
         let client = try Self.startRender(server, Self.speech(seconds: 300))
-        #expect(try TestServer.eventually(20) { try server.load().running == 1 })
-        Thread.sleep(forTimeInterval: 0.3)
+        #expect(try await TestServer.eventually(20) { try await server.load().running == 1 })
+        try await Task.sleep(for: .milliseconds(300))
         let closedAt = Date()
         client.close()
-        #expect(try TestServer.eventually(2) { try server.load().running == 0 }, "the render went on after its client left")
+        #expect(try await TestServer.eventually(2) { try await server.load().running == 0 }, "the render went on after its client left")
         #expect(Date().timeIntervalSince(closedAt) < 2)
-        #expect(try TestServer.eventually(2) { server.logs.all.contains { $0.contains("path=/render") && $0.contains("status=499") } })
-        let next = try server.render(["input": "Hello"])
+        #expect(try await TestServer.eventually(2) { server.logs.all.contains { $0.contains("path=/render") && $0.contains("status=499") } })
+        let next = try await server.render(["input": "Hello"])
         #expect(next.status == 200)
     }
 
@@ -87,8 +87,8 @@ import Testing
         let client = try HTTPTestClient(port: server.port, timeout: 20)
         var message = HTTPTestClient.head("POST", "/render", headers: [("Content-Type", "text/plain")], bodyLength: 100)
         message.append(Data("Hello".utf8))
-        try client.send(message)
-        let response = try client.readResponse()
+        try await client.send(message)
+        let response = try await client.readResponse()
         #expect(response.status == 408)
         #expect(response.error("kind") as? String == "request-timeout")
     }
@@ -98,17 +98,17 @@ import Testing
         defer { Task { await server.stop() } }
         let long = Self.speech(seconds: 200)
         let clients = try (0..<2).map { _ in try Self.startRender(server, long) }
-        #expect(try TestServer.eventually(20) { try server.load().running == 2 })
+        #expect(try await TestServer.eventually(20) { try await server.load().running == 2 })
         // Renders block threads of their own, never the cooperative pool: the server still answers.
         for _ in 0..<5 {
             let asked = Date()
-            let health = try server.request("GET", "/healthz", timeout: 10)
+            let health = try await server.request("GET", "/healthz", timeout: 10)
             #expect(health.status == 200 && Date().timeIntervalSince(asked) < 2)
-            let lint = try server.request("POST", "/lint?dialect=w3c", headers: [("Content-Type", "text/plain")], body: Data("Hi".utf8), timeout: 10)
+            let lint = try await server.request("POST", "/lint?dialect=w3c", headers: [("Content-Type", "text/plain")], body: Data("Hi".utf8), timeout: 10)
             #expect(lint.status == 200)
         }
         for client in clients {
-            let response = try client.readResponse()
+            let response = try await client.readResponse()
             #expect(response.status == 200 && response.body.count > 16000 * 2 * 100)
         }
     }

@@ -25,7 +25,7 @@ import Testing
 
     @Test func thePageAndEveryAssetItNamesComeFromThisServer() async throws {
         let server = try await SharedServers.shared.standard()
-        let page = try server.request("GET", "/")
+        let page = try await server.request("GET", "/")
         #expect(page.status == 200 && page.headers["content-type"] == "text/html; charset=utf-8")
         #expect(page.headers["content-security-policy"]?.contains("default-src 'self'") == true)
         let references = Set(page.text.matches(of: /(?:src|href)="([^"]+)"/).map { String($0.1) })
@@ -34,16 +34,16 @@ import Testing
             // Nothing from another host, no protocol-relative URL: the page works offline.
             #expect(reference.hasPrefix("/assets/") || reference == "data:,", "\(reference)")
             guard reference.hasPrefix("/assets/") else { continue }
-            let asset = try server.request("GET", reference)
+            let asset = try await server.request("GET", reference)
             #expect(asset.status == 200, "\(reference)")
             #expect(asset.headers["x-content-type-options"] == "nosniff")
             // The script and style fetch nothing from elsewhere either (the SVG namespace is a name, not a fetch).
             let text = asset.text.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "")
             #expect(!text.contains("http://") && !text.contains("https://") && !text.contains("url(//"), "\(reference) names another host")
         }
-        #expect(try server.request("GET", "/assets/app.js").headers["content-type"] == "text/javascript; charset=utf-8")
+        #expect(try await server.request("GET", "/assets/app.js").headers["content-type"] == "text/javascript; charset=utf-8")
         // The page calls only routes the document describes.
-        let script = try server.request("GET", "/assets/app.js").text
+        let script = try await server.request("GET", "/assets/app.js").text
         let called = Set(script.matches(of: /fetch\("([^"]+)"/).map { String($0.1) })
         let documented = try Self.documentedOperations().map { $0.split(separator: " ")[1] }
         #expect(!called.isEmpty && called.allSatisfy { documented.contains(Substring($0)) }, "\(called)")
@@ -54,8 +54,9 @@ import Testing
         let routes = Set(server.server.routes.map { "\($0.method.rawValue) \($0.path)" })
         let documented = try Self.documentedOperations()
         #expect(routes == documented, "router only: \(routes.subtracting(documented)); document only: \(documented.subtracting(routes))")
-        let served = try server.request("GET", "/openapi.json")
-        #expect(served.status == 200 && served.body == (try Data(contentsOf: Self.documentURL)))
+        let served = try await server.request("GET", "/openapi.json")
+        let file = try Data(contentsOf: Self.documentURL)
+        #expect(served.status == 200 && served.body == file)
     }
 
     @Test func everyDocumentedOperationIsAnswered() async throws {
@@ -65,7 +66,7 @@ import Testing
             let path = parts[1].replacingOccurrences(of: "{name}", with: "app.js")
             let body: Data? = parts[0] == "POST" ? Data("Hello.".utf8) : nil
             let query = path == "/lint" ? "?dialect=w3c" : ""
-            let response = try server.request(parts[0], path + query, headers: [("Content-Type", "text/plain")], body: body)
+            let response = try await server.request(parts[0], path + query, headers: [("Content-Type", "text/plain")], body: body)
             #expect(response.status == 200, "\(operation): \(response.status) \(response.text.prefix(200))")
         }
     }
@@ -73,7 +74,7 @@ import Testing
     /// The Python checker (openapi-spec-validator, jsonschema) in the virtual environment `make test` creates.
     static let python: URL? = {
         let environment = ProcessInfo.processInfo.environment
-        let candidates = [environment["SSML_OPENAPI_PYTHON"], Repository.root.appendingPathComponent(".build/openapi-venv/bin/python3").path]
+        let candidates: [String?] = [environment["SSML_OPENAPI_PYTHON"], Repository.root.appendingPathComponent(".build/openapi-venv/bin/python3").path]
         return candidates.compactMap { $0 }.first { FileManager.default.isExecutableFile(atPath: $0) }.map { URL(fileURLWithPath: $0) }
     }()
 
@@ -84,8 +85,8 @@ import Testing
         let python = try #require(Self.python, "no Python with openapi-spec-validator and jsonschema: run make openapi-venv")
         let server = try await SharedServers.shared.standard()
         var exchanges: [[String: Any]] = []
-        func exchange(_ method: String, _ path: String, contentType: String? = nil, body: Data? = nil) throws {
-            let response = try server.request(method, path, headers: contentType.map { [("Content-Type", $0)] } ?? [], body: body)
+        func exchange(_ method: String, _ path: String, contentType: String? = nil, body: Data? = nil) async throws {
+            let response = try await server.request(method, path, headers: contentType.map { [("Content-Type", $0)] } ?? [], body: body)
             var record: [String: Any] = [
                 "method": method, "path": path, "status": response.status, "headers": response.headers,
                 "contentType": response.headers["content-type"] ?? "",
@@ -95,31 +96,31 @@ import Testing
             exchanges.append(record)
         }
         let json = "application/json"
-        try exchange("GET", "/")
-        try exchange("GET", "/assets/app.js")
-        try exchange("GET", "/assets/app.css")
-        try exchange("GET", "/assets/missing.js")
-        try exchange("GET", "/openapi.json")
-        try exchange("GET", "/healthz")
-        try exchange("GET", "/voices")
-        try exchange("GET", "/voices?locale=en&gender=child")
-        try exchange("GET", "/voices?gender=robot")
-        try exchange("GET", "/dialects")
-        try exchange("POST", "/render", contentType: "application/ssml+xml", body: Data("<speak>Hello <break time=\"200ms\"/> world.</speak>".utf8))
-        try exchange("POST", "/render?rate=8000&encoding=mulaw&format=raw", contentType: "text/plain", body: Data("Hello.".utf8))
-        try exchange("POST", "/render?format=mp3", contentType: "text/plain", body: Data("Hello.".utf8))
-        try exchange("POST", "/render", contentType: json, body: HTTPTestClient.json(["input": "Hello <shout>you</shout>.", "timeline": true, "timelineSVG": true, "voice": "en-gb-female"]))
-        try exchange("POST", "/render", contentType: json, body: Data(#"[{"action": "talk", "text": "Hi"}, {"action": "input", "type": ["dtmf"]}]"#.utf8))
-        try exchange("POST", "/render", contentType: json, body: HTTPTestClient.json(["input": "Hi", "rate": 12345]))
-        try exchange("POST", "/render", contentType: json, body: HTTPTestClient.json(["input": "<speak><prosody rate=\"x\">a</prosody></speak>"]))
-        try exchange("POST", "/render", contentType: json, body: Data("{\"input\": ".utf8))
-        try exchange("POST", "/render", contentType: "application/x-www-form-urlencoded", body: Data("a=b".utf8))
-        try exchange("POST", "/render", contentType: "text/plain", body: Data(repeating: 65, count: 10_000_000))
-        try exchange("GET", "/render")
-        try exchange("GET", "/nowhere")
-        try exchange("POST", "/lint", contentType: json, body: HTTPTestClient.json(["input": "<speak>Tom & Jerry</speak>", "dialect": "polly"]))
-        try exchange("POST", "/lint?dialect=polly&fix=true", contentType: "application/ssml+xml", body: Data("<speak>Tom & Jerry <break time=\"30s\"/></speak>".utf8))
-        try exchange("POST", "/lint", contentType: "text/plain", body: Data("Hi".utf8))
+        try await exchange("GET", "/")
+        try await exchange("GET", "/assets/app.js")
+        try await exchange("GET", "/assets/app.css")
+        try await exchange("GET", "/assets/missing.js")
+        try await exchange("GET", "/openapi.json")
+        try await exchange("GET", "/healthz")
+        try await exchange("GET", "/voices")
+        try await exchange("GET", "/voices?locale=en&gender=child")
+        try await exchange("GET", "/voices?gender=robot")
+        try await exchange("GET", "/dialects")
+        try await exchange("POST", "/render", contentType: "application/ssml+xml", body: Data("<speak>Hello <break time=\"200ms\"/> world.</speak>".utf8))
+        try await exchange("POST", "/render?rate=8000&encoding=mulaw&format=raw", contentType: "text/plain", body: Data("Hello.".utf8))
+        try await exchange("POST", "/render?format=mp3", contentType: "text/plain", body: Data("Hello.".utf8))
+        try await exchange("POST", "/render", contentType: json, body: HTTPTestClient.json(["input": "Hello <shout>you</shout>.", "timeline": true, "timelineSVG": true, "voice": "en-gb-female"]))
+        try await exchange("POST", "/render", contentType: json, body: Data(#"[{"action": "talk", "text": "Hi"}, {"action": "input", "type": ["dtmf"]}]"#.utf8))
+        try await exchange("POST", "/render", contentType: json, body: HTTPTestClient.json(["input": "Hi", "rate": 12345]))
+        try await exchange("POST", "/render", contentType: json, body: HTTPTestClient.json(["input": "<speak><prosody rate=\"x\">a</prosody></speak>"]))
+        try await exchange("POST", "/render", contentType: json, body: Data("{\"input\": ".utf8))
+        try await exchange("POST", "/render", contentType: "application/x-www-form-urlencoded", body: Data("a=b".utf8))
+        try await exchange("POST", "/render", contentType: "text/plain", body: Data(repeating: 65, count: 10_000_000))
+        try await exchange("GET", "/render")
+        try await exchange("GET", "/nowhere")
+        try await exchange("POST", "/lint", contentType: json, body: HTTPTestClient.json(["input": "<speak>Tom & Jerry</speak>", "dialect": "polly"]))
+        try await exchange("POST", "/lint?dialect=polly&fix=true", contentType: "application/ssml+xml", body: Data("<speak>Tom & Jerry <break time=\"30s\"/></speak>".utf8))
+        try await exchange("POST", "/lint", contentType: "text/plain", body: Data("Hi".utf8))
 
         let directory = try Repository.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

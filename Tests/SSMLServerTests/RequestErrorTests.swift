@@ -48,9 +48,9 @@ import Testing
 
     @Test func queryParametersAreCheckedLikeFields() async throws {
         let server = try await server()
-        let wrong = try server.request("POST", "/render?rate=fast", headers: [("Content-Type", "text/plain")], body: Data("Hi".utf8))
+        let wrong = try await server.request("POST", "/render?rate=fast", headers: [("Content-Type", "text/plain")], body: Data("Hi".utf8))
         #expect(wrong.status == 400 && wrong.error("field") as? String == "rate")
-        let twice = try server.request("POST", "/render?rate=8000", headers: [("Content-Type", "application/json")], body: HTTPTestClient.json(["input": "Hi", "rate": 8000]))
+        let twice = try await server.request("POST", "/render?rate=8000", headers: [("Content-Type", "application/json")], body: HTTPTestClient.json(["input": "Hi", "rate": 8000]))
         #expect(twice.status == 400 && twice.error("field") as? String == "rate")
     }
 
@@ -77,7 +77,7 @@ import Testing
     @Test func bodiesOverTheLimitAre413() async throws {
         let server = try await server()
         let big = Data(repeating: UInt8(ascii: "a"), count: 10_000_000)
-        let declared = try server.request("POST", "/render", headers: [("Content-Type", "text/plain")], body: big)
+        let declared = try await server.request("POST", "/render", headers: [("Content-Type", "text/plain")], body: big)
         #expect(declared.status == 413)
         #expect(declared.error("kind") as? String == "payload-too-large" && declared.error("field") as? String == "body")
         #expect(declared.headers["connection"] == "close")
@@ -91,38 +91,38 @@ import Testing
             message.append(Data("\r\n".utf8))
         }
         message.append(Data("0\r\n\r\n".utf8))
-        try? client.send(message)
-        let chunked = try client.readResponse()
+        try? await client.send(message)
+        let chunked = try await client.readResponse()
         #expect(chunked.status == 413 && chunked.error("kind") as? String == "payload-too-large")
         // Under the body limit but over the input limit (8 MiB).
         let input = String(repeating: "word ", count: 1_700_000)
-        let over = try server.render(["input": input])
+        let over = try await server.render(["input": input])
         #expect(over.status == 413 && over.error("field") as? String == "input")
     }
 
     @Test func whatTheServerDoesNotReadIs415() async throws {
         let server = try await server()
-        let form = try server.request("POST", "/render", headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Data("<speak>Hi</speak>".utf8))
+        let form = try await server.request("POST", "/render", headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Data("<speak>Hi</speak>".utf8))
         #expect(form.status == 415 && (form.error("message") as? String)?.contains("--data-binary") == true)
-        let latin = try server.request("POST", "/render", headers: [("Content-Type", "text/plain; charset=iso-8859-1")], body: Data([0x48, 0xE9]))
+        let latin = try await server.request("POST", "/render", headers: [("Content-Type", "text/plain; charset=iso-8859-1")], body: Data([0x48, 0xE9]))
         #expect(latin.status == 415 && latin.error("field") as? String == "Content-Type")
-        let image = try server.request("POST", "/lint?dialect=w3c", headers: [("Content-Type", "image/png")], body: Data([0x89]))
+        let image = try await server.request("POST", "/lint?dialect=w3c", headers: [("Content-Type", "image/png")], body: Data([0x89]))
         #expect(image.status == 415)
-        let notUTF8 = try server.request("POST", "/render", headers: [("Content-Type", "text/plain")], body: Data([0x48, 0x0A, 0x41, 0xFF]))
+        let notUTF8 = try await server.request("POST", "/render", headers: [("Content-Type", "text/plain")], body: Data([0x48, 0x0A, 0x41, 0xFF]))
         #expect(notUTF8.status == 400 && notUTF8.error("line") as? Int == 2 && notUTF8.error("column") as? Int == 2)
     }
 
     @Test func unknownPathsAndMethodsAreJSON() async throws {
         let server = try await server()
-        let missing = try server.request("GET", "/nothing")
+        let missing = try await server.request("GET", "/nothing")
         #expect(missing.status == 404 && missing.error("kind") as? String == "not-found")
-        let method = try server.request("GET", "/render")
+        let method = try await server.request("GET", "/render")
         #expect(method.status == 405 && method.headers["allow"] == "POST")
-        let put = try server.request("PUT", "/voices", body: Data())
+        let put = try await server.request("PUT", "/voices", body: Data())
         #expect(put.status == 405 && put.headers["allow"] == "GET, HEAD")
-        let head = try server.request("HEAD", "/healthz")
+        let head = try await server.request("HEAD", "/healthz")
         #expect(head.status == 200 && head.body.isEmpty)
-        let asset = try server.request("GET", "/assets/..%2F..%2Fopenapi.json")
+        let asset = try await server.request("GET", "/assets/..%2F..%2Fopenapi.json")
         #expect(asset.status == 404)
     }
 }

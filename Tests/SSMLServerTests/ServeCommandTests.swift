@@ -16,7 +16,7 @@ import Testing
         var port: Int { url.port ?? 0 }
         /// The server itself (the child of `timeout`).
         let pid: pid_t
-        private let errors = Mutex(Data())
+        private let errors = StandardError()
         private let errorReader: Thread
 
         init(_ arguments: [String], limit: Int = 120) throws {
@@ -31,7 +31,7 @@ import Testing
                 while true {
                     let data = err.fileHandleForReading.availableData
                     if data.isEmpty { break }
-                    errors.withLock { $0.append(data) }
+                    errors.append(data)
                 }
             }
             errorReader.start()
@@ -45,14 +45,14 @@ import Testing
             let text = String(decoding: line, as: UTF8.self)
             guard text.hasPrefix("listening on "), let url = URL(string: String(text.dropFirst("listening on ".count))) else {
                 process.terminate()
-                throw HTTPTestClient.Failure(description: "ssml serve printed \"\(text)\"; standard error: \(String(decoding: errors.withLock { $0 }, as: UTF8.self))")
+                throw HTTPTestClient.Failure(description: "ssml serve printed \"\(text)\"; standard error: \(errors.text)")
             }
             self.url = url
             let children = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/task/\(process.processIdentifier)/children", encoding: .utf8)) ?? ""
             pid = children.split(separator: " ").first.flatMap { pid_t(String($0)) } ?? process.processIdentifier
         }
 
-        var stderr: String { String(decoding: errors.withLock { $0 }, as: UTF8.self) }
+        var stderr: String { errors.text }
 
         /// Waits for the server to exit; its status (the `timeout` wrapper passes it on).
         func wait(seconds: Double) -> Int32? {
@@ -143,6 +143,13 @@ import Testing
         kill(first.pid, SIGTERM)
         #expect(first.wait(seconds: 20) == 0)
     }
+}
+
+/// What a served process wrote on standard error, collected by a reader thread.
+final class StandardError: Sendable {
+    private let data = Mutex(Data())
+    func append(_ chunk: Data) { data.withLock { $0.append(chunk) } }
+    var text: String { String(decoding: data.withLock { $0 }, as: UTF8.self) }
 }
 
 /// Reads `/healthz` of a server started elsewhere.

@@ -115,17 +115,19 @@ struct Serve: ParsableCommand {
         // cooperative pool.
         let finished = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var failure: (any Error)?
+        let settings = configuration
+        let log = logger
         Task {
             do {
                 try await server.run { url in
-                    print("listening on \(url.absoluteString)")
-                    fflush(stdout)
-                    logger.info(
+                    // Unbuffered: whoever started the server reads this line to learn the address.
+                    FileHandle.standardOutput.write(Data("listening on \(url.absoluteString)\n".utf8))
+                    log.info(
                         "listening",
                         metadata: [
                             "url": "\(url.absoluteString)", "workers": "\(server.services.render.pool.size)",
                             "queue": "\(server.services.render.queue.capacity)",
-                            "audio_dir": "\(configuration.audioDirectory?.path ?? "none")", "fetch": "\(configuration.fetch != nil)",
+                            "audio_dir": "\(settings.audioDirectory?.path ?? "none")", "fetch": "\(settings.fetch != nil)",
                         ])
                 }
             } catch {

@@ -27,6 +27,8 @@ enum RequestInput {
         switch outcome {
         case .success(let buffer)?: return buffer
         case .failure(let error as HTTPError)? where error.status == .contentTooLarge: throw tooLarge(limit: limit, size: nil)
+        // A body without a declared length (chunked) that passes the limit as it arrives.
+        case .failure(is NIOTooManyBytesError)?: throw tooLarge(limit: limit, size: nil)
         case .failure(let error)?:
             throw APIError(.badRequest, kind: "malformed-request", "the request body could not be read: \(error)", headers: [.connection: "close"])
         case nil:

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import HummingbirdTLS
 import Logging
 import NIOCore
@@ -39,7 +40,8 @@ public final class SSMLServer: Sendable {
         let queue = RenderQueue(concurrency: pool.size, capacity: configuration.effectiveQueueLength)
         let render = RenderService(
             engine: engine, pool: pool, queue: queue, fetchSettings: configuration.fetch, timeLimit: .milliseconds(Int64(configuration.renderTimeout * 1000)))
-        services = ServerServices(render: render, configuration: configuration, logger: logger)
+        let services = ServerServices(render: render, configuration: configuration, logger: logger)
+        self.services = services
         self.groups = groups
         routes = Self.routes(services: services, assets: assets) + groups.flatMap { $0.routes(services) }
         // libxml2 initialises its globals on first use; do that here, before requests parse on many threads.

@@ -37,7 +37,7 @@ final class HTTPTestClient: @unchecked Sendable {
         self.port = port
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket failed") }
-        var time = timeval(tv_sec: Int(timeout), tv_usec: Int32((timeout - Double(Int(timeout))) * 1_000_000))
+        var time = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - Double(Int(timeout))) * 1_000_000))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
@@ -184,6 +184,36 @@ final class HTTPTestClient: @unchecked Sendable {
             if errno == ECONNRESET { return false }
             throw Failure(description: "recv failed: \(String(cString: strerror(errno)))")
         }
+    }
+}
+
+/// The same calls for async tests, each on a thread of its own.
+///
+/// A test that blocked a thread of the cooperative pool (two threads on two cores) while it waits for the server
+/// in this process would starve the very handlers it waits for; these overloads, which async code picks, keep
+/// the pool free.
+extension HTTPTestClient {
+    /// Runs blocking socket work on a new thread.
+    static func detached<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try work() }) }.start()
+        }
+    }
+
+    func send(_ data: Data) async throws { try await Self.detached { try self.send(data) } }
+
+    func request(_ method: String, _ path: String, headers: [(String, String)] = [], body: Data? = nil) async throws -> Response {
+        try await Self.detached { try self.request(method, path, headers: headers, body: body) }
+    }
+
+    func readResponse(method: String = "GET") async throws -> Response { try await Self.detached { try self.readResponse(method: method) } }
+
+    func waitForClose(timeout: Double) async -> Bool { (try? await Self.detached { self.waitForClose(timeout: timeout) }) ?? false }
+
+    static func fetch(
+        port: Int, _ method: String, _ path: String, headers: [(String, String)] = [], body: Data? = nil, timeout: Double = 60
+    ) async throws -> Response {
+        try await detached { try fetch(port: port, method, path, headers: headers, body: body, timeout: timeout) }
     }
 }
 

@@ -83,6 +83,29 @@ final class TestServer: Sendable {
         return (health["running"] as? Int ?? -1, health["waiting"] as? Int ?? -1)
     }
 
+    func request(_ method: String, _ path: String, headers: [(String, String)] = [], body: Data? = nil, timeout: Double = 120) async throws -> HTTPTestClient.Response {
+        try await HTTPTestClient.fetch(port: port, method, path, headers: headers, body: body, timeout: timeout)
+    }
+
+    func render(_ fields: [String: Any], query: String = "") async throws -> HTTPTestClient.Response {
+        try await request("POST", "/render" + query, headers: [("Content-Type", "application/json")], body: HTTPTestClient.json(fields))
+    }
+
+    func load() async throws -> (running: Int, waiting: Int) {
+        let health = try await request("GET", "/healthz", timeout: 10).json
+        return (health["running"] as? Int ?? -1, health["waiting"] as? Int ?? -1)
+    }
+
+    /// Waits (at most `timeout` seconds) until `condition` holds, without blocking a thread.
+    static func eventually(_ timeout: Double, every interval: Double = 0.05, _ condition: () async throws -> Bool) async rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if try await condition() { return true }
+            try? await Task.sleep(for: .milliseconds(Int(interval * 1000)))
+        }
+        return try await condition()
+    }
+
     /// Waits (at most `timeout` seconds) until `condition` holds.
     static func eventually(_ timeout: Double, every interval: Double = 0.05, _ condition: () throws -> Bool) rethrows -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
