@@ -10,9 +10,13 @@ SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # pkg-config name -> Debian package providing it.
 PKGCONFIG_DEPS := espeak-ng:libespeak-ng-dev sndfile:libsndfile1-dev soxr:libsoxr-dev libxml-2.0:libxml2-dev libebur128:libebur128-dev
 # Command-line tools used by `make bench` (the baseline pipeline) and by nothing else.
-BENCH_TOOLS    := espeak-ng:espeak-ng sox:sox python3:python3
+BENCH_TOOLS    := espeak-ng:espeak-ng sox:sox python3:python3 wrk:wrk
+# Python packages of the server's checks (the OpenAPI validator, a DevTools client), in a virtual environment.
+PY_VENV        := .build/openapi-venv
+PY             := $(PY_VENV)/bin/python3
+PY_TOOLS       := openapi-spec-validator==0.9.0 jsonschema==4.26.0 websocket-client==1.9.2
 
-.PHONY: all deps bench-deps build release test samples bench voices-report format lint install clean fuzz fuzz-smoke fuzz-run test-asan test-tsan
+.PHONY: all deps bench-deps py-tools browser-deps build release test samples bench bench-serve browser-check voices-report format lint install clean fuzz fuzz-smoke fuzz-run test-asan test-tsan
 
 all: build
 
@@ -41,6 +45,19 @@ bench-deps: deps
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+## py-tools: the Python virtual environment (.build/openapi-venv) of the server's OpenAPI and browser checks.
+py-tools: $(PY_VENV)/.installed
+$(PY_VENV)/.installed:
+	python3 -m venv $(PY_VENV)
+	$(PY_VENV)/bin/pip install -q $(PY_TOOLS)
+	touch $@
+
+## browser-deps: Debian's chromium for the preview page's check; where it cannot be installed, that check is skipped.
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { echo "Installing Debian package: chromium"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; } \
+	  || echo "chromium could not be installed: the browser check of the preview page is skipped"
+
 ## build: debug build of the library and the `ssml` command.
 build: deps
 	$(SWIFT) build $(BUILD_FLAGS)
@@ -48,10 +65,11 @@ build: deps
 release: deps
 	$(SWIFT) build -c release $(BUILD_FLAGS)
 
-## test: unit, engine and end-to-end tests (the command CI runs).
-test: deps
+## test: unit, engine and end-to-end tests (the command CI runs). The server's answers are checked against its
+## OpenAPI document (required here); the preview page runs in headless Chromium when chromium is installed.
+test: deps py-tools browser-deps
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
-	$(SWIFT) test --skip-build $(BUILD_FLAGS)
+	SSML_REQUIRE_OPENAPI_CHECK=1 $(SWIFT) test --skip-build $(BUILD_FLAGS)
 
 ## samples: render every SSML / text file in Samples/ to out/ (16 kHz PCM and 8 kHz mu-law).
 samples: release
@@ -60,6 +78,16 @@ samples: release
 ## bench: time a ~25-minute and a ~60-minute document against `espeak-ng -m -w` + `sox`, with peak memory.
 bench: release bench-deps
 	@python3 scripts/bench.py --ssml $(RELEASE_BIN)
+	@python3 scripts/bench-serve.py --ssml $(RELEASE_BIN)
+
+## bench-serve: `ssml serve` under wrk: startup, renders/s and p50/p99 of a one-sentence prompt at 16 and 64 connections, 1 vs 2 workers, memory.
+bench-serve: release bench-deps
+	@python3 scripts/bench-serve.py --ssml $(RELEASE_BIN)
+
+## browser-check: the preview page in headless Chromium on a release build: lint markers, a fix, Render, the
+## player's duration, click to sound (< 150 ms for a one-sentence prompt); writes docs/serve-preview.png.
+browser-check: release py-tools browser-deps
+	$(PY) scripts/browser-check.py --ssml $(RELEASE_BIN) --screenshot docs/serve-preview.png
 
 ## voices-report: render one sentence per catalog voice, write Voices/REPORT.md, fail on silent or misordered voices.
 voices-report: release
@@ -73,6 +101,9 @@ install: release
 	install -m 644 Voices/catalog.json $(DESTDIR)$(PREFIX)/share/swift-ssml/Voices/catalog.json
 	install -m 644 Voices/vonage-styles.json $(DESTDIR)$(PREFIX)/share/swift-ssml/Voices/vonage-styles.json
 	install -m 644 Dialects/*.json $(DESTDIR)$(PREFIX)/share/swift-ssml/Dialects/
+	install -d $(DESTDIR)$(PREFIX)/share/swift-ssml/server/web
+	install -m 644 Sources/SSMLServer/Resources/openapi.json $(DESTDIR)$(PREFIX)/share/swift-ssml/server/openapi.json
+	install -m 644 Sources/SSMLServer/Resources/web/* $(DESTDIR)$(PREFIX)/share/swift-ssml/server/web/
 
 ## fuzz: build the libFuzzer harnesses (Fuzz/, a package of its own: the main build never sees -sanitize=fuzzer).
 FUZZ_TARGETS  := FuzzSSML FuzzNCCO FuzzLint FuzzAudio

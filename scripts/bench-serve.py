@@ -63,6 +63,33 @@ class Server:
             raise SystemExit(f"ssml serve printed {line!r}")
         self.url = match.group(1)
 
+    def memory(self):
+        """Peak resident memory of the server process, and the resident memory of its worker processes now (MB)."""
+        def status(pid, key):
+            try:
+                with open(f"/proc/{pid}/status") as file:
+                    for line in file:
+                        if line.startswith(key + ":"):
+                            return int(line.split()[1]) / 1024
+            except OSError:
+                pass
+            return 0.0
+
+        def children(pid):
+            # The pool starts its workers from a thread of its own: every thread's children count.
+            found = []
+            try:
+                for task in os.listdir(f"/proc/{pid}/task"):
+                    with open(f"/proc/{pid}/task/{task}/children") as file:
+                        found += [int(child) for child in file.read().split()]
+            except OSError:
+                pass
+            return found
+
+        workers = children(self.process.pid)
+        return {"serverPeakMB": status(self.process.pid, "VmHWM"), "serverMB": status(self.process.pid, "VmRSS"),
+                "workers": len(workers), "workersMB": sum(status(worker, "VmRSS") for worker in workers)}
+
     def stop(self):
         self.process.terminate()
         try:
@@ -130,11 +157,15 @@ def main():
             singles = sorted(render_once(server.url)[0] for _ in range(20))
             result = wrk(server.url, connections, options.seconds, script)
             result["singleRequestMedianMs"] = statistics.median(singles) * 1000
+            result["memory"] = server.memory()
         finally:
             server.stop()
         runs[name] = result
         print(f"ssml serve, {name}, {options.seconds} s (one request alone: median {result['singleRequestMedianMs']:.1f} ms):")
         describe(name, result)
+        memory = result["memory"]
+        print(f"  memory: server peak {memory['serverPeakMB']:.1f} MB (now {memory['serverMB']:.1f} MB), "
+              f"{memory['workers']} idle workers {memory['workersMB']:.1f} MB resident in all")
     report["runs"] = runs
 
     two, one, many = runs["2 workers, 16 connections"], runs["1 worker, 16 connections"], runs["2 workers, 64 connections"]
