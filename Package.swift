@@ -10,6 +10,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // YAML prompt manifests for `ssml batch` (libyaml, with line and column in its errors).
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // Thin system-library targets: a module map and a shim header each, found by pkg-config.
@@ -37,7 +39,10 @@ let package = Package(
         // The C-backed implementations of SSMLCore's protocols; one file per C library.
         .target(
             name: "SSMLEngine",
-            dependencies: ["SSMLCore", "CEspeakNG", "CSndFile", "CSoxr", "CLibXML2", "CEbur128", "CPosix"]),
+            dependencies: [
+                "SSMLCore", "CEspeakNG", "CSndFile", "CSoxr", "CLibXML2", "CEbur128", "CPosix",
+                .product(name: "Yams", package: "Yams"),
+            ]),
 
         // The `ssml` command: argument parsing and wiring only.
         .executableTarget(
