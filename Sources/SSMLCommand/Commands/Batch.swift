@@ -107,7 +107,7 @@ struct BatchRunCommand: ParsableCommand {
             let succeeded = try batch()
             if !succeeded { Foundation.exit(1) }
         } catch let error as BatchPlanError {
-            for item in error.errors { CommandSupport.printLine(FlagNames.describe(item)) }
+            for item in error.errors { CommandSupport.printLine(BatchPlanError.describe(item)) }
             CommandSupport.printLine("\(error.errors.count) error\(error.errors.count == 1 ? "" : "s") in \(manifest); nothing was rendered")
             Foundation.exit(64)
         } catch {

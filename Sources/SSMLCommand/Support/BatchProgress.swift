@@ -83,7 +83,7 @@ final class BatchProgress: Sendable {
                 } else {
                     line += "\(summary.rendered) rendered, \(summary.upToDate) up to date, \(summary.failures.count) failed in \(String(format: "%.1f", summary.seconds)) s"
                 }
-                if let manifest = summary.manifest { line += "; manifest: \(manifest.path)" }
+                if let manifest = summary.manifest { line += "; manifest: \(Self.display(manifest))" }
                 CommandSupport.printLine(line)
             }
             if !summary.failures.isEmpty {
@@ -97,12 +97,19 @@ final class BatchProgress: Sendable {
             }
             if let stopped = summary.stopped {
                 CommandSupport.printLine("error: \(stopped.message)")
-                CommandSupport.printLine("the run stopped; \(summary.manifest?.path ?? "the manifest") lists every output finished (\(summary.rendered + summary.upToDate)); run again to go on")
+                CommandSupport.printLine("the run stopped; \(summary.manifest.map(Self.display) ?? "the manifest") lists every output finished (\(summary.rendered + summary.upToDate)); run again to go on")
             }
         }
     }
 
     // MARK: - Text
+
+    /// A path relative to the current folder when inside it, as the user typed the output folder.
+    static func display(_ url: URL) -> String {
+        let folder = FileManager.default.currentDirectoryPath
+        let path = url.standardizedFileURL.path
+        return path.hasPrefix(folder + "/") ? String(path.dropFirst(folder.count + 1)) : path
+    }
 
     /// A failure with the remedy a flag offers (`--allow-empty renders it anyway`).
     static func describe(_ failure: BatchFailure) -> String {

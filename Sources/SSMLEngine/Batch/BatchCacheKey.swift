@@ -43,31 +43,21 @@ public final class BatchCacheKeys: Sendable {
         dialectFolder = data?.dialects
     }
 
-    /// What a key is made of besides the data files: the job as the engine reads it.
-    private struct Material: Encodable {
-        var kind: JobInput.Kind
-        var text: String
-        var voice: String
-        var dialect: String?
-        var voiceFallback: Bool
-        var strict: Bool
-        var allowEmpty: Bool
-        var output: OutputSettings
-    }
-
     /// The key of `job`, whose resolved plan is `plan` (its clips' files are hashed).
     public func key(_ job: RenderJob, plan: [Segment]) throws -> String {
         var hash = SHA256()
-        hash.update("swift-ssml batch key 1\n\(tool)\n\(engine)\ncatalog \(catalog)\n")
-        if job.input.kind == .ncco { hash.update("styles \(styles)\n") }
-        if let dialect = job.dialect { hash.update("dialect \(dialect) \(try dialectDigest(dialect))\n") }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let material = Material(
-            kind: job.input.kind, text: job.input.text, voice: job.voice, dialect: job.dialect, voiceFallback: job.voiceFallback, strict: job.strict,
-            allowEmpty: job.allowEmpty, output: job.output)
-        hash.update(try encoder.encode(material))
-        for file in Self.clipFiles(plan) { hash.update("\nclip \(try clipDigest(file))") }
+        // Every field on a line of its own, the text last with its length, so no two jobs make the same lines.
+        let output = job.output
+        var head = "swift-ssml batch key 2\n\(tool)\n\(engine)\ncatalog \(catalog)\n"
+        if job.input.kind == .ncco { head += "styles \(styles)\n" }
+        if let dialect = job.dialect { head += "dialect \(dialect) \(try dialectDigest(dialect))\n" }
+        head += "voice \(job.voice)\nfallback \(job.voiceFallback) strict \(job.strict) empty \(job.allowEmpty)\n"
+        head += "output \(output.format.rawValue) \(output.rate) \(output.encoding.rawValue) \(output.bitrate.map(String.init) ?? "-") frames \(output.frames)"
+        head += " loudness \(output.loudness.map { "\($0.integrated) \($0.truePeakCeiling)" } ?? "-")\n"
+        for file in Self.clipFiles(plan) { head += "clip \(try clipDigest(file))\n" }
+        head += "\(job.input.kind.rawValue) \(job.input.text.utf8.count)\n"
+        hash.update(head)
+        hash.update(job.input.text)
         return hash.finalize().hex
     }
 

@@ -60,17 +60,22 @@ public struct BatchManifest: Sendable {
         }
     }
 
-    /// Parses a manifest held in memory.
+    /// Parses a manifest held in memory. A file that cannot be read as a manifest (bad quoting, bad syntax, an
+    /// unknown column) is a ``BatchPlanError``: nothing of it can run.
     public static func parse(_ data: Data, file: String, directory: URL, syntax: Syntax) throws -> BatchManifest {
         var manifest: BatchManifest
-        switch syntax {
-        case .csv: manifest = try parseCSV(data, file: file, tab: file.lowercased().hasSuffix(".tsv"))
-        case .json: manifest = try parseJSON(InputFile.decode(data, name: file), file: file)
-        case .yaml: manifest = try parseYAML(InputFile.decode(data, name: file), file: file)
+        do {
+            switch syntax {
+            case .csv: manifest = try parseCSV(data, file: file, tab: file.lowercased().hasSuffix(".tsv"))
+            case .json: manifest = try parseJSON(InputFile.decode(data, name: file), file: file)
+            case .yaml: manifest = try parseYAML(InputFile.decode(data, name: file), file: file)
+            }
+            try manifest.checkKeys()
+        } catch let error as SSMLError {
+            throw BatchPlanError(errors: [error])
         }
         manifest.directory = directory
         manifest.sha256 = SHA256.hash(data).hex
-        try manifest.checkKeys()
         return manifest
     }
 

@@ -189,9 +189,9 @@ public struct BatchPlan: Sendable {
         case (nil, let file?):
             input = .file(try BatchDefaults.single(file), file.value.location)
         case (nil, nil):
-            throw SSMLError(.usage, "the row \"\(id)\" has neither text nor file")
+            throw SSMLError(.usage, "the row has neither text nor file")
         case (_?, let file?):
-            throw SSMLError(.usage, "the row \"\(id)\" has both text and file; give one", at: file.value.location)
+            throw SSMLError(.usage, "the row has both text and file; give one", at: file.value.location)
         }
         var dialect = defaults.dialect?.value
         if let field = row["dialect"] {
@@ -372,5 +372,11 @@ public struct BatchPlan: Sendable {
 public struct BatchPlanError: Error, Sendable, CustomStringConvertible {
     public var errors: [SSMLError]
 
-    public var description: String { errors.map(\.description).joined(separator: "\n") }
+    public var description: String { errors.map(Self.describe).joined(separator: "\n") }
+
+    /// `prompts.csv:14: error: …` for a row as a whole (its place has no column), else the error's own form.
+    public static func describe(_ error: SSMLError) -> String {
+        guard let location = error.location, location.column == 0 else { return error.description }
+        return "\(location.file):\(location.line): error: \(error.message)"
+    }
 }

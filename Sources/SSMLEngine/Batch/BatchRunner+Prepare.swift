@@ -33,9 +33,11 @@ extension BatchRunner {
             return moved
         }
 
+        /// An error with its place in the manifest; one without a place (a file that cannot be written) stays so, and
+        /// is reported at its row.
         func translate(_ error: SSMLError) -> SSMLError {
             var moved = error
-            moved.location = translate(error.location) ?? value?.location
+            moved.location = translate(error.location)
             return moved
         }
 
@@ -105,19 +107,21 @@ extension BatchRunner {
         }
         var sources = [options.output.appendingPathComponent(OutputManifest.fileName(shard: nil))]
         if options.shard != nil { sources.append(manifestURL) }
+        let decoder = JSONDecoder()
+        func keep(_ line: Data) throws {
+            // The path is all that is needed here; the entry is decoded when its output is checked.
+            guard let path = OutputManifest.path(inLine: line) ?? (try? decoder.decode(OutputEntry.self, from: line))?.path else { return }
+            if let number = numbers[path] { try cached.set(number, line) }
+        }
         for source in sources where FileManager.default.fileExists(atPath: source.path) {
             do {
-                try OutputManifest.read(source) { line, entry in
-                    if let number = numbers[entry.path] { try cached.set(number, line) }
-                }
+                try OutputManifest.scan(source, line: keep)
             } catch {
                 report.send(.warning("\(source.path) cannot be read (\((error as? SSMLError)?.message ?? "\(error)")); the outputs it lists are checked again"))
             }
         }
         do {
-            try state?.replay { line, entry in
-                if let number = numbers[entry.path] { try cached.set(number, line) }
-            }
+            try state?.replay(keep)
         } catch {
             report.send(.warning("the journal of an earlier run cannot be read (\((error as? SSMLError)?.message ?? "\(error)")); its outputs are rendered again"))
         }
@@ -129,13 +133,13 @@ extension BatchRunner {
         let next = Atomic(0)
         let lanes = max(1, min(ProcessInfo.processInfo.activeProcessorCount, prompts.count))
         DispatchQueue.concurrentPerform(iterations: lanes) { _ in
-            let decoder = JSONDecoder()
+            let decoder = JSONDecoder(), encoder = OutputManifest.encoder()
             while true {
                 let index = next.add(1, ordering: .relaxed).oldValue
                 guard index < prompts.count else { return }
                 let prompt = prompts[index]
                 var part = Prepared()
-                prepare(prompt, index: index, cached: cached, store: store, decoder: decoder, into: &part)
+                prepare(prompt, index: index, cached: cached, store: store, decoder: decoder, encoder: encoder, into: &part)
                 result.withLock { all in
                     all.units += part.units
                     all.upToDate += part.upToDate
@@ -149,7 +153,9 @@ extension BatchRunner {
         return prepared
     }
 
-    private func prepare(_ prompt: BatchPlan.Prompt, index: Int, cached: EntryStore, store: EntryStore, decoder: JSONDecoder, into part: inout Prepared) {
+    private func prepare(
+        _ prompt: BatchPlan.Prompt, index: Int, cached: EntryStore, store: EntryStore, decoder: JSONDecoder, encoder: JSONEncoder, into part: inout Prepared
+    ) {
         let loaded: LoadedInput
         do { loaded = try load(prompt) } catch let error as SSMLError {
             part.failures.append(BatchFailure(row: prompt.row, place: prompt.place, id: prompt.id, error: error))
@@ -176,7 +182,8 @@ extension BatchRunner {
                     if let line = try cached.line(output.number), let old = try? decoder.decode(OutputEntry.self, from: line), old.key == key, old.path == path,
                         let entry = try reuse(old, prompt: prompt, output: output, warnings: planned.warnings)
                     {
-                        try store.set(output.number, try OutputManifest.line(entry))
+                        // Most reruns change nothing in an entry: its line is kept as it was.
+                        try store.set(output.number, entry == old ? line : try encoder.encode(entry), csv: CSVManifest.row(entry))
                         part.upToDate += 1
                         continue
                     }

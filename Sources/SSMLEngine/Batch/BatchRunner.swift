@@ -82,7 +82,6 @@ public final class BatchRunner: Sendable {
         let report = Reporter(events)
         let prompts = self.prompts
         var failures = plan.problems.filter(owns)
-        for failure in failures { report.send(.problem(failure)) }
 
         let folder = options.output
         if !options.dryRun {
@@ -102,7 +101,8 @@ public final class BatchRunner: Sendable {
         // 2. Plan every prompt; up-to-date outputs keep their entries, the rest is to render.
         let prepared = prepare(prompts, cached: cached, store: store, report: report)
         failures += prepared.failures
-        for failure in prepared.failures { report.send(.problem(failure)) }
+        failures.sort(by: Self.ordered)
+        for failure in failures { report.send(.problem(failure)) }
         let outputCount = prompts.reduce(0) { $0 + $1.outputCount }
         let toRender = prepared.units.reduce(0) { $0 + $1.formats.count }
         report.send(.planned(BatchStart(
@@ -175,7 +175,7 @@ public final class BatchRunner: Sendable {
         guard plan.check != nil else { return [] }
         var result: [String] = []
         let decoder = JSONDecoder()
-        try store.forEach { line in
+        try store.forEach { line, _ in
             if let entry = try? decoder.decode(OutputEntry.self, from: line), entry.check?.fits == false { result.append(entry.path) }
         }
         return result

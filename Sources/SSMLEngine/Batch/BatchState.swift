@@ -50,12 +50,13 @@ final class BatchState: Sendable {
         try writeLock.withLock { _ in try record.withUnsafeBytes { try Posix.write(journalDescriptor, $0, what: journal.path) } }
     }
 
-    /// The journal's entries, in the order written; a line that is not a whole entry (cut by a kill) is skipped.
-    func replay(_ body: (Data, OutputEntry) throws -> Void) throws {
+    /// The journal's entry lines, in the order written; a line cut short by a kill (not a whole JSON object) is
+    /// skipped.
+    func replay(_ body: (Data) throws -> Void) throws {
         let decoder = JSONDecoder()
         try LineReader.lines(of: journal.path) { line in
-            guard let entry = try? decoder.decode(OutputEntry.self, from: line) else { return }
-            try body(line, entry)
+            guard line.first == UInt8(ascii: "{"), line.last == UInt8(ascii: "}"), (try? decoder.decode(OutputEntry.self, from: line)) != nil else { return }
+            try body(line)
         }
     }
 
@@ -71,60 +72,64 @@ final class BatchState: Sendable {
 
 /// The manifest entries of one run, kept in an unnamed scratch file rather than in memory: a run of a hundred
 /// thousand outputs holds sixteen bytes per output, and writing the manifest reads the entries back in order.
+///
+/// Each record is the entry's JSON line and, when known, its CSV row, so writing both manifests decodes nothing.
 final class EntryStore: @unchecked Sendable {
     // `@unchecked Sendable`: the file's end, the table and the descriptor are only touched under `lock`.
     private let scratch: ScratchFile
     private var end = 0
-    /// Per output number: where its line is, or a length of -1.
-    private var table: [(offset: Int, length: Int32)]
+    /// Per output number: where its record is, the JSON line's length (-1: none) and the CSV row's.
+    private var table: [(offset: Int, json: Int32, csv: Int32)]
     private let lock = NSLock()
 
     init(outputs: Int) throws {
         scratch = try ScratchFile(purpose: "the batch's manifest entries")
-        table = Array(repeating: (0, -1), count: outputs)
+        table = Array(repeating: (0, -1, 0), count: outputs)
     }
 
-    /// Keeps `line` as the entry of output `number` (replacing an earlier one).
-    func set(_ number: Int, _ line: Data) throws {
+    /// Keeps `json` (and its CSV row) as the entry of output `number`, replacing an earlier one.
+    func set(_ number: Int, _ json: Data, csv: String? = nil) throws {
+        var record = json
+        let row = csv.map { Data($0.utf8) } ?? Data()
+        record.append(row)
         lock.lock()
         defer { lock.unlock() }
-        try line.withUnsafeBytes { try scratch.write($0) }
-        table[number] = (end, Int32(line.count))
-        end += line.count
-    }
-
-    func remove(_ number: Int) {
-        lock.lock()
-        table[number] = (0, -1)
-        lock.unlock()
+        try record.withUnsafeBytes { try scratch.write($0) }
+        table[number] = (end, Int32(json.count), Int32(row.count))
+        end += record.count
     }
 
     func has(_ number: Int) -> Bool {
         lock.lock()
         defer { lock.unlock() }
-        return table[number].length >= 0
+        return table[number].json >= 0
     }
 
-    /// The entry line of output `number`, if kept.
-    func line(_ number: Int) throws -> Data? {
+    /// The entry line of output `number` and its CSV row (nil when not known), if kept.
+    func record(_ number: Int) throws -> (json: Data, csv: String?)? {
         lock.lock()
         let place = table[number]
         lock.unlock()
-        guard place.length >= 0 else { return nil }
-        return try Posix.read(scratch.descriptor, at: place.offset, count: Int(place.length), what: scratch.purpose)
+        guard place.json >= 0 else { return nil }
+        let data = try Posix.read(scratch.descriptor, at: place.offset, count: Int(place.json) + Int(place.csv), what: scratch.purpose)
+        let json = data.prefix(Int(place.json))
+        return (Data(json), place.csv > 0 ? String(decoding: data.dropFirst(Int(place.json)), as: UTF8.self) : nil)
     }
+
+    /// The entry line of output `number`, if kept.
+    func line(_ number: Int) throws -> Data? { try record(number)?.json }
 
     /// How many outputs have an entry.
     var count: Int {
         lock.lock()
         defer { lock.unlock() }
-        return table.reduce(0) { $0 + ($1.length >= 0 ? 1 : 0) }
+        return table.reduce(0) { $0 + ($1.json >= 0 ? 1 : 0) }
     }
 
-    /// Every kept line, in output order.
-    func forEach(_ body: (Data) throws -> Void) throws {
+    /// Every kept record, in output order.
+    func forEach(_ body: (Data, String?) throws -> Void) throws {
         for number in 0..<table.count {
-            if let line = try line(number) { try body(line) }
+            if let record = try record(number) { try body(record.json, record.csv) }
         }
     }
 }

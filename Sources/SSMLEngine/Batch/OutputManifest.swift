@@ -119,9 +119,15 @@ public enum OutputManifest {
     /// Encodes an entry as its manifest line.
     public static func line(_ entry: OutputEntry) throws -> Data { try encoder().encode(entry) }
 
-    /// Writes `manifest.json` and `manifest.csv` beside each other. `entries` yields the entry lines in order.
+    /// The entry's JSON line and CSV row.
+    static func record(_ entry: OutputEntry, encoder: JSONEncoder) throws -> (json: Data, csv: String) {
+        (try encoder.encode(entry), CSVManifest.row(entry))
+    }
+
+    /// Writes `manifest.json` and `manifest.csv` beside each other. `entries` yields the entry lines in order, each
+    /// with its CSV row when known (else it is made from the line).
     public static func write(
-        header: OutputManifestHeader, entries: (_ emit: (Data) throws -> Void) throws -> Void, failures: [FailureEntry], json: URL, csv: URL?
+        header: OutputManifestHeader, entries: (_ emit: (Data, String?) throws -> Void) throws -> Void, failures: [FailureEntry], json: URL, csv: URL?
     ) throws {
         let file = try AtomicFile(json)
         let csvFile = try csv.map { try AtomicFile($0) }
@@ -142,13 +148,14 @@ public enum OutputManifest {
             buffer.append(Data(head.utf8))
             var csvBuffer = Data(CSVManifest.header.utf8)
             var first = true
-            try entries { line in
+            let decoder = JSONDecoder()
+            try entries { line, row in
                 buffer.append(Data((first ? "\n    " : ",\n    ").utf8))
                 buffer.append(line)
                 first = false
                 try flush(file.descriptor, json.path)
                 if let csvFile {
-                    csvBuffer.append(Data(try CSVManifest.row(JSONDecoder().decode(OutputEntry.self, from: line)).utf8))
+                    csvBuffer.append(Data((try row ?? CSVManifest.row(decoder.decode(OutputEntry.self, from: line))).utf8))
                     if csvBuffer.count >= 1 << 16 {
                         try csvBuffer.withUnsafeBytes { try Posix.write(csvFile.descriptor, $0, what: csv!.path) }
                         csvBuffer.removeAll(keepingCapacity: true)
@@ -186,6 +193,44 @@ public enum OutputManifest {
     @discardableResult
     public static func read(_ url: URL, header: (OutputManifestHeader) throws -> Void = { _ in }, entry: (Data, OutputEntry) throws -> Void) throws -> Contents {
         let decoder = JSONDecoder()
+        var number = 0
+        return try scan(url, header: header) { line in
+            number += 1
+            let decoded: OutputEntry
+            do { decoded = try decoder.decode(OutputEntry.self, from: line) } catch {
+                throw SSMLError(.io, "\(url.path): output \(number) of the manifest is not an output entry: \(Snapshot.explain(error))")
+            }
+            try entry(line, decoded)
+        }
+    }
+
+    /// The path of an entry line, read without decoding the line (nil when the path has escapes: decode it).
+    static func path(inLine line: Data) -> String? {
+        let marker = Array("\"path\":\"".utf8)
+        return line.withUnsafeBytes { bytes -> String? in
+            guard bytes.count > marker.count else { return nil }
+            var index = 0
+            search: while index + marker.count <= bytes.count {
+                for offset in 0..<marker.count where bytes[index + offset] != marker[offset] {
+                    index += 1
+                    continue search
+                }
+                let start = index + marker.count
+                var end = start
+                while end < bytes.count && bytes[end] != UInt8(ascii: "\"") {
+                    if bytes[end] == UInt8(ascii: "\\") { return nil }
+                    end += 1
+                }
+                return end < bytes.count ? String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self) : nil
+            }
+            return nil
+        }
+    }
+
+    /// Like ``read(_:header:entry:)``, passing each entry's line undecoded.
+    @discardableResult
+    static func scan(_ url: URL, header: (OutputManifestHeader) throws -> Void = { _ in }, line entry: (Data) throws -> Void) throws -> Contents {
+        let decoder = JSONDecoder()
         // Our layout (its first lines say so): the entries between `  "outputs": [` and `  ],`, one per line;
         // without them the file is a small JSON document of the header and the failures.
         let signature = Data("  \"format\": \"\(OutputManifestHeader.formatName)\",".utf8)
@@ -200,11 +245,7 @@ public enum OutputManifest {
             if inOutputs && line.starts(with: Data("    {".utf8)) {
                 var body = Data(line.dropFirst(4))
                 if body.last == UInt8(ascii: ",") { body.removeLast() }
-                let decoded: OutputEntry
-                do { decoded = try decoder.decode(OutputEntry.self, from: body) } catch {
-                    throw SSMLError(.io, "\(url.path):\(number): this line of the manifest is not an output entry: \(Snapshot.explain(error))")
-                }
-                try entry(body, decoded)
+                try entry(body)
                 return
             }
             let opening = line.elementsEqual(Data("  \"outputs\": [".utf8)) || line.elementsEqual(Data("  \"outputs\": [],".utf8))
@@ -240,7 +281,7 @@ public enum OutputManifest {
         }
         try header(whole.header)
         let encoder = encoder()
-        for item in whole.outputs { try entry(try encoder.encode(item), item) }
+        for item in whole.outputs { try entry(try encoder.encode(item)) }
         return Contents(header: whole.header, failures: whole.failures ?? [])
     }
 
