@@ -193,6 +193,45 @@ import Testing
         #expect(summary.rendered == 1 && summary.failures.count == 2)
     }
 
+    @Test func checkAssetVerdictsAreRecordedAndMisfitsReported() throws {
+        let folder = try folder("# formats: vonage-stream | wav-8000-mulaw\n# template: {id}/{format}.{ext}\nid,text\na,Hello there.\n")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let engine = try Engine.standard(data: Repository.data)
+        var overrides = BatchOverrides()
+        overrides.check = BatchSetting("vonage-stream", .option("--check"))
+        let plan = try BatchPlan(try BatchManifest.load(folder.appendingPathComponent("prompts.csv").path, name: "prompts.csv"), overrides: overrides, resolver: engine.resolver)
+        let runner = try BatchRunner(plan: plan, engine: engine, options: BatchRunner.Options(output: folder.appendingPathComponent("out"))) {
+            try RenderWorkerPool(size: $0, executable: Self.worker)
+        }
+        let summary = try runner.run { _ in }
+        // Vonage plays 16-bit PCM WAV: the mu-law file does not fit, the vonage-stream one does.
+        #expect(summary.misfits == ["a/wav-8000-mulaw.wav"])
+        let checks = try entries(folder).map(\.check)
+        #expect(checks.map { $0?.fits } == [true, false])
+        #expect(checks[1]?.findings.contains { $0.hasPrefix("error: WAV holds") } == true)
+        // Without the check, the same outputs are up to date and carry no verdict.
+        let again = try run(folder).summary
+        #expect(again.upToDate == 2 && again.misfits.isEmpty)
+        #expect(try entries(folder).allSatisfy { $0.check == nil })
+    }
+
+    @Test func rowsMayNameFilesAndNCCOs() throws {
+        let folder = try folder("id,file\nmenu,prompts/menu.ssml\ncall,prompts/call.json\nmissing,prompts/nope.ssml\n")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let prompts = folder.appendingPathComponent("prompts")
+        try FileManager.default.createDirectory(at: prompts, withIntermediateDirectories: true)
+        try "<speak>For sales, press one.\n<prosody rate=\"warp\">x</prosody></speak>".write(to: prompts.appendingPathComponent("menu.ssml"), atomically: true, encoding: .utf8)
+        try "[{\"action\": \"talk\", \"text\": \"Hello from the NCCO.\", \"language\": \"de-DE\"}]".write(to: prompts.appendingPathComponent("call.json"), atomically: true, encoding: .utf8)
+        let summary = try run(folder).summary
+        #expect(summary.rendered == 1)
+        #expect(summary.failures.map(\.description) == [
+            "prompts/menu.ssml:2:10: error: menu (en-us-female): prosody rate \"warp\" is not a rate (use x-slow, slow, medium, fast, x-fast, N%, +N%, -N% or a multiplier like 1.2)",
+            "prompts.csv:4:9: error: missing: cannot read the file prompts/nope.ssml: No such file or directory",
+        ])
+        let entry = try #require(try entries(folder).first)
+        #expect(entry.id == "call" && entry.duration > 0.5)
+    }
+
     @Test func aDryRunWritesNothing() throws {
         let folder = try folder(Self.prompts)
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -12,8 +12,9 @@ struct Batch: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Render a prompt library (CSV, JSON or YAML) into many files, only what changed, optionally sharded over a job runner.",
         discussion: """
-            ssml batch prompts.csv -o out/ renders every row in every voice and format into out/ and writes
-            out/manifest.json and out/manifest.csv. See `ssml batch run --help` for the options and `ssml batch merge`
+            ssml batch prompts.csv -o out/ renders every row in every voice and
+            format into out/ and writes out/manifest.json and out/manifest.csv.
+            See `ssml batch run --help` for the options, and `ssml batch merge`
             to join the manifests of a sharded run.
             """,
         subcommands: [BatchRunCommand.self, BatchMergeCommand.self], defaultSubcommand: BatchRunCommand.self)
@@ -24,14 +25,19 @@ struct BatchRunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Render a prompt manifest into an output folder (the default of ssml batch).",
         discussion: """
-            Each row: id, then text (SSML, a fragment or plain text) or file, and optionally voice(s), locale(s),
-            format(s), dialect, loudness, truePeak, tags. Lists are written a|b (or a,b inside a quoted CSV cell).
-            Defaults come from `# key: value` lines above a CSV header (defaults: in JSON and YAML) or from these
-            options. An output whose file is in place with the same content hash is not rendered again.
-            Exit status: 0 every output is up to date, 1 an output failed (or does not fit --check), 64 the
-            manifest or an option is wrong (nothing was rendered).
+            Each row: id, then text (SSML, a fragment or plain text) or file, and
+            optionally voice(s), locale(s), format(s), dialect, loudness, truePeak,
+            tags. Lists are written a|b (or a,b inside a quoted CSV cell). Defaults
+            come from `# key: value` lines above a CSV header (`defaults` in JSON
+            and YAML) or from these options; a row's own value wins. An output
+            whose file is in place with the same content hash is not rendered
+            again.
+            Exit status: 0 every output is up to date; 1 an output failed, does not
+            fit --check, or the run stopped; 64 the manifest or an option is wrong
+            (nothing was rendered).
             Examples:
-              ssml batch prompts.csv -o out/ --voices en-us-female,de-de-male --formats vonage-stream,wav-8000-mulaw \\
+              ssml batch prompts.csv -o out/ --voices en-us-female,de-de-male \\
+                  --formats vonage-stream,wav-8000-mulaw \\
                   --template '{id}/{voice}-{format}.{ext}'
               ssml batch prompts.yaml -o out/ --shard 2/4
               JOB_COMPLETION_INDEX=1 ssml batch prompts.csv -o /out --shards 4
