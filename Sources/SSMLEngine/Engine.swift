@@ -78,6 +78,7 @@ public struct Engine: Sendable {
         case .speech(let speech): !speech.displayText.trimmingCharacters(in: .whitespaces).isEmpty
         case .bleep, .audio: true
         case .pause(let seconds, _, _): seconds > 0
+        case .noise, .mix, .fit: true
         default: false
         }
     }

@@ -33,8 +33,12 @@ enum Published {
         return try interpreter.plan(root, defaultVoice: resolver.voice(named: "en-us-female")!)
     }
 
+    /// The speech of a plan, inside mixes and fitted durations too.
     static func speech(_ plan: [Segment]) -> [SpeechSegment] {
-        plan.compactMap { if case .speech(let speech) = $0 { speech } else { nil } }
+        plan.flatMap { segment -> [SpeechSegment] in
+            if case .speech(let speech) = segment { return [speech] }
+            return speech(segment.nested)
+        }
     }
 
     static func pauses(_ plan: [Segment]) -> [Double] {
@@ -108,10 +112,15 @@ enum Published {
 
     @Test func pollyWhispersSlowerInTheWhisperVariant() throws {
         let speech = Published.speech(try Published.plan(try Published.text("polly/whispered.ssml"), dialect: "polly"))
-        let whispered = speech.filter { $0.voice.settings.variant.hasPrefix("whisper") }
+        // The whisper is an effect of the request: the voice stays the catalog's, the synthesizer makes it whispered.
+        let whispered = speech.filter { $0.effects.voice.whisper }
         #expect(whispered.count == 2)
+        #expect(whispered.allSatisfy { !$0.voice.settings.variant.hasPrefix("whisper") })
         #expect(whispered.last.map { abs($0.prosody.rate - 0.9) < 1e-9 } == true)
-        #expect(Published.pauses(try Published.plan(try Published.text("polly/breath.ssml"), dialect: "polly")) == [0.35])
+        let breaths = try Published.plan(try Published.text("polly/breath.ssml"), dialect: "polly").compactMap { segment -> NoiseSegment? in
+            if case .noise(let noise) = segment { noise } else { nil }
+        }
+        #expect(breaths.map(\.seconds) == [0.35] && breaths.allSatisfy { $0.kind == .breath })
     }
 
     @Test func vonageReadsItsOwnSayAsValues() throws {
@@ -180,5 +189,41 @@ enum Published {
             #expect(!Published.speech(plan).isEmpty)
             if text.contains("time=\"3\"") { #expect(Published.pauses(plan) == [3.0], "\(result.fixed)") }
         }
+    }
+
+    @Test func timedAndMixedExamplesPlanAsTheServicesDescribeThem() throws {
+        // Google's <par>: the answer 2 s after the question ends, the boing 0.2 s before the answer ends, the purr 3 times.
+        let par = try Published.plan(try Published.text("google/par.ssml"), dialect: "google")
+        guard case .mix(let mix)? = par.first, par.count == 1 else { Issue.record("\(par)"); return }
+        #expect(mix.kind == .parallel && mix.layers.count == 4)
+        #expect(mix.layers.map(\.begin) == [MixTime(offset: 0.5), MixTime(id: "question", edge: .end, offset: 2), MixTime(id: "answer", edge: .end, offset: -0.2), MixTime()])
+        #expect(mix.layers[3].repeatCount == 3 && mix.layers[3].fadeIn == 2 && mix.layers[3].fadeOut == 0.2 && abs(mix.layers[3].gainDB - 2.28) < 1e-9)
+        let seq = try Published.plan(try Published.text("google/seq.ssml"), dialect: "google")
+        guard case .mix(let sequence)? = seq.first else { Issue.record("\(seq)"); return }
+        #expect(sequence.kind == .sequence && sequence.layers.map(\.begin.offset) == [0.5, 2, 0, 0])
+        // Azure: background audio under the whole document, fading out over 4 s after it; the voice fitted to 20 s.
+        let background = try Published.plan(try Published.text("azure/background-audio.ssml"), dialect: "azure")
+        guard case .mix(let under)? = background.first else { Issue.record("\(background)"); return }
+        #expect(under.kind == .background && under.tail == 4 && under.layers.first?.fadeIn == 3)
+        let duration = try Published.plan(try Published.text("azure/audio-duration.ssml"), dialect: "azure")
+        guard case .fit(let fit)? = duration.first else { Issue.record("\(duration)"); return }
+        #expect(fit.seconds == 20 && fit.rule == .exact && fit.factors == 0.5...2)
+        // Polly: at most 2 s, only faster; breaths audible; vocal tracts +15 %, -15 %, +10 %, -10 %.
+        let most = try Published.plan(try Published.text("polly/max-duration.ssml"), dialect: "polly")
+        guard case .fit(let limit)? = most.first else { Issue.record("\(most)"); return }
+        #expect(limit.seconds == 2 && limit.rule == .atMost)
+        let breaths = try Published.plan(try Published.text("polly/breaths.ssml"), dialect: "polly").compactMap { segment -> NoiseSegment? in
+            if case .noise(let noise) = segment { noise } else { nil }
+        }
+        #expect(breaths.map(\.seconds) == [0.45, 0.45, 0.25])
+        let auto = try Published.plan(try Published.text("polly/auto-breaths.ssml"), dialect: "polly")
+        #expect(auto.contains { if case .noise = $0 { true } else { false } })
+        let tracts = Published.speech(try Published.plan(try Published.text("polly/vocal-tract.ssml"), dialect: "polly")).map(\.effects.voice.tractLength)
+        #expect(tracts.map { ($0 * 100).rounded() } == [100, 115, 85, 100, 110, 90], "\(tracts)")
+        let drc = Published.speech(try Published.plan(try Published.text("polly/drc.ssml"), dialect: "polly")).map(\.effects.compression)
+        #expect(drc == [false, true])
+        // Azure's SAPI and UPS examples are spoken from their phones.
+        let sapi = Published.speech(try Published.plan(try Published.text("azure/sapi.ssml"), dialect: "azure")).flatMap(\.pieces)
+        #expect(sapi.contains(.ipa("dʒaʊ")) && sapi.contains(.ipa("iɛnjuɛs")), "\(sapi)")
     }
 }

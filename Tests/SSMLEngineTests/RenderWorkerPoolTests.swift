@@ -82,3 +82,18 @@ final class CancellingSink: AudioSink {
         if received >= after { cancellation.cancel() }
     }
 }
+
+/// Plans carry what JSON has no number for (silence is -inf dB) through to the workers.
+@Suite(.timeLimit(.minutes(2))) struct WorkerPlanCodingTests {
+    @Test func aSilentNCCOLevelRendersOnThePool() throws {
+        let engine = try Engine(catalog: Repository.catalog(), styles: Repository.vonageStyles(), data: Repository.data)
+        let plan = try engine.planNCCO(
+            #"[{"action": "talk", "text": "Hello"}, {"action": "stream", "streamUrl": ["chime.wav"], "level": -1}]"#, file: "call.json",
+            baseDirectory: Repository.root.appendingPathComponent("Samples"), log: DiagnosticLog())
+        let pool = try RenderWorkerPool(size: 1, executable: RenderWorkerPoolTests.executable)
+        let sink = MemorySink()
+        let report = try pool.render(WorkerJob(plan: RenderPlan(segments: plan), sampleRate: 8000), into: sink)
+        let clip = try #require(report.entries.first { $0.kind == .audio })
+        #expect(clip.end > clip.start && sink.samples[clip.start..<clip.end].allSatisfy { $0 == 0 })
+    }
+}

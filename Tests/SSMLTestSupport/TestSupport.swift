@@ -2,6 +2,34 @@ import Foundation
 import SSMLCore
 import SSMLEngine
 
+/// Golden files: a test compares what it made with the file beside it, and `RECORD_SNAPSHOTS=1` (re)writes the
+/// file instead of comparing. Golden files are only ever written by this switch, never by hand.
+public enum Golden {
+    public static var recording: Bool { ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1" }
+
+    /// Nil when `made` matches the golden file at `url` (or was recorded); otherwise what differs, for the failure.
+    public static func check(_ made: Data, against url: URL) throws -> String? {
+        if recording {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try made.write(to: url, options: .atomic)
+            return nil
+        }
+        guard let expected = try? Data(contentsOf: url) else {
+            return "no golden file \(url.lastPathComponent); record it with RECORD_SNAPSHOTS=1 swift test --filter \(url.deletingPathExtension().lastPathComponent)"
+        }
+        guard expected != made else { return nil }
+        let old = String(decoding: expected, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        let new = String(decoding: made, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        let changes = new.difference(from: old).prefix(12).map { change -> String in
+            switch change {
+            case .insert(let offset, let line, _): "+\(offset + 1): \(line)"
+            case .remove(let offset, let line, _): "-\(offset + 1): \(line)"
+            }
+        }
+        return "\(url.lastPathComponent) differs (RECORD_SNAPSHOTS=1 re-records it if the change is meant):\n" + changes.joined(separator: "\n")
+    }
+}
+
 /// Paths inside the checkout, for tests.
 public enum Repository {
     /// The package root (the folder holding Package.swift).
@@ -55,12 +83,14 @@ public enum Repository {
 /// by espeak-ng's phoneme tables, as the real synthesizer judges them.
 public struct FakeSynthesizer: SpeechSynthesizer {
     public static let sampleRate = 22050.0
-    public let languages: Set<String> = ["en-us", "en-gb", "de", "fr", "es", "es-419", "pt-br", "pt"]
+    public let languages: Set<String>
     public let version = "fake 1"
     /// Seconds of audio per character at 175 words per minute.
     public static let secondsPerCharacter = 0.06
 
-    public init() {}
+    public static let defaultLanguages: Set<String> = ["en-us", "en-gb", "de", "fr", "es", "es-419", "pt-br", "pt"]
+
+    public init(languages: Set<String> = FakeSynthesizer.defaultLanguages) { self.languages = languages }
 
     public func sampleRate(for request: SpeechRequest) -> Double { Self.sampleRate }
 
@@ -130,13 +160,18 @@ public func run(_ executable: URL, _ arguments: [String], stdin: Data? = nil, in
     if let stdin { input.fileHandleForWriting.write(stdin) }
     try input.fileHandleForWriting.close()
     // Read both pipes concurrently so a chatty child cannot block on a full pipe.
-    // Unsafe only in form: the reader thread writes it, and it is read after that thread has finished.
+    // Unsafe only in form: the reader thread writes it, and it is read after the semaphore says it is done
+    // (polling Thread.isFinished orders nothing: ThreadSanitizer saw the race).
     nonisolated(unsafe) var errorData = Data()
-    let reader = Thread { errorData = err.fileHandleForReading.readDataToEndOfFile() }
+    let readerDone = DispatchSemaphore(value: 0)
+    let reader = Thread {
+        errorData = err.fileHandleForReading.readDataToEndOfFile()
+        readerDone.signal()
+    }
     reader.start()
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    while !reader.isFinished { usleep(1000) }
+    readerDone.wait()
     if process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL && deadline.isCancelled == false {
         return ProcessResult(status: 124, stdout: outData, stderr: String(decoding: errorData, as: UTF8.self) + "\n(killed after the test's time limit of \(timeLimit) s)")
     }

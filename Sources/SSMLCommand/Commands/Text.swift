@@ -146,6 +146,11 @@ struct TextItem {
             kind = "loop"
             self.location = Place(location)
             name = "pass \(pass) of \(passes)"
+        case .noise, .mix, .fit:
+            // Breaths, mixes and fitted durations describe themselves (SSMLCore's Segment.summary).
+            kind = { if case .noise(let noise) = segment { noise.kind.rawValue } else if case .mix = segment { "mix" } else { "fit" } }()
+            location = segment.location.map(Place.init)
+            name = segment.summary
         }
     }
 
@@ -166,7 +171,7 @@ struct TextItem {
         case "audio":
             let end = clipEnd.map { String(format: "%.3f s", $0) } ?? "end"
             return head + "\(path!)  gain \(String(format: "%+.1f dB", gainDB!))  from \(String(format: "%.3f s", clipBegin!)) to \(end)"
-        case "mark", "loop":
+        case "mark", "loop", "breath", "mix", "fit":
             return head + name!
         case "bleep":
             return head + "1 kHz tone as long as \(voice!) would take to say '\(text!)'"

@@ -59,7 +59,7 @@ struct Voices: ParsableCommand {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(voices), as: UTF8.self))
+            print(String(decoding: try encoder.encode(voices.map(VoiceListing.init)), as: UTF8.self))
             return
         }
         let width = (voices.map(\.name.count).max() ?? 4) + 2
@@ -75,5 +75,24 @@ struct Voices: ParsableCommand {
             print(columns.joined())
         }
         print("\(voices.count) voices")
+    }
+}
+
+/// A catalog voice as `ssml voices --json` lists it: the voice with the names it answers to.
+struct VoiceListing: Encodable {
+    var name: String
+    var locale: String
+    var gender: VoiceGender
+    var espeak: String
+    var settings: VoiceSettings
+    var aliases: [String]
+
+    init(_ voice: VoiceSpec) {
+        name = voice.name
+        locale = voice.locale
+        gender = voice.gender
+        espeak = voice.espeak
+        settings = voice.settings
+        aliases = voice.aliases
     }
 }

@@ -32,8 +32,49 @@ public struct VoiceSpec: Sendable, Codable, Equatable, Hashable {
     /// espeak-ng voice (language) identifier: `de`, `en-us`.
     public var espeak: String
     public var settings: VoiceSettings
-    /// Other names users write for this voice (Microsoft neural, Amazon Polly, ...).
+    /// Other names users write for this voice (Microsoft neural, Amazon Polly, ...). Catalog data, not part of
+    /// the voice: equality and plans leave them out (a plan would otherwise repeat them for every segment).
     public var aliases: [String]
+
+    private enum CodingKeys: String, CodingKey { case name, locale, gender, espeak, settings, aliases }
+
+    public init(name: String, locale: String, gender: VoiceGender, espeak: String, settings: VoiceSettings, aliases: [String]) {
+        self.name = name
+        self.locale = locale
+        self.gender = gender
+        self.espeak = espeak
+        self.settings = settings
+        self.aliases = aliases
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        locale = try container.decode(String.self, forKey: .locale)
+        gender = try container.decode(VoiceGender.self, forKey: .gender)
+        espeak = try container.decode(String.self, forKey: .espeak)
+        settings = try container.decode(VoiceSettings.self, forKey: .settings)
+        aliases = try container.decodeIfPresent([String].self, forKey: .aliases) ?? []
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(locale, forKey: .locale)
+        try container.encode(gender, forKey: .gender)
+        try container.encode(espeak, forKey: .espeak)
+        try container.encode(settings, forKey: .settings)
+    }
+
+    public static func == (a: VoiceSpec, b: VoiceSpec) -> Bool {
+        a.name == b.name && a.locale == b.locale && a.gender == b.gender && a.espeak == b.espeak && a.settings == b.settings
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(espeak)
+        hasher.combine(settings)
+    }
 }
 
 /// The voice catalog: named entries plus per-gender templates that make a voice for any language espeak-ng speaks.

@@ -275,6 +275,8 @@ public struct NCCOPlanner {
             return .callControl(control)
         case .loop(let pass, let passes, let location):
             return .loop(pass: pass, passes: passes, location: move(location))
+        case .noise, .mix, .fit:
+            return segment.relocated(move)
         }
     }
 

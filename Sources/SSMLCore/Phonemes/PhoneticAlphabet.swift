@@ -103,3 +103,66 @@ public enum XSAMPA {
         try symbols(text).map(\.ipa).joined()
     }
 }
+
+/// Microsoft's phone sets for American English, converted to IPA: the SAPI set (`alphabet="sapi"`, lowercase phones
+/// separated by spaces, stress `1`/`2` after the vowel: `h eh 1 l ow`) and the Universal Phone Set (`alphabet="ups"`, the
+/// same phones in capitals, stress as `S1`/`S2` before the syllable or `1`/`2` after the vowel, `.` between syllables).
+///
+/// The table is Microsoft's "American English phonetic alphabet" (SAPI phone set, en-US): each phone with the IPA of
+/// its example word (aa father, ae cat, ah cut, ao dog, aw foul, ax ago, ay bite, eh pet, er fur, ey ate, ih fill, iy
+/// feel, ow go, oy toy, uh book, uw too, and the consonants).
+public enum MicrosoftPhones {
+    public static let ipa: [String: String] = [
+        "aa": "ɑ", "ae": "æ", "ah": "ʌ", "ao": "ɔ", "aw": "aʊ", "ax": "ə", "ay": "aɪ", "eh": "ɛ", "er": "ɝ", "ey": "eɪ",
+        "ih": "ɪ", "iy": "i", "ow": "oʊ", "oy": "ɔɪ", "uh": "ʊ", "uw": "u",
+        "b": "b", "ch": "tʃ", "d": "d", "dh": "ð", "f": "f", "g": "ɡ", "h": "h", "hh": "h", "jh": "dʒ", "k": "k", "l": "l", "m": "m",
+        "n": "n", "ng": "ŋ", "p": "p", "r": "ɹ", "s": "s", "sh": "ʃ", "t": "t", "th": "θ", "v": "v", "w": "w", "y": "j", "z": "z", "zh": "ʒ",
+        // UPS spellings that differ from SAPI's (its diphthongs are written by their parts: `JH AU` is "Zhou").
+        "axr": "ɚ", "au": "aʊ", "ai": "aɪ", "ei": "eɪ", "ou": "oʊ", "oi": "ɔɪ",
+    ]
+    static let vowels: Set<String> = ["aa", "ae", "ah", "ao", "aw", "ax", "ay", "eh", "er", "ey", "ih", "iy", "ow", "oy", "uh", "uw", "axr", "au", "ai", "ei", "ou", "oi"]
+
+    /// The IPA for a SAPI or UPS transcription, or the first phone that is not in the set.
+    public static func toIPA(_ text: String) -> Result<String, PhonemeError> {
+        var out = ""
+        var stressNext: String?
+        var lastVowelIndex: String.Index?
+        let tokens = text.replacingOccurrences(of: ".", with: " . ").replacingOccurrences(of: "-", with: " - ")
+            .split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map { $0.lowercased() }
+        for token in tokens {
+            switch token {
+            case "1", "2":
+                // SAPI: the stress digit follows its vowel; espeak-ng stresses the next vowel, so the mark goes before it.
+                if let index = lastVowelIndex { out.insert(contentsOf: token == "1" ? "ˈ" : "ˌ", at: index) }
+                lastVowelIndex = nil
+                continue
+            case "0", "3": continue
+            case "s1", "s2":
+                stressNext = token == "s1" ? "ˈ" : "ˌ"
+                continue
+            case ".", "-", "!", "&", "_", ",", "?":
+                if token == "&" || token == "_" { out += " " }
+                continue
+            default: break
+            }
+            var phone = token
+            var digit: Character?
+            if let last = phone.last, "0123".contains(last), phone.count > 1, ipa[phone] == nil {
+                digit = last
+                phone.removeLast()
+            }
+            guard let symbol = ipa[phone] else { return .failure(PhonemeError(phone: token, reason: .notInLanguage)) }
+            if vowels.contains(phone) {
+                if let mark = stressNext {
+                    out += mark
+                    stressNext = nil
+                }
+                lastVowelIndex = out.endIndex
+                if digit == "1" || digit == "2" { out += digit == "1" ? "ˈ" : "ˌ"; lastVowelIndex = nil }
+            }
+            out += symbol
+        }
+        let sayable = out.filter { !"ˈˌ ".contains($0) }
+        return sayable.isEmpty ? .failure(PhonemeError(phone: text, reason: .empty)) : .success(out)
+    }
+}

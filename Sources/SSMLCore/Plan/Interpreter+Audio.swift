@@ -37,12 +37,29 @@ extension Interpreter {
         }
         var repeats = 1
         if let repeatCount = element.attribute("repeatCount") {
-            guard let count = Int(repeatCount.value), count >= 1, count <= limits.maxLoop else {
-                throw SSMLError(.invalidValue, "audio repeatCount \"\(repeatCount.value)\" must be a whole number from 1 to \(limits.maxLoop)", at: repeatCount.location.with(element: "audio", attribute: "repeatCount"))
+            // A real number (SSML 1.1, Google): rounded to a whole number of times, as Google does; 0 means 1.
+            guard let count = Double(repeatCount.value.trimmingCharacters(in: .whitespaces)), count >= 0, count.isFinite, Int(max(1, count.rounded())) <= limits.maxLoop else {
+                throw SSMLError(.invalidValue, "audio repeatCount \"\(repeatCount.value)\" must be a number of times from 1 to \(limits.maxLoop)", at: repeatCount.location.with(element: "audio", attribute: "repeatCount"))
             }
-            repeats = count
+            repeats = max(1, Int(count.rounded()))
         }
-        for ignored in ["repeatDur", "speed", "fetchtimeout", "fetchhint", "maxage", "maxstale"] {
+        var speed = 1.0
+        if let attribute = element.attribute("speed") {
+            let at = attribute.location.with(element: "audio", attribute: "speed")
+            let value = attribute.value.trimmingCharacters(in: .whitespaces)
+            guard value.hasSuffix("%"), let percent = Double(value.dropLast()), percent > 0, percent.isFinite else {
+                throw SSMLError(.invalidValue, "audio speed \"\(attribute.value)\" is not a speed (write a percentage like 150%)", at: at)
+            }
+            speed = percent / 100
+            // Google supports 50%..200% ("values outside that range may (or may not) be adjusted"); past a quarter or
+            // four times the clip is no longer what was recorded.
+            if !(0.25...4).contains(speed) {
+                try log.warn("audio speed \(attribute.value) is outside 25%..400%; clamped", at: at, kind: .limitExceeded)
+                speed = min(max(speed, 0.25), 4)
+            }
+        }
+        let repeatDur = try seconds("repeatDur")
+        for ignored in ["fetchtimeout", "fetchhint", "maxage", "maxstale"] {
             if let attribute = element.attribute(ignored) {
                 try log.warn("audio \(ignored) is not supported and is ignored", at: attribute.location.with(element: "audio", attribute: ignored), kind: .unknownAttribute)
             }
@@ -51,10 +68,14 @@ extension Interpreter {
         var alternative: AudioFallback?
         if hasFallback { alternative = planFallback(fallback, frame: frame) }
         flush()
-        for _ in 0..<repeats {
-            segments.append(.audio(AudioClip(
-                source: src.value, gainDB: gain + frame.prosody.volumeDB, clipBegin: clipBegin, clipEnd: clipEnd, location: place,
-                sourceLocation: srcPlace, label: "audio \"\(src.value)\"", fallback: alternative)))
+        let clip = AudioClip(
+            source: src.value, gainDB: gain + frame.prosody.volumeDB, clipBegin: clipBegin, clipEnd: clipEnd, speed: speed, location: place,
+            sourceLocation: srcPlace, label: "audio \"\(src.value)\"", fallback: alternative)
+        if let repeatDur {
+            // `repeatDur` limits the clip after clipping, speed and repeats: one layer that plays them and stops there.
+            segments.append(.mix(Mix(kind: .sequence, layers: [MixLayer(content: [.audio(clip)], repeatCount: repeats, repeatSeconds: repeatDur, location: place)], location: place)))
+        } else {
+            for _ in 0..<repeats { segments.append(.audio(clip)) }
         }
         try checkSize(at: place)
     }

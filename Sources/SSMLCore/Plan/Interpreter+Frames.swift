@@ -51,11 +51,6 @@ extension Interpreter {
                 throw fail(volume, "prosody volume \"\(volume.value)\" puts the level at \(Int(inner.prosody.volumeDB)) dB, outside -60dB..+40dB")
             }
         }
-        for ignored in ["duration", "contour"] {
-            if let attribute = element.attribute(ignored) {
-                try log.warn("prosody \(ignored) is not supported and is ignored", at: attribute.location.with(element: "prosody", attribute: ignored), kind: .unknownAttribute)
-            }
-        }
         return inner
     }
 

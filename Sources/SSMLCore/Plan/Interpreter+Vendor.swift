@@ -85,9 +85,10 @@ extension Interpreter {
             flush()
         case ("mstts", "prompt"), ("mstts", "mathspeechverbosity"), ("mstts", "viseme"):
             break  // Settings with no sound of their own.
-        case ("mstts", "backgroundaudio"), ("mstts", "audioduration"):
-            try log.warn("<\(name)> is not rendered yet; the document is spoken without it", at: place, kind: .unknownElement)
-            try visitChildren(element, frame: frame)
+        case ("mstts", "backgroundaudio"):
+            try backgroundAudio(element)
+        case ("mstts", "audioduration"):
+            _ = try audioDuration(element)  // Read (and checked) by the enclosing <voice>; no sound here.
         case ("mathml", _):
             // MathML (Azure's <math>): its tokens are read in document order, one warning for the whole expression.
             try log.warn("<\(name)> is MathML: its text is read token by token, without MathML's reading rules", at: place, kind: .unknownElement)
@@ -99,10 +100,14 @@ extension Interpreter {
         case ("amazon", "effect"):
             try visitChildren(element, frame: try amazonEffect(element, frame: frame))
         case ("amazon", "breath"):
-            try breath(element)
-        case ("amazon", "auto-breaths"), ("amazon", "domain"):
-            let what = element.name == "domain" ? "the speaking domain" : "automatic breaths"
-            try log.warn("<\(name)>: \(what) are not rendered; the text is spoken", at: place, kind: .unknownElement)
+            try breath(element, frame: frame)
+        case ("amazon", "auto-breaths"):
+            var inner = frame
+            inner.autoBreaths = try autoBreaths(element, frame: frame)
+            wordsSinceBreath = 0
+            try visitChildren(element, frame: inner)
+        case ("amazon", "domain"):
+            try log.warn("<\(name)>: the speaking domain is not rendered; the text is spoken", at: place, kind: .unknownElement)
             try visitChildren(element, frame: frame)
         default:
             try log.warn("unknown element <\(name)>; its text is read, its meaning ignored", at: place, kind: .unknownElement)
@@ -185,6 +190,9 @@ extension Interpreter {
 
     /// Text in a voice with sentence, comma or semicolon silences: cut where the silences go.
     func speakText(_ text: String, frame: Frame, at location: SourceLocation) {
+        if let breaths = frame.autoBreaths {
+            return speakWithBreaths(text, breaths: breaths, frame: frame, at: location)
+        }
         guard let silences = frame.silences, silences.splitsText else {
             speak(.text(text), frame: frame, at: location)
             return
@@ -220,52 +228,178 @@ extension Interpreter {
 
     // MARK: - Polly
 
-    /// `<amazon:effect>`: `whispered` becomes espeak-ng's whisper variant of the voice in force.
+    /// `<amazon:effect>`: `whispered` is a whispered voice, `drc` compresses the level range, `vocal-tract-length`
+    /// changes the formants (the pitch stays), `phonation="soft"` is spoken 6 dB softer (no soft phonation here).
     func amazonEffect(_ element: XMLElement, frame: Frame) throws -> Frame {
         let name = element.qualifiedName
         var inner = frame
         if let effect = element.attribute("name") {
             switch effect.value.lowercased() {
-            case "whispered":
-                inner.voice.settings.variant = frame.voice.gender == .male ? "whisper" : "whisperf"
+            case "whispered": inner.effects.voice.whisper = true
+            case "drc": inner.effects.compression = true
             default:
-                try log.warn("\(name) name \"\(effect.value)\" is not rendered; the text is spoken as it is", at: effect.location.with(element: name, attribute: "name"), kind: .invalidValue)
+                try log.warn("\(name) name \"\(effect.value)\" is not one of Polly's effects (whispered, drc); the text is spoken as it is",
+                    at: effect.location.with(element: name, attribute: "name"), kind: .invalidValue)
             }
         }
-        for attribute in ["phonation", "vocal-tract-length"] {
-            if let value = element.attribute(attribute) {
-                try log.warn("\(name) \(attribute)=\"\(value.value)\" is not rendered", at: value.location.with(element: name, attribute: attribute), kind: .unknownAttribute)
+        if let phonation = element.attribute("phonation") {
+            let place = phonation.location.with(element: name, attribute: "phonation")
+            switch phonation.value.lowercased() {
+            case "soft":
+                try log.warn("\(name) phonation=\"soft\": the voice has no soft phonation here; the text is spoken 6 dB softer", at: place, kind: .invalidValue)
+                inner.prosody.volumeDB -= 6
+            case "normal": break
+            default:
+                try log.warn("\(name) phonation \"\(phonation.value)\" is not soft or normal; ignored", at: place, kind: .invalidValue)
             }
+        }
+        if let tract = element.attribute("vocal-tract-length") {
+            let place = tract.location.with(element: name, attribute: "vocal-tract-length")
+            let value = tract.value.trimmingCharacters(in: .whitespaces)
+            guard let number = ProsodyValue.leadingNumber(value.lowercased()), number.unit == "%" else {
+                throw SSMLError(.invalidValue, "\(name) vocal-tract-length \"\(tract.value)\" is not a percentage (use +10%, -15% or 90%)", at: place)
+            }
+            // Polly: "+n%" / "-n%" change the length by that much, "n%" sets it to that much of the voice's own.
+            var factor = number.signed ? 1 + number.value / 100 : number.value / 100
+            let allowed = 0.5...2.0
+            if !allowed.contains(factor) {
+                try log.warn("\(name) vocal-tract-length \"\(tract.value)\" is outside 50%..200% of the voice's own; clamped", at: place, kind: .limitExceeded)
+                factor = min(max(factor, allowed.lowerBound), allowed.upperBound)
+            }
+            inner.effects.voice.tractLength *= factor
         }
         return inner
     }
 
-    /// `<amazon:breath>`: a pause as long as the breath would be (Polly names durations, not times: x-short..x-long).
-    func breath(_ element: XMLElement) throws {
+    /// Polly's breath durations and volumes (its keywords; "the exact length and volume ... is dependent on the voice").
+    static let breathSeconds: [String: Double] = ["x-short": 0.15, "short": 0.25, "medium": 0.35, "long": 0.45, "x-long": 0.6, "default": 0.35]
+    static let breathVolumesDB: [String: Double] = ["x-soft": -12, "soft": -6, "medium": 0, "loud": 4, "x-loud": 8, "default": 0]
+
+    /// A keyword attribute of a breath element, looked up in `table`.
+    func breathValue(_ element: XMLElement, _ attribute: String, _ table: [String: Double], default fallback: Double) throws -> Double {
+        guard let value = element.attribute(attribute) else { return fallback }
+        guard let found = table[value.value.trimmingCharacters(in: .whitespaces).lowercased()] else {
+            let names = table.keys.sorted().joined(separator: ", ")
+            throw SSMLError(.invalidValue, "\(element.qualifiedName) \(attribute) \"\(value.value)\" is not one of \(names)",
+                at: value.location.with(element: element.qualifiedName, attribute: attribute))
+        }
+        return found
+    }
+
+    /// `<amazon:breath>`: an audible breath of Polly's duration and volume, at the level of the voice's speech.
+    func breath(_ element: XMLElement, frame: Frame) throws {
+        let place = element.location.with(element: element.qualifiedName)
+        let seconds = try breathValue(element, "duration", Self.breathSeconds, default: 0.35)
+        let gain = try breathValue(element, "volume", Self.breathVolumesDB, default: 0)
+        addBreath(seconds: seconds, gainDB: gain, frame: frame, at: place)
+    }
+
+    func addBreath(seconds: Double, gainDB: Double, frame: Frame, at place: SourceLocation) {
+        flush()
+        segments.append(.noise(NoiseSegment(kind: .breath, seconds: seconds, gainDB: gainDB + frame.prosody.volumeDB, silent: frame.prosody.silent, location: place)))
+        wordsSinceBreath = 0
+    }
+
+    /// `<amazon:auto-breaths>`: `frequency` (how many words between breaths), `volume`, `duration`.
+    func autoBreaths(_ element: XMLElement, frame: Frame) throws -> AutoBreaths {
+        // Words between breaths for Polly's frequency keywords: a breath every clause or two at x-high, about one a
+        // long sentence at x-low.
+        let words: [String: Double] = ["x-low": 24, "low": 18, "medium": 12, "default": 12, "high": 8, "x-high": 5]
+        let count = try breathValue(element, "frequency", words, default: 12)
+        let seconds = try breathValue(element, "duration", Self.breathSeconds, default: 0.35)
+        let gain = try breathValue(element, "volume", Self.breathVolumesDB, default: 0)
+        return AutoBreaths(words: Int(count), seconds: seconds, gainDB: gain)
+    }
+
+    /// Text under `<amazon:auto-breaths>`: a breath at a phrase boundary (after `.`, `!`, `?`, `;`, `:` or `,`) once
+    /// enough words have been spoken since the last breath.
+    func speakWithBreaths(_ text: String, breaths: AutoBreaths, frame: Frame, at location: SourceLocation) {
+        var piece = ""
+        let words = text.split(whereSeparator: \.isWhitespace)
+        for (index, word) in words.enumerated() {
+            piece += (piece.isEmpty ? "" : " ") + word
+            wordsSinceBreath += 1
+            guard let last = word.last, ".!?;:,。！？；，".contains(last), index + 1 < words.count, wordsSinceBreath >= breaths.words else { continue }
+            speak(.text(piece), frame: frame, at: location)
+            addBreath(seconds: breaths.seconds, gainDB: breaths.gainDB, frame: frame, at: location)
+            piece = ""
+        }
+        if !piece.isEmpty { speak(.text(piece), frame: frame, at: location) }
+    }
+
+    // MARK: - Azure background audio and audio duration
+
+    /// `<mstts:backgroundaudio src volume fadein fadeout>`: a clip looped under the whole document (Azure: "If the background
+    /// audio file provided is shorter than the text-to-speech or the fade out, it loops. If it's longer than the
+    /// text-to-speech, it stops when the fade out has finished"). `volume` 0-100 is the clip's amplitude (1, the default,
+    /// is the clip as it is); `fadein` and `fadeout` are milliseconds, 0-10000.
+    func backgroundAudio(_ element: XMLElement) throws {
         let name = element.qualifiedName
         let place = element.location.with(element: name)
-        let durations: [String: Double] = ["x-short": 0.15, "short": 0.25, "medium": 0.35, "long": 0.45, "x-long": 0.6, "default": 0.35]
-        var seconds = durations["medium"]!
-        if let duration = element.attribute("duration") {
-            guard let value = durations[duration.value.lowercased()] else {
-                throw SSMLError(.invalidValue, "\(name) duration \"\(duration.value)\" is not one of x-short, short, medium, long, x-long", at: duration.location.with(element: name, attribute: "duration"))
+        let src = try required("src", of: element)
+        func number(_ attribute: String, range: ClosedRange<Double>, default fallback: Double) throws -> Double {
+            guard let value = element.attribute(attribute) else { return fallback }
+            let at = value.location.with(element: name, attribute: attribute)
+            guard let number = Double(value.value.trimmingCharacters(in: .whitespaces)), number.isFinite else {
+                throw SSMLError(.invalidValue, "\(name) \(attribute) \"\(value.value)\" is not a number", at: at)
             }
-            seconds = value
+            guard range.contains(number) else {
+                try log.warn("\(name) \(attribute) \(value.value) is outside Azure's \(Int(range.lowerBound))..\(Int(range.upperBound)); clamped", at: at, kind: .limitExceeded)
+                return min(max(number, range.lowerBound), range.upperBound)
+            }
+            return number
         }
-        try log.warn("\(name): the breath sound is not synthesised yet; a pause of \(BreakValue.format(seconds)) keeps its time", at: place, kind: .unknownElement)
-        flush()
-        segments.append(.pause(seconds: seconds, reason: .break, location: place))
+        let volume = try number("volume", range: 0...100, default: 1)
+        let fadeIn = try number("fadein", range: 0...10000, default: 0) / 1000
+        let fadeOut = try number("fadeout", range: 0...10000, default: 0) / 1000
+        guard background == nil else {
+            try log.warn("\(name): Azure takes one background audio per document; this one is ignored", at: place, kind: .invalidValue)
+            return
+        }
+        let gain = volume > 0 ? 20 * log10(volume) : -120
+        let clip = AudioClip(source: src.value, gainDB: 0, location: place, sourceLocation: src.location.with(element: name, attribute: "src"), label: "\(name) \"\(src.value)\"")
+        background = MixLayer(content: [.audio(clip)], loops: true, gainDB: gain, fadeIn: fadeIn, fadeOut: fadeOut, location: place)
+    }
+
+    /// `<mstts:audioduration value>` inside a `<voice>`: seconds the voice's content should take.
+    func audioDuration(_ element: XMLElement) throws -> Double {
+        let name = element.qualifiedName
+        let value = try required("value", of: element)
+        let at = value.location.with(element: name, attribute: "value")
+        let seconds: Double
+        do { seconds = try BreakValue.time(value.value) } catch {
+            throw SSMLError(.invalidValue, "\(name) value: " + error.message.replacingOccurrences(of: "break time", with: "time"), at: at)
+        }
+        guard seconds > 0 else { throw SSMLError(.invalidValue, "\(name) value must be longer than 0", at: at) }
+        return seconds
     }
 
     // MARK: - Vendor phonetic alphabets
 
     /// Alphabets of one service (Azure `sapi`, `ups`; Polly `x-amazon-pinyin`, `x-amazon-jyutping`,
-    /// `x-amazon-yomigana`): espeak-ng has no reader for them, so the element's text is spoken, with a warning at
-    /// the alphabet. False for an alphabet no service documents (the caller reports it as an error).
+    /// `x-amazon-yomigana`). Azure's American English sets are converted to IPA and spoken (``MicrosoftPhones``); for
+    /// the others the element's text is spoken, with a warning at the alphabet. False for an alphabet no service documents (the caller reports it as an error).
     func vendorAlphabet(_ element: XMLElement, alphabet: XMLAttribute, frame: Frame) throws -> Bool {
         let known = ["sapi": "Azure's SAPI phone set", "ups": "Azure's Universal Phone Set", "x-microsoft-sapi": "Azure's SAPI phone set",
             "x-amazon-pinyin": "Polly's pinyin", "x-amazon-jyutping": "Polly's jyutping", "x-amazon-yomigana": "Polly's yomigana"]
         guard let what = known[alphabet.value.lowercased()] else { return false }
+        let name = alphabet.value.lowercased()
+        // Microsoft's American English phone sets convert to IPA and are spoken; other languages' sets are not here.
+        if ["sapi", "ups", "x-microsoft-sapi"].contains(name), frame.voice.locale.lowercased().hasPrefix("en"), let ph = element.attribute("ph") {
+            switch MicrosoftPhones.toIPA(ph.value) {
+            case .success(let ipa) where capabilities.checkPronunciation(ipa, voice: frame.voice) == nil:
+                speak(.ipa(ipa), frame: frame, at: element.location.with(element: "phoneme"))
+                return true
+            case .success(let ipa):
+                try log.warn("phoneme ph \"\(ph.value)\" (\(what)) is /\(ipa)/, which \(frame.voice.locale) cannot say; the element's text is read as written",
+                    at: ph.location.with(element: "phoneme", attribute: "ph"), kind: .invalidValue)
+            case .failure(let error):
+                try log.warn("phoneme ph \"\(ph.value)\": \"\(error.phone)\" is not a phone of \(what) for American English; the element's text is read as written",
+                    at: ph.location.with(element: "phoneme", attribute: "ph"), kind: .invalidValue)
+            }
+            try visitChildren(element, frame: frame)
+            return true
+        }
         try log.warn("phoneme alphabet \"\(alphabet.value)\" (\(what)) is not converted for espeak-ng; the element's text is read as written",
             at: alphabet.location.with(element: "phoneme", attribute: "alphabet"), kind: .invalidValue)
         try visitChildren(element, frame: frame)

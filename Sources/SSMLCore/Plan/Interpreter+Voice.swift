@@ -67,6 +67,16 @@ extension Interpreter {
         try visitChildren(element, frame: inner)
         flush()
         if let tailing = silences.tailing { addSilence(tailing, at: place) }
+        // Azure's <mstts:audioduration>: the voice's content fitted to that length ("within 0.5 to 2 times the original
+        // audio ... outside of these boundaries, the duration is set according to the respective minimum or maximum").
+        if let duration = element.children.lazy.compactMap({ node -> XMLElement? in
+            if case .element(let child) = node, self.vendor(of: child) == "mstts", child.name == "audioduration" { child } else { nil }
+        }).first {
+            let seconds = try audioDuration(duration)
+            let content = Array(segments[start...])
+            segments.removeSubrange(start...)
+            segments.append(.fit(DurationFit(content: content, seconds: seconds, rule: .exact, factors: 0.5...2, location: duration.location.with(element: duration.qualifiedName))))
+        }
         let body = Array(segments[start...])
         for pass in 1..<passes {
             addPause(BreakValue.sentencePause, reason: .sentence, at: place)

@@ -12,6 +12,10 @@ public final class Interpreter {
         var prosody: Prosody
         /// Azure `<mstts:silence>` settings of the enclosing `<voice>` (see Interpreter+Vendor).
         var silences: VendorSilences? = nil
+        /// Whispers, vocal-tract length, compression (Polly's `amazon:effect`).
+        var effects = SpeechEffects()
+        /// Polly's `<amazon:auto-breaths>` in force: breaths at phrase boundaries.
+        var autoBreaths: AutoBreaths? = nil
     }
 
     let resolver: VoiceResolver
@@ -29,6 +33,12 @@ public final class Interpreter {
     /// (`um <say-as …>14:30</say-as> Uhr`) is not said twice.
     var saidWords: Set<String> = []
     var depth = 0
+    /// Azure's `<mstts:backgroundaudio>`: mixed under the whole document once it is planned.
+    var background: MixLayer?
+    /// Words spoken since the last breath, for `<amazon:auto-breaths>`.
+    var wordsSinceBreath = 0
+    /// `xml:id`s of Google `<media>` and containers planned so far, for `begin`/`end` references.
+    var mediaIDs: Set<String> = []
 
     /// The engine's name for messages (`espeak-ng`).
     var engineName: String { capabilities.version.split(separator: " ").first.map(String.init) ?? "the speech engine" }
@@ -44,6 +54,8 @@ public final class Interpreter {
     public func plan(_ root: XMLElement, defaultVoice: VoiceSpec) throws -> [Segment] {
         segments = []
         pending = nil
+        background = nil
+        mediaIDs = []
         try visit(.element(root), frame: Frame(voice: defaultVoice, prosody: .neutral))
         flush()
         if segments.isEmpty {
@@ -51,6 +63,9 @@ public final class Interpreter {
         }
         while case .pause(_, let reason, _) = segments.last, reason != .break { segments.removeLast() }
         while case .pause(_, let reason, _) = segments.first, reason != .break { segments.removeFirst() }
+        if let background {
+            segments = [.mix(Mix(kind: .background, lead: segments, layers: [background], tail: background.fadeOut, location: background.location))]
+        }
         return segments
     }
 
@@ -104,7 +119,7 @@ public final class Interpreter {
             try voice(element, frame: frame)
         case "prosody":
             try check(element, allowed: ["rate", "pitch", "range", "volume", "duration", "contour", "id"])
-            try visitChildren(element, frame: prosodyFrame(element, frame: frame))
+            try prosody(element, frame: frame)
         case "break":
             try check(element, allowed: ["time", "strength", "id"])
             try pause(element)
@@ -122,6 +137,12 @@ public final class Interpreter {
         case "audio":
             try check(element, allowed: ["src", "soundLevel", "clipBegin", "clipEnd", "repeatCount", "repeatDur", "speed", "fetchtimeout", "fetchhint", "maxage", "maxstale", "id"])
             try audio(element, frame: frame)
+        case "par", "seq":
+            try check(element, allowed: ["begin", "end", "repeatCount", "repeatDur", "id"])
+            try timeContainer(element, frame: frame)
+        case "media":
+            try check(element, allowed: ["begin", "end", "repeatCount", "repeatDur", "soundLevel", "fadeInDur", "fadeOutDur", "id"])
+            try timeContainer(element, frame: frame)
         case "sub":
             try check(element, allowed: ["alias", "id"])
             let alias = try required("alias", of: element)
@@ -178,7 +199,7 @@ public final class Interpreter {
             guard !collapsed.isEmpty else { return }
             piece = .text(collapsed)
         }
-        if let current = pending, current.frame.voice == frame.voice, current.frame.prosody == frame.prosody {
+        if let current = pending, current.frame.voice == frame.voice, current.frame.prosody == frame.prosody, current.frame.effects == frame.effects {
             pending!.pieces.append(piece)
         } else {
             flush()
@@ -189,7 +210,26 @@ public final class Interpreter {
     func flush() {
         guard let current = pending else { return }
         pending = nil
-        segments.append(.speech(SpeechSegment(pieces: current.pieces, voice: current.frame.voice, prosody: current.frame.prosody, location: current.location)))
+        segments.append(.speech(SpeechSegment(pieces: current.pieces, voice: current.frame.voice, prosody: current.frame.prosody, effects: current.frame.effects, location: current.location)))
+    }
+
+    /// The segments `body` plans, taken out of the plan (for a mix layer, a fitted duration, a contour).
+    func capture(_ body: () throws -> Void) rethrows -> [Segment] {
+        flush()
+        let start = segments.count
+        try body()
+        flush()
+        let inner = Array(segments[start...])
+        segments.removeSubrange(start...)
+        return inner
+    }
+
+    /// `content` without the sentence and paragraph pauses at its ends (they separate it from nothing).
+    static func trimmed(_ content: [Segment]) -> [Segment] {
+        var content = content
+        while case .pause(_, let reason, _) = content.last, reason != .break { content.removeLast() }
+        while case .pause(_, let reason, _) = content.first, reason != .break { content.removeFirst() }
+        return content
     }
 
     /// Structural pauses next to each other merge (the longer wins); next to an explicit break they give
@@ -226,6 +266,10 @@ public final class Interpreter {
             let known = attribute.prefix == nil || attribute.prefix == "xml"
             if known && allowed.contains(attribute.name) && (attribute.name != "lang" || attribute.prefix == "xml") { continue }
             if attribute.prefix == "xml" && ["base", "id", "space"].contains(attribute.name) { continue }
+            // `xsi:schemaLocation` (the W3C's examples) points at a schema; it says nothing about speech.
+            if attribute.isSchemaInstance { continue }
+            // Polly's `<prosody amazon:max-duration>` (read by the prosody handler).
+            if element.name == "prosody", attribute.prefix == "amazon", attribute.name == "max-duration" { continue }
             try log.warn(
                 "unknown attribute \(attribute.qualifiedName) on <\(element.qualifiedName)>; ignored",
                 at: attribute.location.with(element: element.qualifiedName, attribute: attribute.qualifiedName),

@@ -13,15 +13,34 @@ public struct RenderPlan: Sendable, Equatable, Codable {
     public init(segments: [Segment]) { self.segments = segments }
 
     /// Whether every clip names its file (audio references are resolved).
-    public var isResolved: Bool {
-        segments.allSatisfy { if case .audio(let clip) = $0 { clip.file != nil } else { true } }
+    public var isResolved: Bool { Self.isResolved(segments) }
+
+    static func isResolved(_ segments: [Segment]) -> Bool {
+        segments.allSatisfy { segment in
+            if case .audio(let clip) = segment { return clip.file != nil }
+            return isResolved(segment.nested)
+        }
     }
 
     /// Pretty JSON with sorted keys, so two plans diff line by line.
     public func json() throws -> Data {
-        let encoder = JSONEncoder()
+        let encoder = Self.encoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(self)
+    }
+
+    /// The encoder for plans and what carries them: silence is a gain of `-inf` dB, which JSON has no number for.
+    public static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return encoder
+    }
+
+    /// The decoder that reads what ``encoder()`` writes.
+    public static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return decoder
     }
 }
 

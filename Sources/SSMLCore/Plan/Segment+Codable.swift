@@ -6,11 +6,11 @@
 /// ```
 extension Segment: Codable {
     private enum CodingKeys: String, CodingKey {
-        case kind, speech, seconds, reason, location, audio, name, control, pass, passes
+        case kind, speech, seconds, reason, location, audio, name, control, pass, passes, noise, mix, fit
     }
 
     private enum Kind: String, Codable {
-        case speech, bleep, pause, audio, mark, callControl, loop
+        case speech, bleep, pause, audio, mark, callControl, loop, noise, mix, fit
     }
 
     public init(from decoder: any Decoder) throws {
@@ -29,6 +29,9 @@ extension Segment: Codable {
             self = .loop(
                 pass: try container.decode(Int.self, forKey: .pass), passes: try container.decode(Int.self, forKey: .passes),
                 location: try container.decode(SourceLocation.self, forKey: .location))
+        case .noise: self = .noise(try container.decode(NoiseSegment.self, forKey: .noise))
+        case .mix: self = .mix(try container.decode(Mix.self, forKey: .mix))
+        case .fit: self = .fit(try container.decode(DurationFit.self, forKey: .fit))
         }
     }
 
@@ -61,6 +64,15 @@ extension Segment: Codable {
             try container.encode(pass, forKey: .pass)
             try container.encode(passes, forKey: .passes)
             try container.encode(location, forKey: .location)
+        case .noise(let noise):
+            try container.encode(Kind.noise, forKey: .kind)
+            try container.encode(noise, forKey: .noise)
+        case .mix(let mix):
+            try container.encode(Kind.mix, forKey: .kind)
+            try container.encode(mix, forKey: .mix)
+        case .fit(let fit):
+            try container.encode(Kind.fit, forKey: .kind)
+            try container.encode(fit, forKey: .fit)
         }
     }
 }

@@ -15,13 +15,36 @@ public struct SpeechSegment: Sendable, Equatable, Codable {
     public var pieces: [SpeechPiece]
     public var voice: VoiceSpec
     public var prosody: Prosody
+    /// How the voice is changed (a whisper, a longer vocal tract) and what the renderer does to it (compression).
+    public var effects: SpeechEffects
     public var location: SourceLocation
 
-    public init(pieces: [SpeechPiece], voice: VoiceSpec, prosody: Prosody, location: SourceLocation) {
+    public init(pieces: [SpeechPiece], voice: VoiceSpec, prosody: Prosody, effects: SpeechEffects = SpeechEffects(), location: SourceLocation) {
         self.pieces = pieces
         self.voice = voice
         self.prosody = prosody
+        self.effects = effects
         self.location = location
+    }
+
+    private enum CodingKeys: String, CodingKey { case pieces, voice, prosody, effects, location }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        pieces = try container.decode([SpeechPiece].self, forKey: .pieces)
+        voice = try container.decode(VoiceSpec.self, forKey: .voice)
+        prosody = try container.decode(Prosody.self, forKey: .prosody)
+        effects = try container.decodeIfPresent(SpeechEffects.self, forKey: .effects) ?? SpeechEffects()
+        location = try container.decode(SourceLocation.self, forKey: .location)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(pieces, forKey: .pieces)
+        try container.encode(voice, forKey: .voice)
+        try container.encode(prosody, forKey: .prosody)
+        if effects != SpeechEffects() { try container.encode(effects, forKey: .effects) }
+        try container.encode(location, forKey: .location)
     }
 
     /// The text as it would be read, for reports: codes spaced out, pronunciations as `/…/`.
@@ -37,7 +60,34 @@ public struct SpeechSegment: Sendable, Equatable, Codable {
 
     /// What the synthesizer is asked to say: the pieces, the voice, and the prosody as factors of the voice's own.
     public var request: SpeechRequest {
-        SpeechRequest(pieces: pieces, voice: voice, rate: prosody.rate, pitch: prosody.pitch, range: prosody.range)
+        SpeechRequest(pieces: pieces, voice: voice, rate: prosody.rate, pitch: prosody.pitch, range: prosody.range, effects: effects.voice)
+    }
+}
+
+/// What is done to a stretch of speech besides its prosody.
+public struct SpeechEffects: Sendable, Equatable, Hashable, Codable {
+    /// Changes of the voice itself, made by the synthesizer.
+    public var voice: VoiceEffects = VoiceEffects()
+    /// Polly's `amazon:effect name="drc"`: the renderer compresses the level range of the speech.
+    public var compression = false
+
+    public init(voice: VoiceEffects = VoiceEffects(), compression: Bool = false) {
+        self.voice = voice
+        self.compression = compression
+    }
+}
+
+/// Changes of a voice that a synthesizer makes in its own way (espeak-ng: a variant, a vocal-tract factor).
+public struct VoiceEffects: Sendable, Equatable, Hashable, Codable {
+    /// Whispered speech, without voicing (Polly's `whispered`).
+    public var whisper = false
+    /// Vocal-tract length as a factor of the voice's own (Polly's `vocal-tract-length`: `+10%` is 1.1, a longer
+    /// tract with lower formants); the pitch stays the voice's.
+    public var tractLength = 1.0
+
+    public init(whisper: Bool = false, tractLength: Double = 1) {
+        self.whisper = whisper
+        self.tractLength = tractLength
     }
 }
 
@@ -61,15 +111,19 @@ public struct AudioClip: Sendable, Equatable, Codable {
     public var label: String
     /// What plays instead when the clip cannot be used; nil makes an unusable clip an error.
     public var fallback: AudioFallback?
+    /// Playback speed as a factor (`speed="150%"` is 1.5): the clip is resampled, so it plays 1/speed as long,
+    /// higher and faster, as a tape played faster does.
+    public var speed: Double = 1
 
     public init(
-        source: String, gainDB: Double, clipBegin: Double = 0, clipEnd: Double? = nil, location: SourceLocation,
+        source: String, gainDB: Double, clipBegin: Double = 0, clipEnd: Double? = nil, speed: Double = 1, location: SourceLocation,
         sourceLocation: SourceLocation? = nil, label: String? = nil, fallback: AudioFallback? = nil
     ) {
         self.source = source
         self.gainDB = gainDB
         self.clipBegin = clipBegin
         self.clipEnd = clipEnd
+        self.speed = speed
         self.location = location
         self.sourceLocation = sourceLocation ?? location
         self.label = label ?? "audio \"\(source)\""
@@ -140,17 +194,31 @@ public enum Segment: Sendable, Equatable {
     case callControl(CallControl)
     /// The start of pass `pass` (1-based) of `passes` of a repeated block (seven.io `<voice loop>`); no sound.
     case loop(pass: Int, passes: Int, location: SourceLocation)
+    /// A sound that is not speech: a breath (Polly's `amazon:breath`), made by the renderer.
+    case noise(NoiseSegment)
+    /// Sounds played at the same time: background audio under the document (Azure), Google's `par`/`seq`/`media`.
+    case mix(Mix)
+    /// Segments fitted to a length by the speaking rate (`prosody duration`, Azure `mstts:audioduration`,
+    /// Polly `amazon:max-duration`).
+    case fit(DurationFit)
 }
 
-extension Segment {
-    /// The markup that made the segment.
-    public var location: SourceLocation? {
-        switch self {
-        case .speech(let speech), .bleep(let speech): speech.location
-        case .pause(_, _, let location): location
-        case .audio(let clip): clip.location
-        case .mark(_, let location), .loop(_, _, let location): location
-        case .callControl(let control): control.location
-        }
+/// A sound made by the renderer rather than the synthesizer.
+public struct NoiseSegment: Sendable, Equatable, Codable {
+    public enum Kind: String, Sendable, Codable { case breath }
+    public var kind: Kind
+    public var seconds: Double
+    /// Gain relative to the kind's own level (a breath at the voice's level is 0 dB).
+    public var gainDB: Double
+    /// Whether the sound is heard at all (`volume="silent"` around it).
+    public var silent: Bool
+    public var location: SourceLocation
+
+    public init(kind: Kind, seconds: Double, gainDB: Double, silent: Bool = false, location: SourceLocation) {
+        self.kind = kind
+        self.seconds = seconds
+        self.gainDB = gainDB
+        self.silent = silent
+        self.location = location
     }
 }

@@ -11,12 +11,15 @@ public enum RenderPartition {
 
     /// Index ranges of `plan`, in order, covering it; each part holds about the same amount of speech.
     public static func split(_ plan: [Segment]) -> [Range<Int>] {
-        let weights = plan.map { segment -> Int in
+        // A mix or a fitted duration is one segment: it is never cut (its layers, or its measuring, span all of it).
+        func weight(_ segment: Segment) -> Int {
             switch segment {
             case .speech(let speech), .bleep(let speech): return speech.displayText.count
-            case .pause, .audio, .mark, .callControl, .loop: return 0
+            case .pause, .audio, .mark, .callControl, .loop, .noise: return 0
+            case .mix, .fit: return segment.nested.map(weight).reduce(0, +)
             }
         }
+        let weights = plan.map(weight)
         let total = weights.reduce(0, +)
         guard total >= minimumCharacters, plan.count >= parts else { return [0..<plan.count] }
         var ranges: [Range<Int>] = []

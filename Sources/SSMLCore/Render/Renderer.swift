@@ -22,6 +22,10 @@ public struct RenderReport: Sendable, Equatable, Codable {
             case speech, bleep, pause, audio, mark, word, loop
             /// Call control (seven.io dtmf/bridge, NCCO actions without sound): `detail` names the kind.
             case callControl
+            /// A sound made by the renderer (`detail`: breath).
+            case noise
+            /// A stretch of the output where only a mix's layers sound (Google `par`/`seq`, background fade-out).
+            case mix
         }
         public var kind: Kind
         public var start: Int
@@ -33,8 +37,10 @@ public struct RenderReport: Sendable, Equatable, Codable {
         /// Settings: a speech segment's prosody, a pause's length, a clip's gain, call-control attributes,
         /// a loop's pass.
         public var attributes: [String: String]
+        /// The mix layer that played it (1-based, in the render); nil for the main sequence, whose entries tile the output.
+        public var layer: Int?
 
-        public init(kind: Kind, start: Int, end: Int, detail: String, voice: String? = nil, location: SourceLocation? = nil, attributes: [String: String] = [:]) {
+        public init(kind: Kind, start: Int, end: Int, detail: String, voice: String? = nil, location: SourceLocation? = nil, attributes: [String: String] = [:], layer: Int? = nil) {
             self.kind = kind
             self.start = start
             self.end = end
@@ -42,6 +48,7 @@ public struct RenderReport: Sendable, Equatable, Codable {
             self.voice = voice
             self.location = location
             self.attributes = attributes
+            self.layer = layer
         }
     }
 
@@ -78,11 +85,13 @@ public final class Renderer {
     let resamplers: any ResamplerFactory
     let options: RenderOptions
 
-    private var written = 0
-    private var entries: [RenderReport.Entry] = []
+    var written = 0
+    var entries: [RenderReport.Entry] = []
     /// The markup of the segment being rendered: the place a limit error names.
-    private var currentLocation: SourceLocation?
-    private var sink: (any AudioSink)!
+    var currentLocation: SourceLocation?
+    var sink: (any AudioSink)!
+    /// Mix layers numbered so far in this render.
+    var layers = 0
 
     public init(synthesizer: any SpeechSynthesizer, decoder: any AudioDecoder, resamplers: any ResamplerFactory, options: RenderOptions) {
         self.synthesizer = synthesizer
@@ -96,7 +105,13 @@ public final class Renderer {
         self.sink = sink
         written = 0
         entries = []
+        layers = 0
         defer { self.sink = nil }
+        try render(plan)
+        return RenderReport(sampleRate: options.sampleRate, sampleCount: written, entries: entries)
+    }
+
+    func render(_ plan: [Segment]) throws {
         for segment in plan {
             let start = written
             currentLocation = segment.location
@@ -104,7 +119,7 @@ public final class Renderer {
             case .speech(let speech):
                 // The segment's entry goes before its words.
                 let index = entries.count
-                entries.append(.init(kind: .speech, start: start, end: start, detail: speech.displayText, voice: speech.voice.name, location: speech.location, attributes: Self.attributes(of: speech.prosody)))
+                entries.append(.init(kind: .speech, start: start, end: start, detail: speech.displayText, voice: speech.voice.name, location: speech.location, attributes: Self.attributes(of: speech)))
                 try render(speech)
                 entries[index].end = written
             case .bleep(let speech):
@@ -115,18 +130,41 @@ public final class Renderer {
                 entries.append(.init(kind: .pause, start: start, end: written, detail: reason.rawValue, location: location, attributes: ["seconds": Self.number(seconds)]))
             case .audio(let clip):
                 try render(clip)
-                var attributes = ["gainDB": Self.number(clip.gainDB), "clipBegin": Self.number(clip.clipBegin)]
-                if let end = clip.clipEnd { attributes["clipEnd"] = Self.number(end) }
-                entries.append(.init(kind: .audio, start: start, end: written, detail: clip.displayName, location: clip.location, attributes: attributes))
+                entries.append(.init(kind: .audio, start: start, end: written, detail: clip.displayName, location: clip.location, attributes: Self.attributes(of: clip)))
             case .mark(let name, let location):
                 entries.append(.init(kind: .mark, start: start, end: start, detail: name, location: location))
             case .callControl(let control):
                 entries.append(.init(kind: .callControl, start: start, end: start, detail: control.kind.rawValue, location: control.location, attributes: control.attributes))
             case .loop(let pass, let passes, let location):
                 entries.append(.init(kind: .loop, start: start, end: start, detail: "pass \(pass) of \(passes)", location: location, attributes: ["pass": "\(pass)", "passes": "\(passes)"]))
+            case .noise(let noise):
+                try render(noise)
+                var attributes = ["seconds": Self.number(noise.seconds), "gainDB": noise.silent ? "-inf" : Self.number(noise.gainDB)]
+                attributes["levelDB"] = Self.number(NoiseGenerator.breathLevelDB + noise.gainDB)
+                entries.append(.init(kind: .noise, start: start, end: written, detail: noise.kind.rawValue, location: noise.location, attributes: attributes))
+            case .mix(let mix):
+                try render(mix)
+            case .fit(let fit):
+                try render(fit)
             }
         }
-        return RenderReport(sampleRate: options.sampleRate, sampleCount: written, entries: entries)
+    }
+
+    /// A speech segment's settings on the timeline: its prosody and the effects applied to it.
+    static func attributes(of speech: SpeechSegment) -> [String: String] {
+        var attributes = attributes(of: speech.prosody)
+        if speech.effects.voice.whisper { attributes["whisper"] = "true" }
+        if speech.effects.voice.tractLength != 1 { attributes["tractLength"] = number(speech.effects.voice.tractLength) }
+        if speech.effects.compression { attributes["compression"] = "drc" }
+        return attributes
+    }
+
+    /// A clip's settings on the timeline: gain, clip points, speed.
+    static func attributes(of clip: AudioClip) -> [String: String] {
+        var attributes = ["gainDB": Self.number(clip.gainDB), "clipBegin": Self.number(clip.clipBegin)]
+        if let end = clip.clipEnd { attributes["clipEnd"] = Self.number(end) }
+        if clip.speed != 1 { attributes["speed"] = Self.number(clip.speed) }
+        return attributes
     }
 
     /// Prosody as reported on the timeline: factors of the voice's own settings, and dB.
@@ -147,7 +185,11 @@ public final class Renderer {
     private func render(_ speech: SpeechSegment) throws {
         let gain = Float(pow(10, options.speechHeadroomDB / 20) * speech.prosody.gain)
         let start = written
-        let (events, scale) = try synthesize(speech) { try emit($0, gain: gain) }
+        var compressor = speech.effects.compression ? DynamicRangeCompressor(sampleRate: options.sampleRate) : nil
+        let (events, scale) = try synthesize(speech) { block in
+            guard compressor != nil else { return try emit(block, gain: gain) }
+            try emit(compressor!.process(block.map { $0 * gain }), gain: 1)
+        }
         let words = events.filter { $0.kind == .word }
         for (index, word) in words.enumerated() {
             let wordStart = start + Int((Double(word.sample) * scale).rounded())
@@ -196,26 +238,29 @@ public final class Renderer {
     }
 
     private func render(_ clip: AudioClip) throws {
-        guard let file = clip.file else {
-            throw SSMLError(.audioSource, "\(clip.label) was not resolved to a file before rendering", at: clip.sourceLocation)
-        }
-        let source = try decoder.open(URL(fileURLWithPath: file))
-        let resampler = try resamplers.make(from: source.sampleRate, to: options.sampleRate)
+        let stream = try ClipStream(clip, decoder: decoder, resamplers: resamplers, outputRate: options.sampleRate)
         let gain = Float(pow(10, clip.gainDB / 20))
-        let first = min(Int((clip.clipBegin * source.sampleRate).rounded()), source.frameCount)
-        let last = clip.clipEnd.map { min(Int(($0 * source.sampleRate).rounded()), source.frameCount) } ?? source.frameCount
-        if first > 0 { try source.seek(to: first) }
-        var remaining = last - first
-        while remaining > 0 {
-            let chunk = try source.read(maxFrames: min(remaining, 16384))
-            if chunk.isEmpty { break }
-            remaining -= chunk.count
-            try emit(resampler.process(chunk), gain: gain)
+        while true {
+            let block = try stream.read(16384)
+            if block.isEmpty { break }
+            try emit(block, gain: gain)
         }
-        try emit(resampler.flush(), gain: gain)
     }
 
-    private func silence(_ count: Int) throws {
+    /// A breath: band-limited noise under a breath envelope, at the breath level moved by its gain.
+    private func render(_ noise: NoiseSegment) throws {
+        let count = Int((noise.seconds * options.sampleRate).rounded())
+        guard !noise.silent else { return try silence(count) }
+        // Seeded by the place in the output: every breath is its own, and a render is reproducible.
+        let samples = NoiseGenerator.breath(count: count, sampleRate: options.sampleRate, gain: pow(10, noise.gainDB / 20), seed: UInt64(written) &+ 0x9E37_79B9)
+        var start = 0
+        while start < samples.count {
+            try emit(Array(samples[start..<min(start + 8192, samples.count)]), gain: 1)
+            start += 8192
+        }
+    }
+
+    func silence(_ count: Int) throws {
         var remaining = count
         let block = [Float](repeating: 0, count: 8192)
         while remaining > 0 {
@@ -235,7 +280,7 @@ public final class Renderer {
     }
 
     /// Counts samples against the length limit and hands them to the sink.
-    private func output(_ samples: [Float]) throws {
+    func output(_ samples: [Float]) throws {
         guard !samples.isEmpty else { return }
         written += samples.count
         if Double(written) > options.limits.maxOutputSeconds * options.sampleRate {

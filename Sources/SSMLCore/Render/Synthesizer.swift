@@ -13,13 +13,16 @@ public struct SpeechRequest: Sendable, Equatable, Codable {
     public var pitch: Double
     /// Pitch range as a factor of the voice's own (0 is monotone).
     public var range: Double
+    /// Changes of the voice (a whisper, another vocal-tract length), made the synthesizer's way.
+    public var effects: VoiceEffects
 
-    public init(pieces: [SpeechPiece], voice: VoiceSpec, rate: Double = 1, pitch: Double = 1, range: Double = 1) {
+    public init(pieces: [SpeechPiece], voice: VoiceSpec, rate: Double = 1, pitch: Double = 1, range: Double = 1, effects: VoiceEffects = VoiceEffects()) {
         self.pieces = pieces
         self.voice = voice
         self.rate = rate
         self.pitch = pitch
         self.range = range
+        self.effects = effects
     }
 }
 

@@ -16,6 +16,9 @@ public struct Timeline: Sendable, Equatable, Codable {
     public var words: [Word]
     /// Zero-length events: marks, loop passes, call control.
     public var events: [Event]
+    /// What mix layers played over the main sequence (background audio, Google `media`), each with its `layer`;
+    /// absent when nothing was mixed. Unlike ``segments`` these overlap.
+    public var overlays: [Segment]?
 
     public struct Segment: Sendable, Equatable, Codable {
         public var index: Int
@@ -32,6 +35,8 @@ public struct Timeline: Sendable, Equatable, Codable {
         public var settings: [String: String]
         /// `file:line:column` of the markup that made it.
         public var location: String?
+        /// The mix layer it played in (overlays only).
+        public var layer: Int?
     }
 
     public struct Word: Sendable, Equatable, Codable {
@@ -40,8 +45,10 @@ public struct Timeline: Sendable, Equatable, Codable {
         public var end: Double
         public var startSample: Int
         public var endSample: Int
-        /// Index of the speech segment in ``Timeline/segments``.
+        /// Index of the speech segment in ``Timeline/segments`` (in ``Timeline/overlays`` when `layer` is set).
         public var segment: Int
+        /// The mix layer the word was spoken in.
+        public var layer: Int?
     }
 
     public struct Event: Sendable, Equatable, Codable {
@@ -65,26 +72,29 @@ public struct Timeline: Sendable, Equatable, Codable {
         samples = report.sampleCount
         duration = seconds(report.sampleCount)
         var segments: [Segment] = []
+        var overlays: [Segment] = []
         var words: [Word] = []
         var events: [Event] = []
         // Words follow the speech segment they belong to in the report.
         var currentSpeech = 0
         for entry in report.entries {
             switch entry.kind {
-            case .speech, .bleep, .pause, .audio:
-                if entry.kind == .speech { currentSpeech = segments.count }
-                segments.append(Segment(
-                    index: segments.count, kind: entry.kind.rawValue, start: seconds(entry.start), end: seconds(entry.end),
+            case .speech, .bleep, .pause, .audio, .noise, .mix:
+                if entry.kind == .speech { currentSpeech = entry.layer == nil ? segments.count : overlays.count }
+                let segment = Segment(
+                    index: entry.layer == nil ? segments.count : overlays.count, kind: entry.kind.rawValue, start: seconds(entry.start), end: seconds(entry.end),
                     startSample: entry.start, endSample: entry.end, text: entry.detail, voice: entry.voice,
-                    settings: entry.attributes, location: entry.location?.description))
+                    settings: entry.attributes, location: entry.location?.description, layer: entry.layer)
+                if entry.layer == nil { segments.append(segment) } else { overlays.append(segment) }
             case .word:
-                words.append(Word(text: entry.detail, start: seconds(entry.start), end: seconds(entry.end), startSample: entry.start, endSample: entry.end, segment: currentSpeech))
+                words.append(Word(text: entry.detail, start: seconds(entry.start), end: seconds(entry.end), startSample: entry.start, endSample: entry.end, segment: currentSpeech, layer: entry.layer))
             case .mark, .loop, .callControl:
                 let kind = entry.kind == .callControl ? entry.detail : entry.kind.rawValue
                 events.append(Event(kind: kind, time: seconds(entry.start), sample: entry.start, name: entry.detail, settings: entry.attributes, location: entry.location?.description))
             }
         }
         self.segments = segments
+        self.overlays = overlays.isEmpty ? nil : overlays
         self.words = words
         self.events = events
     }

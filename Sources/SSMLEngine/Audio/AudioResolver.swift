@@ -43,7 +43,8 @@ public final class AudioResolver: Sendable {
         var index = 0
         while index < plan.count {
             guard case .audio(var clip) = plan[index] else {
-                resolved.append(plan[index])
+                // Mixes and fitted durations hold clips of their own (background audio, Google media).
+                resolved.append(try plan[index].mappingNested { try resolve($0, log: log, reported: &reported) })
                 index += 1
                 continue
             }
@@ -99,7 +100,9 @@ public final class AudioResolver: Sendable {
         var seen: Set<String> = []
         var ordered: [String] = []
         func walk(_ segments: [Segment]) {
-            for case .audio(let clip) in segments {
+            for segment in segments {
+                walk(segment.nested)
+                guard case .audio(let clip) = segment else { continue }
                 if seen.insert(clip.source).inserted { ordered.append(clip.source) }
                 if let fallback = clip.fallback { walk(fallback.segments) }
             }

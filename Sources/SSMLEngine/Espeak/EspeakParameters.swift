@@ -23,26 +23,36 @@ struct EspeakParameters: Equatable, Sendable {
     /// espeak-ng's slowest and fastest rates, in words per minute (slower is clamped by espeak-ng itself).
     static let rateRange = 80.0...450.0
 
+    /// The vocal-tract lengths an effect may ask for, as factors of the voice's own (espeak-ng's pitch parameter can
+    /// make up for about this much of the playback's pitch shift).
+    static let tractLengths = 0.5...2.0
+
     init(_ request: SpeechRequest, engineRate: Double) {
         let settings = request.voice.settings
-        voiceName = Self.voiceName(request.voice)
+        voiceName = Self.voiceName(request.voice, whisper: request.effects.whisper)
+        // A longer vocal tract has lower formants: the audio is synthesised that much higher and faster and played back
+        // slower, and the pitch is raised beforehand by the same factor so that it comes out the voice's own.
+        let length = min(max(request.effects.tractLength, Self.tractLengths.lowerBound), Self.tractLengths.upperBound)
+        let tract = settings.tract / length
         // The tract trick plays audio back `tract` times faster, so synthesise that much slower.
-        let wordsPerMinute = Double(settings.rate) * request.rate / settings.tract
+        let wordsPerMinute = Double(settings.rate) * request.rate / tract
         let rate = min(max(wordsPerMinute, Self.rateRange.lowerBound), Self.rateRange.upperBound)
         // Below the engine's slowest rate, stretch the gaps between words instead.
         let gapSeconds = wordsPerMinute < Self.rateRange.lowerBound ? 60 / wordsPerMinute - 60 / Self.rateRange.lowerBound : 0
-        let pitch = PitchScale.parameter(PitchScale.factor(Double(settings.pitch)) * request.pitch)
+        let pitch = PitchScale.parameter(PitchScale.factor(Double(settings.pitch)) * request.pitch * length)
         let range = min(max(Double(settings.range) * request.range, 0), 100)
         self.wordsPerMinute = Int(rate.rounded())
         self.pitch = Int(pitch.rounded())
         self.range = Int(range.rounded())
-        wordGap = Int((gapSeconds * 100 / settings.tract).rounded())
-        sampleRate = engineRate * settings.tract
+        wordGap = Int((gapSeconds * 100 / tract).rounded())
+        sampleRate = engineRate * tract
     }
 
-    /// The voice name espeak-ng's `SetVoiceByName` takes for a catalog voice: `de+f4`.
-    static func voiceName(_ voice: VoiceSpec) -> String {
-        voice.settings.variant.isEmpty ? voice.espeak : "\(voice.espeak)+\(voice.settings.variant)"
+    /// The voice name espeak-ng's `SetVoiceByName` takes for a catalog voice: `de+f4`; a whisper is espeak-ng's whisper
+    /// variant (`whisper` for male voices, `whisperf` for the others).
+    static func voiceName(_ voice: VoiceSpec, whisper: Bool = false) -> String {
+        let variant = whisper ? (voice.gender == .male ? "whisper" : "whisperf") : voice.settings.variant
+        return variant.isEmpty ? voice.espeak : "\(voice.espeak)+\(variant)"
     }
 }
 

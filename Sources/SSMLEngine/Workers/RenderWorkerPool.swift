@@ -99,7 +99,7 @@ public final class RenderWorkerPool: Sendable {
 
     /// Renders `job` on a free worker, passing its samples to `sink` in order as they arrive; blocks until done.
     public func render(_ job: WorkerJob, into sink: any AudioSink, cancellation: Cancellation? = nil) throws -> RenderReport {
-        let payload = try JSONEncoder().encode(job)
+        let payload = try RenderPlan.encoder().encode(job)
         let worker = try acquire()
         var healthy = true
         defer { release(worker, healthy: healthy) }
@@ -250,7 +250,7 @@ final class Worker: Sendable {
                     if let renderProcess { kill(renderProcess, SIGKILL) }
                 }
             case .report(let data):
-                report = try? JSONDecoder().decode(RenderReport.self, from: data)
+                report = try? RenderPlan.decoder().decode(RenderReport.self, from: data)
             case .failure(let data):
                 failure = (try? JSONDecoder().decode(SSMLError.self, from: data)) ?? SSMLError(.engine, "the render failed")
             case .finished(let status):

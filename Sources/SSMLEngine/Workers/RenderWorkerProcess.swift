@@ -50,7 +50,7 @@ public enum RenderWorkerProcess {
         }
         // Swift fills its type and conformance caches on first use; the report's are filled here once, so that every
         // render process inherits them instead of filling them again. Nothing here touches espeak-ng.
-        _ = try? JSONEncoder().encode(RenderReport(sampleRate: 8000, sampleCount: 0, entries: [.init(kind: .pause, start: 0, end: 0, detail: "")]))
+        _ = try? RenderPlan.encoder().encode(RenderReport(sampleRate: 8000, sampleCount: 0, entries: [.init(kind: .pause, start: 0, end: 0, detail: "")]))
         do { try channel.send(.ready(version: synthesizer.version)) } catch { exit(0) }
         let worker = getpid()
         while true {
@@ -59,7 +59,7 @@ public enum RenderWorkerProcess {
             guard case .job(let payload)? = message else { exit(0) }
             // Decoded here rather than in the render process, for the same reason: after the first job, decoding
             // is warm, and the render process starts with the job in memory.
-            let job = Result { try JSONDecoder().decode(WorkerJob.self, from: payload) }
+            let job = Result { try RenderPlan.decoder().decode(WorkerJob.self, from: payload) }
             let child: pid_t
             do { child = try Posix.fork() } catch {
                 try? channel.send(.failure(encode(error)))
@@ -95,7 +95,7 @@ public enum RenderWorkerProcess {
             let sink = ChannelSink(channel: channel)
             let report = try renderer.render(job.plan.segments, into: sink)
             try sink.flush()
-            try channel.send(.report(JSONEncoder().encode(report)))
+            try channel.send(.report(RenderPlan.encoder().encode(report)))
             return 0
         } catch {
             try? channel.send(.failure(encode(error)))
