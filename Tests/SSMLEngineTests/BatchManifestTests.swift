@@ -98,7 +98,8 @@ import Testing
     }
 
     @Test func badRowsAreReportedAtTheirPlacesAndTheOthersStillRun() throws {
-        let plan = try plan("""
+        let plan = try plan(
+            """
             id,text,voice,formats
             a,hello,en-us-female,
             b,hello,de-de-femal,
@@ -108,19 +109,21 @@ import Testing
             f,hello,,vonage-stream|sip
             """)
         #expect(plan.prompts.map(\.id) == ["a"])
-        #expect(plan.problems.map(\.description) == [
-            "prompts.csv:3:9: error: b: unknown voice \"de-de-femal\"; did you mean de-de-female?",
-            "prompts.csv:4: error: c: the row has neither text nor file",
-            "prompts.csv:5:10: error: d: format \"wav-9000\": 9000 Hz is not supported (use 8000, 16000, 22050, 24000, 44100, 48000)",
-            "prompts.csv:6:9: error: e: the voice \"female\" is a gender; give a voice (female needs locales, or write en-us-female)",
-            "prompts.csv:7:24: error: f: format \"sip\": \"sip\" is not a preset or a part of a format (use vonage-stream, vonage-mp3, a preset the manifest defines, or \(BatchFormat.vocabulary))",
-        ])
+        #expect(
+            plan.problems.map(\.description) == [
+                "prompts.csv:3:9: error: b: unknown voice \"de-de-femal\"; did you mean de-de-female?",
+                "prompts.csv:4: error: c: the row has neither text nor file",
+                "prompts.csv:5:10: error: d: format \"wav-9000\": 9000 Hz is not supported (use 8000, 16000, 22050, 24000, 44100, 48000)",
+                "prompts.csv:6:9: error: e: the voice \"female\" is a gender; give a voice (female needs locales, or write en-us-female)",
+                "prompts.csv:7:24: error: f: format \"sip\": \"sip\" is not a preset or a part of a format (use vonage-stream, vonage-mp3, a preset the manifest defines, or \(BatchFormat.vocabulary))",
+            ])
     }
 
     // MARK: - Settings, voices, formats
 
     @Test func headerSettingsApplyToEveryRowAndARowWins() throws {
-        let plan = try plan("""
+        let plan = try plan(
+            """
             # voices: en-us-female | de-de-male
             # formats: vonage-stream, sip
             # preset sip: wav-8000-mulaw
@@ -136,9 +139,10 @@ import Testing
         #expect(b.voices.map(\.name) == ["en-gb-child"])
         let mp3 = plan.formats[b.formats[0]].settings
         #expect(mp3.format == .mp3 && mp3.bitrate == 32 && mp3.loudness == LoudnessTarget(integrated: -19, truePeakCeiling: -1))
-        #expect(try plan.outputs(of: a).map { try plan.path(a, $0) } == [
-            "a/en-us-female-vonage-stream.wav", "a/en-us-female-sip.wav", "a/de-de-male-vonage-stream.wav", "a/de-de-male-sip.wav",
-        ])
+        #expect(
+            try plan.outputs(of: a).map { try plan.path(a, $0) } == [
+                "a/en-us-female-vonage-stream.wav", "a/en-us-female-sip.wav", "a/de-de-male-vonage-stream.wav", "a/de-de-male-sip.wav",
+            ])
         #expect(plan.outputCount == 5 && b.firstOutput == 4)
     }
 
@@ -170,8 +174,9 @@ import Testing
     // MARK: - Templates
 
     @Test func templateCollisionsAreFoundBeforeAnyWork() {
-        #expect(planError("# formats: vonage-stream|wav-8000-mulaw\nid,text\na,hello\n")
-            == "prompts.csv:3: error: the output template {id}/{voice}.{ext} gives a/en-us-female.wav for two of its outputs (en-us-female, vonage-stream and en-us-female, wav-8000-mulaw); add {format} to the template")
+        #expect(
+            planError("# formats: vonage-stream|wav-8000-mulaw\nid,text\na,hello\n")
+                == "prompts.csv:3: error: the output template {id}/{voice}.{ext} gives a/en-us-female.wav for two of its outputs (en-us-female, vonage-stream and en-us-female, wav-8000-mulaw); add {format} to the template")
         #expect(planError("# template: {id}.wav\n# voices: en-us-female|en-us-male\nid,text\na,hello\n")?.contains("add {voice} to the template") == true)
         // Two ids, one file: `{id}` is there, but the rest of the names meet.
         #expect(planError("# template: {id}\nid,text\nx/y,a\nx,b\n")?.contains("gives x as a file for x and as a folder for x/y") == true)
@@ -211,7 +216,9 @@ import Testing
         }
         // The `<break` of the text is after two escaped quotes, each two characters in the file.
         #expect(value.location(ofTextLine: 1, column: 10) == SourceLocation(file: "p.json", line: 5, column: 43))
-        #expect(planError("{\"prompts\": [{\"id\": \"a\", \"txt\": \"x\"}]}", file: "p.json") == "p.json:1:26: error: unknown key \"txt\" (known: dialect, file, format, formats, id, locale, locales, loudness, tags, text, truePeak, voice, voices; columns starting with x- are ignored)")
+        #expect(
+            planError("{\"prompts\": [{\"id\": \"a\", \"txt\": \"x\"}]}", file: "p.json")
+                == "p.json:1:26: error: unknown key \"txt\" (known: dialect, file, format, formats, id, locale, locales, loudness, tags, text, truePeak, voice, voices; columns starting with x- are ignored)")
         #expect(planError("[{\"id\": \"a\", \"text\": \"x\"},]", file: "p.json")?.hasPrefix("p.json:1:27: error: invalid JSON") == true)
     }
 

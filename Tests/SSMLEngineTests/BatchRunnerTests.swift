@@ -186,10 +186,11 @@ import Testing
         let (summary, events) = try run(folder)
         let firstRender = events.firstIndex { if case .started = $0 { true } else { false } } ?? events.count
         let problems = events.prefix(firstRender).compactMap { if case .problem(let failure) = $0 { failure.description } else { nil } }
-        #expect(problems == [
-            "prompts.csv:3:25: error: bad (en-us-female): prosody rate \"warp\" is not a rate (use x-slow, slow, medium, fast, x-fast, N%, +N%, -N% or a multiplier like 1.2)",
-            "prompts.csv:4:8: error: empty (en-us-female): empty has nothing to say or play; the output would be empty",
-        ])
+        #expect(
+            problems == [
+                "prompts.csv:3:25: error: bad (en-us-female): prosody rate \"warp\" is not a rate (use x-slow, slow, medium, fast, x-fast, N%, +N%, -N% or a multiplier like 1.2)",
+                "prompts.csv:4:8: error: empty (en-us-female): empty has nothing to say or play; the output would be empty",
+            ])
         #expect(summary.rendered == 1 && summary.failures.count == 2)
     }
 
@@ -224,10 +225,11 @@ import Testing
         try "[{\"action\": \"talk\", \"text\": \"Hello from the NCCO.\", \"language\": \"de-DE\"}]".write(to: prompts.appendingPathComponent("call.json"), atomically: true, encoding: .utf8)
         let summary = try run(folder).summary
         #expect(summary.rendered == 1)
-        #expect(summary.failures.map(\.description) == [
-            "prompts/menu.ssml:2:10: error: menu (en-us-female): prosody rate \"warp\" is not a rate (use x-slow, slow, medium, fast, x-fast, N%, +N%, -N% or a multiplier like 1.2)",
-            "prompts.csv:4:9: error: missing: cannot read the file prompts/nope.ssml: No such file or directory",
-        ])
+        #expect(
+            summary.failures.map(\.description) == [
+                "prompts/menu.ssml:2:10: error: menu (en-us-female): prosody rate \"warp\" is not a rate (use x-slow, slow, medium, fast, x-fast, N%, +N%, -N% or a multiplier like 1.2)",
+                "prompts.csv:4:9: error: missing: cannot read the file prompts/nope.ssml: No such file or directory",
+            ])
         let entry = try #require(try entries(folder).first)
         #expect(entry.id == "call" && entry.duration > 0.5)
     }

@@ -38,7 +38,8 @@ public final class BatchCacheKeys: Sendable {
             }
         }
         catalog = try digest(data?.voices.appendingPathComponent("catalog.json"))
-        styles = FileManager.default.fileExists(atPath: data?.voices.appendingPathComponent("vonage-styles.json").path ?? "")
+        styles =
+            FileManager.default.fileExists(atPath: data?.voices.appendingPathComponent("vonage-styles.json").path ?? "")
             ? try digest(data?.voices.appendingPathComponent("vonage-styles.json")) : "none"
         dialectFolder = data?.dialects
     }

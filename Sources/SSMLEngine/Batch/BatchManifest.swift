@@ -65,10 +65,12 @@ public struct BatchManifest: Sendable {
     public static func parse(_ data: Data, file: String, directory: URL, syntax: Syntax) throws -> BatchManifest {
         var manifest: BatchManifest
         do {
+            // UTF-8, or UTF-16 with a byte-order mark (a spreadsheet's "Unicode text" export); places are the text's.
+            let text = try InputDecoder.decode([UInt8](data), name: file).text
             switch syntax {
-            case .csv: manifest = try parseCSV(data, file: file, tab: file.lowercased().hasSuffix(".tsv"))
-            case .json: manifest = try parseJSON(InputFile.decode(data, name: file), file: file)
-            case .yaml: manifest = try parseYAML(InputFile.decode(data, name: file), file: file)
+            case .csv: manifest = try parseCSV(Data(text.utf8), file: file, tab: file.lowercased().hasSuffix(".tsv"))
+            case .json: manifest = try parseJSON(text, file: file)
+            case .yaml: manifest = try parseYAML(text, file: file)
             }
             try manifest.checkKeys()
         } catch let error as SSMLError {

@@ -35,45 +35,48 @@ public enum BatchMerge {
         var paths: [String: URL] = [:]
         var total = 0
         for part in parts {
-            let contents = try OutputManifest.read(part, header: { header in
-                guard let shard = header.shard else {
-                    throw SSMLError(.usage, "\(part.path) is not a shard's manifest (it has no shard); merge joins manifest.shard-K-of-N.json files")
-                }
-                if let reference {
-                    let first = reference.header
-                    func differ(_ what: String, _ a: String, _ b: String) -> SSMLError {
-                        SSMLError(.usage, "\(part.lastPathComponent) and \(reference.url.lastPathComponent) are of different runs: \(what) \(b) and \(a)")
+            let contents = try OutputManifest.read(
+                part,
+                header: { header in
+                    guard let shard = header.shard else {
+                        throw SSMLError(.usage, "\(part.path) is not a shard's manifest (it has no shard); merge joins manifest.shard-K-of-N.json files")
                     }
-                    if header.manifestSHA256 != first.manifestSHA256 || header.manifest != first.manifest {
-                        throw differ("the prompt manifest", "\(first.manifest) (\(first.manifestSHA256.prefix(12)))", "\(header.manifest) (\(header.manifestSHA256.prefix(12)))")
+                    if let reference {
+                        let first = reference.header
+                        func differ(_ what: String, _ a: String, _ b: String) -> SSMLError {
+                            SSMLError(.usage, "\(part.lastPathComponent) and \(reference.url.lastPathComponent) are of different runs: \(what) \(b) and \(a)")
+                        }
+                        if header.manifestSHA256 != first.manifestSHA256 || header.manifest != first.manifest {
+                            throw differ("the prompt manifest", "\(first.manifest) (\(first.manifestSHA256.prefix(12)))", "\(header.manifest) (\(header.manifestSHA256.prefix(12)))")
+                        }
+                        if header.options != first.options { throw differ("the options", first.options.prefix(12) + "…", header.options.prefix(12) + "…") }
+                        if header.engine != first.engine { throw differ("espeak-ng", first.engine, header.engine) }
+                        if header.tool != first.tool { throw differ("the tool", first.tool, header.tool) }
+                        if shard.count != first.shard?.count { throw differ("the shard count", "\(first.shard?.count ?? 0)", "\(shard.count)") }
+                        if header.outputsTotal != first.outputsTotal { throw differ("the output count", "\(first.outputsTotal)", "\(header.outputsTotal)") }
+                    } else {
+                        reference = (header, part)
+                        store = try EntryStore(outputs: header.outputsTotal)
                     }
-                    if header.options != first.options { throw differ("the options", first.options.prefix(12) + "…", header.options.prefix(12) + "…") }
-                    if header.engine != first.engine { throw differ("espeak-ng", first.engine, header.engine) }
-                    if header.tool != first.tool { throw differ("the tool", first.tool, header.tool) }
-                    if shard.count != first.shard?.count { throw differ("the shard count", "\(first.shard?.count ?? 0)", "\(shard.count)") }
-                    if header.outputsTotal != first.outputsTotal { throw differ("the output count", "\(first.outputsTotal)", "\(header.outputsTotal)") }
-                } else {
-                    reference = (header, part)
-                    store = try EntryStore(outputs: header.outputsTotal)
-                }
-                if let other = seen[shard.index] {
-                    throw SSMLError(.usage, "shard \(shard.index)/\(shard.count) is given twice: \(other.path) and \(part.path)")
-                }
-                seen[shard.index] = part
-                guard header.complete else {
-                    throw SSMLError(.usage, "\(part.path): the run of shard \(shard.index)/\(shard.count) did not finish; run it again, then merge")
-                }
-                total = header.outputsTotal
-            }) { line, entry in
-                guard let store, entry.index >= 0 && entry.index < total else {
-                    throw SSMLError(.usage, "\(part.path): output \(entry.index) (\(entry.path)) is not an output of the manifest")
-                }
-                if store.has(entry.index) || paths[entry.path] != nil {
-                    throw SSMLError(.usage, "the output \(entry.path) is in two shards' manifests: \(paths[entry.path]?.path ?? "another part") and \(part.path)")
-                }
-                paths[entry.path] = part
-                try store.set(entry.index, line)
-            }
+                    if let other = seen[shard.index] {
+                        throw SSMLError(.usage, "shard \(shard.index)/\(shard.count) is given twice: \(other.path) and \(part.path)")
+                    }
+                    seen[shard.index] = part
+                    guard header.complete else {
+                        throw SSMLError(.usage, "\(part.path): the run of shard \(shard.index)/\(shard.count) did not finish; run it again, then merge")
+                    }
+                    total = header.outputsTotal
+                },
+                entry: { line, entry in
+                    guard let store, entry.index >= 0 && entry.index < total else {
+                        throw SSMLError(.usage, "\(part.path): output \(entry.index) (\(entry.path)) is not an output of the manifest")
+                    }
+                    if store.has(entry.index) || paths[entry.path] != nil {
+                        throw SSMLError(.usage, "the output \(entry.path) is in two shards' manifests: \(paths[entry.path]?.path ?? "another part") and \(part.path)")
+                    }
+                    paths[entry.path] = part
+                    try store.set(entry.index, line)
+                })
             failures += contents.failures
         }
         guard let reference, let store, let count = reference.header.shard?.count else { throw SSMLError(.usage, "no shard manifests to merge") }

@@ -115,11 +115,12 @@ public struct BatchPlan: Sendable {
             if let known = formatIndex[key] { return known }
             let settings: OutputSettings
             do { settings = try OutputSettings.resolved(chosen.request) } catch let error as SSMLError {
-                let origin = switch error.setting {
-                case .loudness: loudness?.origin ?? item.origin
-                case .truePeak: truePeak?.origin ?? item.origin
-                default: item.origin
-                }
+                let origin =
+                    switch error.setting {
+                    case .loudness: loudness?.origin ?? item.origin
+                    case .truePeak: truePeak?.origin ?? item.origin
+                    default: item.origin
+                    }
                 throw origin.error("format \(chosen.name): \(error.message)")
             }
             formats.append(Format(name: chosen.name, settings: settings))
@@ -146,7 +147,9 @@ public struct BatchPlan: Sendable {
             do {
                 prompt = try Self.prompt(row, manifest: manifest, defaults: defaults, defaultVoices: defaultVoices, resolver: resolver) { item, loudness, truePeak in
                     try format(item, loudness: loudness, truePeak: truePeak)
-                } defaultFormats: { defaultFormats }
+                } defaultFormats: {
+                    defaultFormats
+                }
             } catch let error as SSMLError {
                 let id = row["id"]?.value.text?.trimmingCharacters(in: .whitespaces)
                 problems.append(BatchFailure(row: row.index, place: row.place, id: id, error: error))
@@ -328,9 +331,10 @@ public struct BatchPlan: Sendable {
                     continue
                 }
                 if let implied = OutputSettings.format(impliedBy: path), implied != output.format.settings.format {
-                    errors.append(SSMLError(
-                        .usage, "the output template \(template.text) gives \(path) for \(prompt.id) in format \(output.format.name), which writes \(output.format.settings.format.rawValue) (use {ext})",
-                        at: prompt.place))
+                    errors.append(
+                        SSMLError(
+                            .usage, "the output template \(template.text) gives \(path) for \(prompt.id) in format \(output.format.name), which writes \(output.format.settings.format.rawValue) (use {ext})",
+                            at: prompt.place))
                     continue
                 }
                 if let other = taken[path] {
@@ -352,9 +356,10 @@ public struct BatchPlan: Sendable {
         }
         for (folder, index) in folders.sorted(by: { $0.key < $1.key }) {
             if let other = taken[folder] {
-                errors.append(SSMLError(
-                    .usage, "the output template \(template.text) gives \(folder) as a file for \(prompts[other.prompt].id) and as a folder for \(prompts[index].id)",
-                    at: prompts[index].place))
+                errors.append(
+                    SSMLError(
+                        .usage, "the output template \(template.text) gives \(folder) as a file for \(prompts[other.prompt].id) and as a folder for \(prompts[index].id)",
+                        at: prompts[index].place))
             }
         }
         if !broken.isEmpty {

@@ -67,7 +67,7 @@ extension BatchRunner {
                 if let status = Posix.status(url.path), status.st_mode & S_IFMT == S_IFDIR { throw SSMLError(.io, "it is a directory") }
                 let data: Data
                 do { data = try Data(contentsOf: url) } catch { throw SSMLError(.io, Posix.reason()) }
-                text = try InputFile.decode(data, name: name)
+                text = try InputReader(limit: engine.limits.maxInputBytes).decode([UInt8](data), name: name, directory: url.deletingLastPathComponent()).text
             } catch let error as SSMLError {
                 if error.location != nil { throw error }
                 throw SSMLError(.io, "cannot read the file \(name): \(error.message)", at: location)
@@ -188,9 +188,10 @@ extension BatchRunner {
                         continue
                     }
                 } catch let error as SSMLError {
-                    part.failures.append(BatchFailure(
-                        row: prompt.row, place: prompt.place, id: prompt.id, output: output.number, voice: voice.name, format: output.format.name,
-                        error: loaded.translate(error)))
+                    part.failures.append(
+                        BatchFailure(
+                            row: prompt.row, place: prompt.place, id: prompt.id, output: output.number, voice: voice.name, format: output.format.name,
+                            error: loaded.translate(error)))
                     continue
                 } catch {
                     continue

@@ -65,9 +65,11 @@ extension BatchRunner {
                 state.done += formatIndex == nil ? unit.formats.count : 1
                 return state.done
             }
-            report.send(.finished(BatchOutputEvent(
-                status: .failed, number: output?.number ?? prompt.firstOutput, id: prompt.id, voice: voice.name, format: output?.format.name ?? "",
-                path: failure.path ?? "", done: done, total: progress.total, warnings: [], error: failure.description)))
+            report.send(
+                .finished(
+                    BatchOutputEvent(
+                        status: .failed, number: output?.number ?? prompt.firstOutput, id: prompt.id, voice: voice.name, format: output?.format.name ?? "",
+                        path: failure.path ?? "", done: done, total: progress.total, warnings: [], error: failure.description)))
         }
         let loaded: LoadedInput
         do { loaded = try load(prompt) } catch {
@@ -93,9 +95,11 @@ extension BatchRunner {
                 continue
             }
             let url = options.output.appendingPathComponent(path)
-            report.send(.started(BatchOutputEvent(
-                status: .rendering, number: output.number, id: prompt.id, voice: voice.name, format: output.format.name, path: path,
-                done: progress.state.withLock { $0.done }, total: progress.total, warnings: planned.warnings)))
+            report.send(
+                .started(
+                    BatchOutputEvent(
+                        status: .rendering, number: output.number, id: prompt.id, voice: voice.name, format: output.format.name, path: path,
+                        done: progress.state.withLock { $0.done }, total: progress.total, warnings: planned.warnings)))
             var attempt = 0
             var entry: OutputEntry?
             while entry == nil {
@@ -120,9 +124,11 @@ extension BatchRunner {
                     }
                     if attempt < options.retries {
                         attempt += 1
-                        report.send(.retrying(BatchFailure(
-                            row: prompt.row, place: prompt.place, id: prompt.id, output: output.number, voice: voice.name, format: output.format.name, path: path,
-                            error: failure)))
+                        report.send(
+                            .retrying(
+                                BatchFailure(
+                                    row: prompt.row, place: prompt.place, id: prompt.id, output: output.number, voice: voice.name, format: output.format.name, path: path,
+                                    error: failure)))
                         continue
                     }
                     fail(formatIndex, failure)
@@ -149,9 +155,11 @@ extension BatchRunner {
                 state.outcome.rendered += 1
                 return state.done
             }
-            report.send(.finished(BatchOutputEvent(
-                status: .rendered, number: output.number, id: prompt.id, voice: voice.name, format: output.format.name, path: path, done: done,
-                total: progress.total, seconds: Date().timeIntervalSince(started), warnings: planned.warnings + (entry.outputWarnings ?? []))))
+            report.send(
+                .finished(
+                    BatchOutputEvent(
+                        status: .rendered, number: output.number, id: prompt.id, voice: voice.name, format: output.format.name, path: path, done: done,
+                        total: progress.total, seconds: Date().timeIntervalSince(started), warnings: planned.warnings + (entry.outputWarnings ?? []))))
             checkpoint(store: store, state: state, progress: progress, upFront: upFront, report: report)
         }
     }
@@ -210,11 +218,12 @@ extension BatchRunner {
             // Headerless G.711 (or a raw name libsndfile does not read as raw): one or two bytes a sample.
             let bytes = Posix.regularFileSize(url.path) ?? 0
             let width = settings.encoding == .pcm16 ? 2 : 1
-            let (name, encoding): (String, AudioFileProperties.Encoding) = switch settings.encoding {
-            case .pcm16: ("Signed 16 bit PCM", .pcm16)
-            case .mulaw: ("U-Law", .mulaw)
-            case .alaw: ("A-Law", .alaw)
-            }
+            let (name, encoding): (String, AudioFileProperties.Encoding) =
+                switch settings.encoding {
+                case .pcm16: ("Signed 16 bit PCM", .pcm16)
+                case .mulaw: ("U-Law", .mulaw)
+                case .alaw: ("A-Law", .alaw)
+                }
             return AudioFileProperties(
                 containerName: "RAW (header-less)", container: .raw, encodingName: name, encoding: encoding, sampleRate: settings.rate, channels: 1,
                 frames: bytes / width, fileBytes: bytes, loudnessUnmeasurable: "headerless \(settings.encoding.rawValue) is not measured")

@@ -105,10 +105,12 @@ public final class BatchRunner: Sendable {
         for failure in failures { report.send(.problem(failure)) }
         let outputCount = prompts.reduce(0) { $0 + $1.outputCount }
         let toRender = prepared.units.reduce(0) { $0 + $1.formats.count }
-        report.send(.planned(BatchStart(
-            outputs: outputCount, upToDate: prepared.upToDate, toRender: toRender,
-            problems: failures.count, prompts: prompts.count,
-            shard: options.shard?.description, shardSource: options.shard?.source, jobs: options.jobs)))
+        report.send(
+            .planned(
+                BatchStart(
+                    outputs: outputCount, upToDate: prepared.upToDate, toRender: toRender,
+                    problems: failures.count, prompts: prompts.count,
+                    shard: options.shard?.description, shardSource: options.shard?.source, jobs: options.jobs)))
         var summary = BatchSummary(
             outputs: outputCount, rendered: 0, upToDate: prepared.upToDate, failures: [], misfits: [], seconds: 0, stopped: nil, manifest: nil)
         guard let state, !options.dryRun else {
@@ -121,16 +123,21 @@ public final class BatchRunner: Sendable {
         // whose content it does not describe. Its entries are in the journal's place now.
         try writeManifest(store, failures: failures, complete: toRender == 0, csv: true, state: state)
         report.send(.manifestWritten(manifestURL))
+        summary.manifest = manifestURL
+        if toRender == 0 {
+            // Nothing to render: that manifest is the run's last word.
+            summary.failures = failures
+            summary.misfits = try misfits(store)
+            summary.seconds = Date().timeIntervalSince(started)
+            return summary
+        }
 
         // 3. Render.
-        var outcome = RenderOutcome()
-        if toRender > 0 {
-            let pool = try makePool(options.jobs)
-            guard pool.version == engine.synthesizer.version else {
-                throw SSMLError(.engine, "the render workers run espeak-ng \(pool.version), this process \(engine.synthesizer.version); they must be the same installation")
-            }
-            outcome = render(prepared.units, prompts: prompts, pool: pool, store: store, state: state, failures: failures, total: toRender, report: report)
+        let pool = try makePool(options.jobs)
+        guard pool.version == engine.synthesizer.version else {
+            throw SSMLError(.engine, "the render workers run espeak-ng \(pool.version), this process \(engine.synthesizer.version); they must be the same installation")
         }
+        let outcome = render(prepared.units, prompts: prompts, pool: pool, store: store, state: state, failures: failures, total: toRender, report: report)
         failures += outcome.failures
         failures.sort(by: Self.ordered)
         summary.failures = failures
@@ -143,7 +150,6 @@ public final class BatchRunner: Sendable {
             // The last manifest written is still true; the journal holds the rest for the next run.
             if summary.stopped == nil { summary.stopped = error }
         }
-        summary.manifest = manifestURL
         summary.misfits = try misfits(store)
         summary.seconds = Date().timeIntervalSince(started)
         return summary

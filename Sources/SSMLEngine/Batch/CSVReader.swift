@@ -219,9 +219,14 @@ public struct CSVReader {
 
     private static func text(_ bytes: ArraySlice<UInt8>, file: String, line: Int, column: Int) throws -> String {
         if let text = String(validating: bytes, as: UTF8.self) { return text }
-        let bad = InputFile.firstInvalidByte(Data(bytes))
+        // Where the first byte that is not UTF-8 is: lines and columns (characters) before it.
+        let bad = InputDecoder.firstInvalidUTF8(bytes) ?? bytes.startIndex
+        let before = String(decoding: bytes[bytes.startIndex..<bad], as: UTF8.self)
+        let lines = before.split(separator: "\n", omittingEmptySubsequences: false)
+        let badLine = line + lines.count - 1
+        let badColumn = (lines.count == 1 ? column : 1) + (lines.last?.unicodeScalars.count ?? 0)
         throw SSMLError(
-            .io, "\(file) is not UTF-8 text (the byte 0x\(String(bad.value, radix: 16, uppercase: true)) here cannot start a UTF-8 character; save the file as UTF-8)",
-            at: SourceLocation(file: file, line: line + bad.line - 1, column: bad.line == 1 ? column + bad.column - 1 : bad.column))
+            .io, "\(file) is not UTF-8 text (the byte 0x\(String(bytes[bad], radix: 16, uppercase: true)) here cannot start a UTF-8 character; save the file as UTF-8)",
+            at: SourceLocation(file: file, line: badLine, column: badColumn))
     }
 }

@@ -312,7 +312,7 @@ public enum OutputManifest {
 enum LineReader {
     /// Passes each line (without its line break) to `body`; a last line without a break is passed too.
     static func lines(of path: String, _ body: (Data) throws -> Void) throws {
-        let fd = try Posix.openForReading(path)
+        let fd = try Posix.openForReadingOrThrow(path)
         defer { Posix.close(fd) }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
         defer { buffer.deallocate() }

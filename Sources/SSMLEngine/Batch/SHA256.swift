@@ -101,7 +101,7 @@ public struct SHA256: Sendable {
 
     /// The hash of a file's bytes, read in 256 KiB pieces (never the whole file in memory).
     public static func hash(fileAt path: String) throws -> (digest: Digest, bytes: Int) {
-        let fd = try Posix.openForReading(path)
+        let fd = try Posix.openForReadingOrThrow(path)
         defer { Posix.close(fd) }
         var hash = SHA256()
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 18, alignment: 16)
@@ -131,7 +131,8 @@ public struct SHA256: Sendable {
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
             for t in 0..<16 {
                 let b = block + t * 4
-                w[t] = UInt32(b.load(as: UInt8.self)) << 24 | UInt32(b.load(fromByteOffset: 1, as: UInt8.self)) << 16
+                w[t] =
+                    UInt32(b.load(as: UInt8.self)) << 24 | UInt32(b.load(fromByteOffset: 1, as: UInt8.self)) << 16
                     | UInt32(b.load(fromByteOffset: 2, as: UInt8.self)) << 8 | UInt32(b.load(fromByteOffset: 3, as: UInt8.self))
             }
             for t in 16..<64 {

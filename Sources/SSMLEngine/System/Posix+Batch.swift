@@ -7,10 +7,9 @@ import SSMLCore
 
 /// The system calls of the batch runner: its journal, its lock, reading files back by offset.
 extension Posix {
-    /// Opens `path` for reading. The corresponding C function is `open` with `O_RDONLY`.
-    static func openForReading(_ path: String) throws -> Int32 {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw failure("cannot read \(path)") }
+    /// Opens `path` for reading, or says why not.
+    static func openForReadingOrThrow(_ path: String) throws -> Int32 {
+        guard let fd = openForReading(path) else { throw failure("cannot read \(path)") }
         return fd
     }
 
