@@ -75,9 +75,11 @@ test: deps py-tools browser-deps
 samples: release
 	@scripts/render-samples.sh $(RELEASE_BIN) Samples out
 
-## bench: time a ~25-minute and a ~60-minute document against `espeak-ng -m -w` + `sox`, with peak memory.
+## bench: time a ~25-minute and a ~60-minute document, and a 2,000-file `ssml batch`, against `espeak-ng -w` + `sox`, with
+## peak memory. BENCH_ARGS="--only batch" (or "--only render") runs one part.
+BENCH_ARGS   ?=
 bench: release bench-deps
-	@python3 scripts/bench.py --ssml $(RELEASE_BIN)
+	@python3 scripts/bench.py --ssml $(RELEASE_BIN) $(BENCH_ARGS)
 	@python3 scripts/bench-serve.py --ssml $(RELEASE_BIN)
 
 ## bench-serve: `ssml serve` under wrk: startup, renders/s and p50/p99 of a one-sentence prompt at 16 and 64 connections, 1 vs 2 workers, memory.

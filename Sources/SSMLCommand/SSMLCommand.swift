@@ -21,7 +21,9 @@ struct SSMLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ssml",
         abstract: "Render SSML (seven.io, Vonage, W3C) to telephony audio, locally.",
-        subcommands: [Render.self, Ncco.self, Text.self, Lint.self, Voices.self, Info.self, CheckAsset.self, Test.self, Diff.self, Serve.self])
+        subcommands: [
+            Render.self, Ncco.self, Text.self, Lint.self, Voices.self, Info.self, CheckAsset.self, Test.self, Diff.self, Batch.self, Serve.self,
+        ])
 }
 
 /// Shared plumbing for subcommands: the data files, reading input, printing diagnostics and errors.
