@@ -12,6 +12,9 @@ import Testing
         return "<speak>" + String(repeating: sentence, count: max(1, seconds / 6)) + "</speak>"
     }
 
+    /// Seconds of output the tests with long renders allow (the server's default is 600).
+    static let hour = 3600.0 + 60
+
     /// Starts `POST /render` of `body` on its own connection and returns the client without reading the answer.
     static func startRender(_ server: TestServer, _ text: String) throws -> HTTPTestClient {
         let client = try HTTPTestClient(port: server.port, timeout: 120)
@@ -26,9 +29,11 @@ import Testing
         let server = try await TestServer.start {
             $0.workers = 1
             $0.queueLength = 1
+            $0.maxOutputSeconds = Self.hour
         }
         defer { Task { await server.stop() } }
-        let long = Self.speech(seconds: 240)
+        // An hour of speech holds the worker far longer than the checks below take, even on a loaded machine.
+        let long = Self.speech(seconds: 3600)
         let running = try Self.startRender(server, long)
         #expect(try await TestServer.eventually(20) { try await server.load().running == 1 })
         let waiting = try Self.startRender(server, long)
@@ -51,11 +56,12 @@ import Testing
     @Test func aRenderOverTheTimeLimitIsStoppedWith504() async throws {
         let server = try await TestServer.start {
             $0.workers = 1
-            $0.renderTimeout = 1
+            $0.renderTimeout = 3
+            $0.maxOutputSeconds = Self.hour
         }
         defer { Task { await server.stop() } }
         let started = Date()
-        let response = try await server.render(["input": Self.speech(seconds: 600)])
+        let response = try await server.render(["input": Self.speech(seconds: 3600)])
         #expect(response.status == 504)
         #expect(response.error("kind") as? String == "render-timeout")
         #expect(Date().timeIntervalSince(started) < 10)
@@ -66,10 +72,13 @@ import Testing
     }
 
     @Test func aClientThatClosesItsConnectionStopsItsRender() async throws {
-        let server = try await TestServer.start { $0.workers = 1 }
+        let server = try await TestServer.start {
+            $0.workers = 1
+            $0.maxOutputSeconds = Self.hour
+        }
         defer { Task { await server.stop() } }
-        // Five minutes of speech: rendering it takes far longer than the two seconds allowed below.
-        let client = try Self.startRender(server, Self.speech(seconds: 300))
+        // An hour of speech: rendering it takes far longer than the two seconds allowed below.
+        let client = try Self.startRender(server, Self.speech(seconds: 3600))
         #expect(try await TestServer.eventually(20) { try await server.load().running == 1 })
         try await Task.sleep(for: .milliseconds(300))
         let closedAt = Date()
