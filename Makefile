@@ -48,7 +48,8 @@ bench-deps: deps
 ## py-tools: the Python virtual environment (.build/openapi-venv) of the server's OpenAPI and browser checks.
 py-tools: $(PY_VENV)/.installed
 $(PY_VENV)/.installed:
-	python3 -m venv $(PY_VENV)
+	python3 -m venv $(PY_VENV) || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-venv >/dev/null \
+	  && python3 -m venv $(PY_VENV); }
 	$(PY_VENV)/bin/pip install -q $(PY_TOOLS)
 	touch $@
 

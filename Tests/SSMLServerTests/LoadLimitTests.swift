@@ -38,10 +38,11 @@ import Testing
         #expect(try await TestServer.eventually(20) { try await server.load().running == 1 })
         let waiting = try Self.startRender(server, long)
         #expect(try await TestServer.eventually(20) { try await server.load().waiting == 1 })
-        let refusedAt = Date()
         let refused = try await server.render(["input": "Hello"])
-        #expect(Date().timeIntervalSince(refusedAt) < 5, "a full queue must answer at once")
         #expect(refused.status == 503)
+        // Refused at once, not after waiting for a worker: both admitted renders are still where they were.
+        // (How fast is for the benchmark; a test on a loaded machine says only what happened.)
+        #expect(try await server.load() == (1, 1), "the refusal waited for the queue")
         #expect(refused.error("kind") as? String == "queue-full")
         let retry = try #require(refused.headers["retry-after"].flatMap { Int($0) })
         #expect(retry >= 1 && retry <= 60)
@@ -77,15 +78,15 @@ import Testing
             $0.maxOutputSeconds = Self.hour
         }
         defer { Task { await server.stop() } }
-        // An hour of speech: rendering it takes far longer than the two seconds allowed below.
+        // An hour of speech: rendering it takes far longer than the ten seconds allowed below.
         let client = try Self.startRender(server, Self.speech(seconds: 3600))
         #expect(try await TestServer.eventually(20) { try await server.load().running == 1 })
         try await Task.sleep(for: .milliseconds(300))
         let closedAt = Date()
         client.close()
-        #expect(try await TestServer.eventually(2) { try await server.load().running == 0 }, "the render went on after its client left")
-        #expect(Date().timeIntervalSince(closedAt) < 2)
-        #expect(try await TestServer.eventually(2) { server.logs.all.contains { $0.contains("path=/render") && $0.contains("status=499") } })
+        #expect(try await TestServer.eventually(10) { try await server.load().running == 0 }, "the render went on after its client left")
+        #expect(Date().timeIntervalSince(closedAt) < 10)
+        #expect(try await TestServer.eventually(10) { server.logs.all.contains { $0.contains("path=/render") && $0.contains("status=499") } })
         let next = try await server.render(["input": "Hello"])
         #expect(next.status == 200)
     }
