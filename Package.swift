@@ -10,6 +10,12 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Webhooks of `ssml call` (the lead will move them onto the shared HTTP client).
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // `connect` to a websocket endpoint in `ssml call`: the client alone, without a server framework.
+        .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
+        // YAML scenario files of `ssml call` and `ssml test`.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // Thin system-library targets: a module map and a shim header each, found by pkg-config.
@@ -37,7 +43,12 @@ let package = Package(
         // The C-backed implementations of SSMLCore's protocols; one file per C library.
         .target(
             name: "SSMLEngine",
-            dependencies: ["SSMLCore", "CEspeakNG", "CSndFile", "CSoxr", "CLibXML2", "CEbur128", "CPosix"]),
+            dependencies: [
+                "SSMLCore", "CEspeakNG", "CSndFile", "CSoxr", "CLibXML2", "CEbur128", "CPosix",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "Yams", package: "Yams"),
+            ]),
 
         // The `ssml` command: argument parsing and wiring only.
         .executableTarget(

@@ -1,0 +1,127 @@
+import Foundation
+import Logging
+import NIOCore
+import SSMLCore
+import Synchronization
+import WSClient
+
+/// A Vonage `connect` to a websocket, for real: the first message is the `websocket:connected` text with the
+/// content type and the endpoint's headers, then the caller's side goes out as 16-bit little-endian PCM in 20 ms
+/// binary messages, and every binary message the server sends back is audio the caller hears.
+///
+/// Time is simulated, so frames are not paced to the wall clock: the caller's side is sent at most
+/// ``window`` seconds ahead of the audio received, and the leg ends when the server closes the socket, when the
+/// caller's time is up, when nothing audible came back for the caller's patience, or when the server says
+/// nothing for `idleTimeout` real seconds while the caller waits for it.
+enum WebSocketLeg {
+    struct Outcome: Sendable {
+        /// What the server sent, as floats at the leg's rate.
+        var samples: [Float]
+        /// Seconds of the caller's side that were sent.
+        var sentSeconds: Double
+        /// Text messages the server sent.
+        var texts: [String]
+        /// Why the leg ended, for the transcript.
+        var ending: String
+    }
+
+    /// Seconds the caller's side runs ahead of what came back.
+    static let window = 1.0
+
+    /// - Parameters:
+    ///   - limit: seconds of the call the leg may take (the connect `limit`, the caller's hang-up).
+    ///   - quietLimit: seconds without audible audio from the server after which the caller gives up (nil: never).
+    static func run(uri: String, rate: Int, headers: CallJSON?, limit: Double, quietLimit: Double?, idleTimeout: Double) async throws -> Outcome {
+        let state = Shared()
+        let samplesPerFrame = rate / 50
+        var logger = Logger(label: "ssml-call-websocket")
+        logger.logLevel = .critical
+        var connected: [(String, CallJSON)] = [("event", .string("websocket:connected")), ("content-type", .string("audio/l16;rate=\(rate)"))]
+        if case .object(let members)? = headers { connected += members }
+        let greeting = CallJSON.object(connected).text()
+        let close = try await WebSocketClient.connect(url: uri, logger: logger) { inbound, outbound, _ in
+            try await outbound.write(.text(greeting))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for try await message in inbound.messages(maxSize: 1 << 22) {
+                        switch message {
+                        case .binary(var buffer):
+                            var received: [Float] = []
+                            received.reserveCapacity(buffer.readableBytes / 2)
+                            while let value = buffer.readInteger(endianness: .little, as: Int16.self) { received.append(Float(value) / 32768) }
+                            state.withLock { $0.add(received, rate: rate) }
+                        case .text(let text):
+                            state.withLock { $0.texts.append(text) }
+                        }
+                    }
+                    state.withLock { $0.closedByServer = true }
+                }
+                let silence = ByteBuffer(repeating: 0, count: samplesPerFrame * 2)
+                var sent = 0.0
+                var ending = "the caller's time on the leg (\(NCCOPlanner.seconds(limit))) ran out"
+                sending: while sent + 0.02 <= limit + 1e-9 {
+                    let snapshot = state.withLock { $0 }
+                    if snapshot.closedByServer {
+                        ending = "the server closed the websocket"
+                        break
+                    }
+                    if let quietLimit, sent - snapshot.lastAudible > quietLimit, sent > snapshot.receivedSeconds(rate: rate) {
+                        ending = "nothing audible came back for \(NCCOPlanner.seconds(quietLimit)); the caller hangs up"
+                        break
+                    }
+                    if sent > snapshot.receivedSeconds(rate: rate) + window {
+                        // Wait (really) for the server to catch up, or give up.
+                        let start = Date()
+                        while true {
+                            try await Task.sleep(for: .milliseconds(5))
+                            let now = state.withLock { $0 }
+                            if now.closedByServer { ending = "the server closed the websocket"; break sending }
+                            if now.receivedSeconds(rate: rate) + window >= sent { break }
+                            if Date().timeIntervalSince(start) > idleTimeout {
+                                ending = "the server sent nothing for \(NCCOPlanner.seconds(idleTimeout)) (real time)"
+                                break sending
+                            }
+                        }
+                    }
+                    try await outbound.write(.binary(silence))
+                    sent += 0.02
+                }
+                state.withLock { $0.sentSeconds = sent; $0.ending = ending }
+                if !state.withLock({ $0.closedByServer }) {
+                    try? await outbound.close(.normalClosure, reason: "hangup")
+                }
+                // The reader ends when the close handshake is done; it must not keep the call waiting.
+                let deadline = Date().addingTimeInterval(min(idleTimeout, 2))
+                while !state.withLock({ $0.closedByServer }), Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
+                group.cancelAll()
+            }
+        }
+        _ = close
+        let final = state.withLock { $0 }
+        return Outcome(samples: final.samples, sentSeconds: final.sentSeconds, texts: final.texts, ending: final.ending)
+    }
+
+    /// The leg's state, shared by the reading and the sending task.
+    final class Shared: Sendable {
+        private let mutex = Mutex(State())
+        func withLock<T: Sendable>(_ body: (inout State) -> T) -> T { mutex.withLock { body(&$0) } }
+    }
+
+    struct State: Sendable {
+        var samples: [Float] = []
+        var texts: [String] = []
+        var closedByServer = false
+        /// Seconds of received audio at the end of the last audible frame.
+        var lastAudible = 0.0
+        var sentSeconds = 0.0
+        var ending = ""
+
+        func receivedSeconds(rate: Int) -> Double { Double(samples.count) / Double(rate) }
+
+        mutating func add(_ received: [Float], rate: Int) {
+            samples += received
+            // Audible: above -60 dBFS peak, so an echo of the caller's silence does not keep the caller on the line.
+            if received.contains(where: { abs($0) > 0.001 }) { lastAudible = Double(samples.count) / Double(rate) }
+        }
+    }
+}
