@@ -147,7 +147,7 @@ final class PythonApp: @unchecked Sendable {
         #expect(errors.allSatisfy { $0["level"] as? String == "error" })
         // A slow answer URL: each attempt is cut at --webhook-timeout, then retried twice; no fallback: failed.
         let started = Date()
-        let slow = try call(["--answer-url", "\(app.url)/answer-slow", "--event-url", "\(app.url)/event", "--webhook-timeout", "1", "-o", folder.appendingPathComponent("slow.wav").path, "--allow-empty"].filter { $0 != "--allow-empty" })
+        let slow = try call(["--answer-url", "\(app.url)/answer-slow", "--event-url", "\(app.url)/event", "--webhook-timeout", "1", "-o", folder.appendingPathComponent("slow.wav").path])
         #expect(slow.status == 1, "\(slow.stderr)")
         #expect(slow.stderr.contains("no answer within 1 s"))
         #expect(slow.stderr.contains("call failed"))

@@ -56,12 +56,12 @@ import Testing
                 return (error as? SSMLError)?.description ?? "\(error)"
             }
         }
-        #expect(failure("answer_url: http://x/a\nscript:\n  - press: \"1x\"\n") == "s.call.yaml:3:12: error: \"x\" is not a phone key (use 0-9, * and #)")
+        #expect(failure("answer_url: http://x/a\nscript:\n  - press: \"1x\"\n") == "s.call.yaml:3:12: error: script[0].press: \"x\" is not a phone key (use 0-9, * and #)")
         #expect(failure("answer_url: http://x/a\nscript:\n  - press: \"1\"\n    after: soon\n").hasPrefix("s.call.yaml:4:12: error: script[0].after: \"soon\" is not a duration"))
         #expect(failure("answer_url: ${NOPE}/a\n").contains("${NOPE} is not set in the environment"))
         #expect(failure("answer_url: http://x/a\nscrpit: []\n").contains("s.call.yaml:2:9: error: scrpit: unknown scenario key"))
         #expect(failure("script: []\n").contains("needs one of answer_url, ncco or seven"))
-        #expect(failure(#"{"answer_url": "http://x/a", "expect": {"statuss": "completed"}}"#, name: "s.call.json").contains("s.call.json:1:51: error: expect.statuss: unknown expectation"))
+        #expect(failure(#"{"answer_url": "http://x/a", "expect": {"statuss": "completed"}}"#, name: "s.call.json").contains("s.call.json:1:52: error: expect.statuss: unknown expectation"))
         #expect(failure("answer_url: [unclosed\n").contains("is not valid YAML"))
     }
 

@@ -42,9 +42,8 @@ final class FakeApplication: WebhookClient {
         return CallSimulator(engine: engine, pool: try RenderWorkerPool(size: 1, executable: Self.executable), client: app)
     }
 
-    func run(_ app: FakeApplication, _ setup: CallSetup, _ script: CallScript, rate: Int = 16000) throws -> CallRecording {
-        let simulator = try simulator(app)
-        return try blockingAwait { try await simulator.run(setup, script: script, rate: rate) }
+    func run(_ app: FakeApplication, _ setup: CallSetup, _ script: CallScript, rate: Int = 16000) async throws -> CallRecording {
+        try await simulator(app).run(setup, script: script, rate: rate)
     }
 
     func samples(_ recording: CallRecording) throws -> [Float] {
@@ -77,9 +76,9 @@ final class FakeApplication: WebhookClient {
         return setup
     }
 
-    @Test func aKeyInATalkWithBargeInCutsItThereAndGoesToTheInput() throws {
+    @Test func aKeyInATalkWithBargeInCutsItThereAndGoesToTheInput() async throws {
         let app = Self.menuApp()
-        let recording = try run(app, Self.answerSetup(), CallScript(steps: [.init(.press("1"), after: 1.5, origin: "test")]))
+        let recording = try await run(app, Self.answerSetup(), CallScript(steps: [.init(.press("1"), after: 1.5, origin: "test")]))
         let timeline = recording.timeline
         // The menu's speech stops at the key: nothing of it after 1.5 s.
         let menu = timeline.segments.filter { $0.step?.contains("talk $[0] of NCCO from GET /answer") == true && $0.kind == "speech" }
@@ -106,9 +105,9 @@ final class FakeApplication: WebhookClient {
         #expect(recording.problems.isEmpty)
     }
 
-    @Test func anInputWithoutKeysWaitsItsTimeOutInSilence() throws {
+    @Test func anInputWithoutKeysWaitsItsTimeOutInSilence() async throws {
         let app = Self.menuApp()
-        let recording = try run(app, Self.answerSetup(), CallScript(steps: [.init(.silent, origin: "test")]))
+        let recording = try await run(app, Self.answerSetup(), CallScript(steps: [.init(.silent, origin: "test")]))
         let timeline = recording.timeline
         let wait = try #require(timeline.segments.first { $0.kind == "pause" && $0.text == "input" })
         #expect(abs((wait.end - wait.start) - 4.0) < 0.001)
@@ -122,9 +121,9 @@ final class FakeApplication: WebhookClient {
         #expect(recording.spokenText.contains("That is not an option"))
     }
 
-    @Test func eventsArriveInOrderWithVonagesFields() throws {
+    @Test func eventsArriveInOrderWithVonagesFields() async throws {
         let app = Self.menuApp()
-        let recording = try run(app, Self.answerSetup(), CallScript(steps: [.init(.press("2"), origin: "test")]))
+        let recording = try await run(app, Self.answerSetup(), CallScript(steps: [.init(.press("2"), origin: "test")]))
         let statuses = app.payloads("/event").compactMap { $0["status"]?.display }
         #expect(statuses == ["started", "ringing", "answered", "completed"])
         let completed = try #require(app.payloads("/event").last)
@@ -142,11 +141,11 @@ final class FakeApplication: WebhookClient {
         #expect(order == ["/event", "/event", "/answer", "/event", "/menu", "/event"])
     }
 
-    @Test func theSameAnswersAndScriptGiveTheSameBytes() throws {
+    @Test func theSameAnswersAndScriptGiveTheSameBytes() async throws {
         var first: (Data, [String]) = (Data(), [])
         for round in 0..<2 {
             let app = Self.menuApp()
-            let recording = try run(app, Self.answerSetup(), CallScript(steps: [.init(.press("1"), after: 2, origin: "test")]))
+            let recording = try await run(app, Self.answerSetup(), CallScript(steps: [.init(.press("1"), after: 2, origin: "test")]))
             let job = RenderJob(input: JobInput(ssml: "", name: "call"), allowEmpty: true, output: OutputSettings(rate: 16000))
             let audio = try #require(try recording.write(job: job, to: .memory).audio)
             let bodies = app.requests.map { String(decoding: $0.body ?? Data($0.url.utf8), as: UTF8.self) }
@@ -157,7 +156,7 @@ final class FakeApplication: WebhookClient {
         }
     }
 
-    @Test func anAnswerURLThatFailsGetsAnErrorEventThenTheFallback() throws {
+    @Test func anAnswerURLThatFailsGetsAnErrorEventThenTheFallback() async throws {
         let app = FakeApplication { request, _ in
             switch URLComponents(string: request.url)?.path {
             case "/answer": return FakeApplication.json(#"{"error": "boom"}"#, status: 500)
@@ -167,32 +166,34 @@ final class FakeApplication: WebhookClient {
         }
         var setup = Self.answerSetup()
         setup.fallbackAnswerURL = "http://app.test/fallback"
-        let recording = try run(app, setup, CallScript())
+        let recording = try await run(app, setup, CallScript())
         #expect(recording.spokenText.contains("This is the fallback"))
         // A 500 is not retried; the error goes to the event URL before the fallback is asked.
-        #expect(app.requests.filter { $0.url.contains("/answer") }.count == 1)
+        #expect(app.requests.filter { URLComponents(string: $0.url)?.path == "/answer" }.count == 1)
         let paths = app.requests.map { URLComponents(string: $0.url)!.path }
         let errorIndex = try #require(app.payloads("/event").firstIndex { $0["reason"] != nil })
         _ = errorIndex
         #expect(paths.firstIndex(of: "/fallback")! > paths.firstIndex(of: "/answer")!)
+        // Asked like the answer URL (GET), with the original fields and where the original request went.
         let fallback = try #require(app.payloads("/fallback").first)
-        #expect(fallback.value(at: "original_request.url") == .string("http://app.test/answer"))
+        #expect(fallback["original_request.url"] == .string("http://app.test/answer"))
+        #expect(fallback["uuid"] != nil && fallback["reason"] != nil)
         #expect(!recording.problems.isEmpty)
         #expect(recording.transcript.contains { $0.contains("HTTP 500") })
     }
 
-    @Test func aTimeoutIsRetriedTwiceThenTheCallFailsWithoutFallback() throws {
+    @Test func aTimeoutIsRetriedTwiceThenTheCallFailsWithoutFallback() async throws {
         let app = FakeApplication { request, _ in
             if request.url.contains("/answer") { throw WebhookFailure(.timeout, "no answer within 5 s") }
             return FakeApplication.json("{}")
         }
-        let recording = try run(app, Self.answerSetup(), CallScript())
+        let recording = try await run(app, Self.answerSetup(), CallScript())
         #expect(app.requests.filter { $0.url.contains("/answer") }.count == 3)
         #expect(recording.summary.status == "failed")
         #expect(recording.transcript.contains { $0.contains("no fallback_answer_url") })
     }
 
-    @Test func aWrongNCCOInAnInputAnswerIsAnErrorAndTheCallGoesOn() throws {
+    @Test func aWrongNCCOInAnInputAnswerIsAnErrorAndTheCallGoesOn() async throws {
         let app = FakeApplication { request, _ in
             switch URLComponents(string: request.url)?.path {
             case "/answer": return FakeApplication.json(Self.menu)
@@ -200,12 +201,12 @@ final class FakeApplication: WebhookClient {
             default: return FakeApplication.json("{}")
             }
         }
-        let recording = try run(app, Self.answerSetup(), CallScript(steps: [.init(.press("1"), origin: "test")]))
+        let recording = try await run(app, Self.answerSetup(), CallScript(steps: [.init(.press("1"), origin: "test")]))
         #expect(recording.problems.contains { $0.contains("invalid NCCO") && $0.contains("needs \"text\"") })
         #expect(recording.spokenText.contains("We did not receive your choice"))
     }
 
-    @Test func sevenInvalidInputSpeaksItsTextAndAValidOnePostsTheCallback() throws {
+    @Test func sevenInvalidInputSpeaksItsTextAndAValidOnePostsTheCallback() async throws {
         let app = FakeApplication { request, body in
             if request.url.hasSuffix("/cb") {
                 #expect(body?["webhook_event"] == .string("dtmf"))
@@ -218,7 +219,7 @@ final class FakeApplication: WebhookClient {
             """
         var setup = CallSetup(source: .seven(text: document, name: "menu.ssml"))
         setup.webhookURL = "http://app.test/status"
-        let recording = try run(app, setup, CallScript(steps: [.init(.press("2"), origin: "test")]))
+        let recording = try await run(app, setup, CallScript(steps: [.init(.press("2"), origin: "test")]))
         let callback = try #require(app.payloads("/cb").first)
         #expect(callback.value(at: "data.digits") == .string("2"))
         #expect(recording.spokenText.contains("You chose support"))
@@ -228,17 +229,17 @@ final class FakeApplication: WebhookClient {
         #expect(app.payloads("/status").allSatisfy { $0["webhook_event"] == .string("voice_status") })
 
         let wrong = FakeApplication { _, _ in FakeApplication.json("{}") }
-        let invalid = try run(wrong, setup, CallScript(steps: [.init(.press("7"), origin: "test")]))
+        let invalid = try await run(wrong, setup, CallScript(steps: [.init(.press("7"), origin: "test")]))
         #expect(invalid.spokenText.contains("That key is not valid"))
         #expect(wrong.payloads("/cb").isEmpty)
     }
 
-    @Test func aSevenBridgeWithADigitTransfersWhenThatKeyIsPressed() throws {
+    @Test func aSevenBridgeWithADigitTransfersWhenThatKeyIsPressed() async throws {
         let app = FakeApplication { _, _ in FakeApplication.json("{}") }
         let document = #"<speak><bridge number="+4930123" digit="0"/>For an agent press 0. Otherwise please hold while we look at your account, this can take a moment.</speak>"#
         var setup = CallSetup(source: .seven(text: document, name: "hold.ssml"))
         setup.webhookURL = "http://app.test/status"
-        let recording = try run(app, setup, CallScript(steps: [.init(.press("5"), after: 0.5, origin: "test"), .init(.press("0"), after: 1.5, origin: "test")]))
+        let recording = try await run(app, setup, CallScript(steps: [.init(.press("5"), after: 0.5, origin: "test"), .init(.press("0"), after: 1.5, origin: "test")]))
         // 5 is no bridge key: a voice_dtmf event; 0 transfers and stops the announcement.
         let keys = app.payloads("/status").filter { $0["webhook_event"] == .string("voice_dtmf") }
         #expect(keys.map { $0.value(at: "data.dtmf_digit") } == [.string("5")])
@@ -247,11 +248,11 @@ final class FakeApplication: WebhookClient {
         #expect(speech.allSatisfy { $0.end <= 1.5 + 1e-6 })
     }
 
-    @Test func hangupAfterEndsTheCallWhereverItIs() throws {
+    @Test func hangupAfterEndsTheCallWhereverItIs() async throws {
         let app = Self.menuApp()
         var script = CallScript()
         script.hangupAfter = 2
-        let recording = try run(app, Self.answerSetup(), script)
+        let recording = try await run(app, Self.answerSetup(), script)
         #expect(abs(recording.summary.duration - 2) < 0.001)
         #expect(recording.summary.endedBy == "caller")
         #expect(app.payloads("/event").last?["status"] == .string("completed"))

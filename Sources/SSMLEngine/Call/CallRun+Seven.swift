@@ -93,7 +93,11 @@ extension CallRun {
                 let rendered = try await render(step.segments)
                 recorder.say("speaks \"\(Self.excerpt(step.segments))\"")
                 let bridges = context.bridges
-                let outcome = try await play(rendered, interruptible: interruptible) { step, time in
+                // Where only armed bridges listen, only their keys stop the announcement; other keys are voice_dtmf events.
+                let outcome = try await play(
+                    rendered, interruptible: interruptible,
+                    interrupting: dtmf != nil ? nil : { step in Self.triggers(step, bridges) }
+                ) { step, time in
                     await self.sevenStray(step, at: time, bridges: bridges)
                 }
                 if case .interrupted(let time) = outcome {
@@ -123,6 +127,12 @@ extension CallRun {
                 continue
             }
         }
+    }
+
+    /// Whether some keys of a press step trigger one of the bridges.
+    static func triggers(_ step: CallScript.Step, _ bridges: [SevenBridge]) -> Bool {
+        guard case .press(let keys) = step.action else { return false }
+        return keys.indices.contains { index in bridges.contains { $0.triggered(by: String(keys[...index])) } }
     }
 
     /// Keys of a timed step that landed where only armed bridges listen.

@@ -37,6 +37,11 @@ public struct CallScenario: Sendable {
         return [".call.json", ".call.yaml", ".call.yml"].contains { lowered.hasSuffix($0) }
     }
 
+    /// A seed from a file name (FNV-1a), the same on every machine.
+    static func seed(for name: String) -> UInt64 {
+        name.utf8.reduce(0xcbf2_9ce4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+    }
+
     static let keys: Set<String> = [
         "answer_url", "answer_method", "ncco", "seven", "event_url", "event_method", "fallback_answer_url", "webhook", "from", "to",
         "foreign_id", "voice", "ringing_timer", "length_timer", "ringtime", "webhook_timeout", "seed", "real_time", "script", "hangup_after",
@@ -92,6 +97,9 @@ public struct CallScenario: Sendable {
         if let value = root["ringing_timer"] ?? root["ringtime"] { setup.ringingTimer = try reader.seconds(value, "ringing_timer") }
         if let value = root["length_timer"] { setup.lengthTimer = try reader.seconds(value, "length_timer") }
         if let value = root["webhook_timeout"] { setup.webhookTimeout = try reader.seconds(value, "webhook_timeout") }
+        // Each scenario has its own ids unless it names a seed, so scenarios run side by side (as `ssml test` runs
+        // them) do not share a uuid in an application that keeps state per call.
+        setup.seed = Self.seed(for: (name as NSString).lastPathComponent)
         if let value = root["seed"] { setup.seed = UInt64(max(0, try reader.number(value, "seed"))) }
         if let value = root["real_time"] { setup.realTime = try reader.bool(value, "real_time") }
 

@@ -219,7 +219,11 @@ final class CallRun {
     /// it and the audio plays on.
     /// - Parameter timed: whether timed steps may land in it (false for a talk that a later talk with `bargeIn` of the
     ///   same prompt follows: the steps count from that one).
-    func play(_ rendered: Rendered, interruptible: Bool, timed: Bool = true, stray: (CallScript.Step, Double) async -> Void) async throws -> Played {
+    ///   `interrupting`, when given, decides which steps cut an interruptible sound (a bridge's own keys only).
+    func play(
+        _ rendered: Rendered, interruptible: Bool, timed: Bool = true, interrupting: ((CallScript.Step) -> Bool)? = nil,
+        stray: (CallScript.Step, Double) async -> Void
+    ) async throws -> Played {
         let start = now
         if promptStart == nil { promptStart = start }
         let length = rendered.seconds
@@ -234,7 +238,7 @@ final class CallRun {
                 outcome = .ended
                 break scan
             case .press, .say:
-                if interruptible {
+                if interruptible, interrupting?(step) ?? true {
                     cutTime = at
                     outcome = .interrupted(at: at)
                     break scan

@@ -95,6 +95,10 @@ class Handler(BaseHTTPRequestHandler):
         path = urllib.parse.urlsplit(self.path).path
         base = self.base()
         if path == "/answer":
+            # A call starts: its retry count starts again (the simulator's uuids repeat from run to run).
+            uuid = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(self.path).query)).get("uuid") or (body or {}).get("uuid", "")
+            with LOCK:
+                TRIES[uuid] = 0
             return self.reply(200, menu_ncco(base))
         if path == "/answer-500":
             return self.reply(500, {"error": "boom"})
