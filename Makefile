@@ -12,7 +12,7 @@ PKGCONFIG_DEPS := espeak-ng:libespeak-ng-dev sndfile:libsndfile1-dev soxr:libsox
 # Command-line tools used by `make bench` (the baseline pipeline) and by nothing else.
 BENCH_TOOLS    := espeak-ng:espeak-ng sox:sox python3:python3
 
-.PHONY: all deps bench-deps build release test samples bench voices-report format lint install clean
+.PHONY: all deps bench-deps build release test samples bench voices-report format lint install clean fuzz fuzz-smoke fuzz-run test-asan test-tsan
 
 all: build
 
@@ -65,13 +65,43 @@ bench: release bench-deps
 voices-report: release
 	$(RELEASE_BIN) voices --report Voices/REPORT.md
 
-## install: the command, its voice catalog and its dialect tables under $(PREFIX).
+## install: the command, its render worker, its voice catalog and its dialect tables under $(PREFIX).
 install: release
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/swift-ssml/Voices $(DESTDIR)$(PREFIX)/share/swift-ssml/Dialects
 	install -m 755 $(RELEASE_BIN) $(DESTDIR)$(PREFIX)/bin/ssml
+	install -m 755 .build/release/ssml-worker $(DESTDIR)$(PREFIX)/bin/ssml-worker
 	install -m 644 Voices/catalog.json $(DESTDIR)$(PREFIX)/share/swift-ssml/Voices/catalog.json
 	install -m 644 Voices/vonage-styles.json $(DESTDIR)$(PREFIX)/share/swift-ssml/Voices/vonage-styles.json
 	install -m 644 Dialects/*.json $(DESTDIR)$(PREFIX)/share/swift-ssml/Dialects/
+
+## fuzz: build the libFuzzer harnesses (Fuzz/, a package of its own: the main build never sees -sanitize=fuzzer).
+FUZZ_TARGETS  := FuzzSSML FuzzNCCO FuzzLint FuzzAudio
+FUZZ_BUILD    := .build-fuzz
+FUZZ_BIN      := $(FUZZ_BUILD)/debug
+FUZZ_SECONDS  ?= 600
+fuzz: deps
+	$(SWIFT) build --package-path Fuzz --scratch-path $(FUZZ_BUILD) -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
+	@echo "harnesses in $(FUZZ_BIN)/: $(FUZZ_TARGETS)"
+
+## fuzz-run: each harness FUZZ_SECONDS on its corpus (Fuzz/Corpus/<target>, seeded from Samples/); crashes go to Fuzz/Findings/.
+fuzz-run: fuzz
+	@scripts/fuzz.sh $(FUZZ_BIN) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+## fuzz-smoke: every harness for 60 s in total (15 s each), failing on any crash, leak or hang.
+fuzz-smoke: fuzz
+	@scripts/fuzz.sh $(FUZZ_BIN) 15 $(FUZZ_TARGETS)
+
+## test-asan / test-tsan: the whole test suite under AddressSanitizer / ThreadSanitizer (own build folders).
+test-asan: deps
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan $(BUILD_FLAGS)
+	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan $(BUILD_FLAGS)
+
+# The render worker forks only when it is the process's one running thread; ThreadSanitizer's runtime keeps a
+# thread of its own, so the suites that need worker processes run under ASan and `make test`, not here.
+TSAN_SKIP := --skip RenderWorkerPoolTests --skip ParallelRenderTests --skip SnapshotTestCommandTests --skip longNCCOsRenderInWorkerProcesses
+test-tsan: deps
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan $(BUILD_FLAGS)
+	TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/scripts/tsan-suppressions.txt" $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan $(TSAN_SKIP) $(BUILD_FLAGS)
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
@@ -80,4 +110,4 @@ lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
 
 clean:
-	rm -rf .build out bench-out
+	rm -rf .build .build-fuzz .build-asan .build-tsan out bench-out

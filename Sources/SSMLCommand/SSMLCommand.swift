@@ -37,8 +37,8 @@ enum CommandSupport {
         try InputFile.jobInput(path, kind: kind)
     }
 
-    /// Reads a path, or standard input for `-`.
-    static func read(_ path: String) throws -> (text: String, name: String, directory: URL) {
+    /// Reads a path, or standard input for `-`, up to the input limit, decoded as its encoding declares.
+    static func read(_ path: String) throws -> InputReader.Input {
         try InputFile.read(path)
     }
 

@@ -160,13 +160,18 @@ public func run(_ executable: URL, _ arguments: [String], stdin: Data? = nil, in
     if let stdin { input.fileHandleForWriting.write(stdin) }
     try input.fileHandleForWriting.close()
     // Read both pipes concurrently so a chatty child cannot block on a full pipe.
-    // Unsafe only in form: the reader thread writes it, and it is read after that thread has finished.
+    // Unsafe only in form: the reader thread writes it, and it is read after the semaphore says it is done
+    // (polling Thread.isFinished orders nothing: ThreadSanitizer saw the race).
     nonisolated(unsafe) var errorData = Data()
-    let reader = Thread { errorData = err.fileHandleForReading.readDataToEndOfFile() }
+    let readerDone = DispatchSemaphore(value: 0)
+    let reader = Thread {
+        errorData = err.fileHandleForReading.readDataToEndOfFile()
+        readerDone.signal()
+    }
     reader.start()
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    while !reader.isFinished { usleep(1000) }
+    readerDone.wait()
     if process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL && deadline.isCancelled == false {
         return ProcessResult(status: 124, stdout: outData, stderr: String(decoding: errorData, as: UTF8.self) + "\n(killed after the test's time limit of \(timeLimit) s)")
     }

@@ -69,7 +69,7 @@ struct Lint: ParsableCommand {
         var files: [LintReport.File] = []
         var diff = ""
         for input in inputs {
-            let source: (text: String, name: String, directory: URL)
+            let source: InputReader.Input
             do { source = try CommandSupport.read(input) } catch let error as SSMLError {
                 let name = input == "-" ? "<stdin>" : input
                 let finding = LintFinding(.error, "io", error.message, at: SourceLocation(file: name, line: 1, column: 1))
@@ -83,11 +83,13 @@ struct Lint: ParsableCommand {
             let result = LintFixer.fix(source.text, file: source.name, linter: linter)
             files.append(LintReport.File(name: source.name, text: result.fixed, findings: result.notes + result.remaining))
             let destination = output ?? input
+            // Written back in the encoding it came in (its XML declaration still names it).
+            let fixed = Data(try source.encoding.encode(result.fixed))
             if destination == "-" {
-                FileHandle.standardOutput.write(Data(result.fixed.utf8))
+                FileHandle.standardOutput.write(fixed)
             } else if result.changed || destination != input {
                 // A temporary file renamed over the target (through a symlink, not replacing it): never half a file.
-                try CommandSupport.writeAtomically(Data(result.fixed.utf8), to: destination)
+                try CommandSupport.writeAtomically(fixed, to: destination)
                 diff += UnifiedDiff.make(source.text, result.fixed, oldName: "a/\(source.name)", newName: "b/\(destination)")
             }
         }

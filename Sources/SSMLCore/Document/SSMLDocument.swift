@@ -17,11 +17,8 @@ public enum SSMLDocument {
         case .plainText(let body):
             return XMLElement(name: "speak", children: [.text(body, start)], location: start)
         case .document(let body), .fragment(let body):
-            if let place = DeclarationScanner.firstDeclaration(in: body, file: file) {
-                throw SSMLError(
-                    .forbiddenDeclaration,
-                    "documents that declare a DTD or entities are refused (SSML needs neither; no entity is ever expanded or fetched)",
-                    at: place)
+            if let place = DeclarationScanner.firstEntityDeclaration(in: body, file: file) {
+                throw SSMLError(.forbiddenDeclaration, DeclarationScanner.message, at: place)
             }
             let root: XMLElement
             if case .fragment = input {

@@ -6,12 +6,24 @@ public struct XMLAttribute: Sendable, Equatable {
     public var prefix: String?
     public var value: String
     public var location: SourceLocation
+    /// The namespace the prefix is bound to, or nil (no prefix, or an undeclared one).
+    public var namespace: String?
 
-    public init(name: String, prefix: String? = nil, value: String, location: SourceLocation) {
+    public init(name: String, prefix: String? = nil, value: String, location: SourceLocation, namespace: String? = nil) {
         self.name = name
         self.prefix = prefix
         self.value = value
         self.location = location
+        self.namespace = namespace
+    }
+
+    /// XML Schema's instance namespace (`xsi:schemaLocation`, `xsi:noNamespaceSchemaLocation`).
+    public static let schemaInstanceNamespace = "http://www.w3.org/2001/XMLSchema-instance"
+
+    /// Whether this attribute only points at a schema (`xsi:schemaLocation`, as the W3C's examples
+    /// write): it says nothing about speech and is no unknown attribute.
+    public var isSchemaInstance: Bool {
+        namespace == Self.schemaInstanceNamespace || (namespace == nil && prefix == "xsi")
     }
 
     /// `prefix:name` or `name`.

@@ -124,7 +124,7 @@ public enum UnifiedDiff {
         var steps = (0..<prefix).map { Step(kind: .same, oldIndex: $0, newIndex: $0) }
         // Past 4 M table cells the middle is shown as all removed, then all added.
         var i = 0, j = 0
-        for pair in SequenceAlignment.lcs(midA, midB, maxCells: 4_000_000) {
+        for pair in SequenceAlignment.lcs(midA, midB) {
             switch pair {
             case (_?, _?):
                 steps.append(Step(kind: .same, oldIndex: prefix + i, newIndex: prefix + j)); i += 1; j += 1

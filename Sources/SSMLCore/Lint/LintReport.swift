@@ -44,19 +44,24 @@ public struct LintReport: Sendable {
     public func text() -> String {
         var out = ""
         for file in files {
-            let lines = file.findings.isEmpty ? [] : file.text.split(separator: "\n", omittingEmptySubsequences: false)
+            let lines = file.findings.isEmpty ? nil : LineIndex(file.text)
             for finding in file.findings {
                 out += finding.description + "\n"
                 // A fix's note points into the text of the pass that found it, which the file no longer holds.
-                guard finding.rule != "fixed" else { continue }
-                let index = finding.location.line - 1
-                guard index >= 0, index < lines.count else { continue }
-                var line = lines[index]
-                if line.hasSuffix("\r") { line = line.dropLast() }
-                guard !line.isEmpty else { continue }
-                out += "    " + line + "\n"
+                guard finding.rule != "fixed", let lines else { continue }
+                let line = finding.location.line
+                guard line >= 1, line <= lines.lineStarts.count else { continue }
+                let range = lines.lineRange(line)
+                guard !range.isEmpty else { continue }
+                // A window around the column, not the whole line: a finding on a 2 MB line prints a few
+                // dozen characters, and many findings on it cost time in proportion to their number.
+                let offset = lines.offset(line: line, column: max(1, finding.location.column)) ?? range.upperBound
+                let window = lines.excerpt(around: min(offset, range.upperBound))
+                let excerpt = (window.cutBefore ? "…" : "") + window.text + (window.cutAfter ? "…" : "")
+                out += "    " + excerpt + "\n"
                 // Tabs stay tabs so the caret lines up under any tab width.
-                let lead = line.unicodeScalars.prefix(max(0, finding.location.column - 1)).map { $0 == "\t" ? "\t" : " " }.joined()
+                let lead = (window.cutBefore ? " " : "")
+                    + window.text.unicodeScalars.prefix(window.column - 1).map { $0 == "\t" ? "\t" : " " }.joined()
                 out += "    " + lead + "^\n"
             }
         }

@@ -56,27 +56,10 @@ public struct RawScan: Sendable {
     public func position(of offset: Int) -> (line: Int, column: Int) { lines.position(of: offset) }
 
     /// The byte offset of a 1-based line and scalar column.
-    public func offset(line: Int, column: Int) -> Int? {
-        guard line >= 1, line <= lineStarts.count else { return nil }
-        let start = lineStarts[line - 1]
-        let end = line < lineStarts.count ? lineStarts[line] : bytes.count
-        let text = String(decoding: bytes[start..<end], as: UTF8.self)
-        var offset = start
-        for (index, scalar) in text.unicodeScalars.enumerated() {
-            if index == column - 1 { return offset }
-            offset += String(scalar).utf8.count
-        }
-        return column - 1 == text.unicodeScalars.count ? offset : nil
-    }
+    public func offset(line: Int, column: Int) -> Int? { lines.offset(line: line, column: column) }
 
     /// The text of line `line` (1-based) without its newline.
-    public func lineText(_ line: Int) -> String {
-        guard line >= 1, line <= lineStarts.count else { return "" }
-        let start = lineStarts[line - 1]
-        var end = line < lineStarts.count ? lineStarts[line] - 1 : bytes.count
-        if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-        return String(decoding: bytes[start..<max(start, end)], as: UTF8.self)
-    }
+    public func lineText(_ line: Int) -> String { text(lines.lineRange(line)) }
 
     /// The tag starting at byte `offset`.
     public func tag(at offset: Int) -> Int? {

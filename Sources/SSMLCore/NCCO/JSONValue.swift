@@ -23,9 +23,33 @@ public struct JSONValue: Sendable, Equatable {
     public var kind: Kind
     /// Where the value starts (for a string, its opening quote).
     public var location: SourceLocation
-    /// For strings: the characters between the quotes as written, escapes included, so a place inside the
-    /// decoded text can be mapped back to the file (see ``sourceLocation(ofDecodedLine:column:)``).
-    var rawString: String?
+    /// For strings: how the decoded text maps back onto the characters between the quotes, so a place
+    /// inside the decoded text can be mapped back to the file (see ``sourceLocation(ofDecodedLine:column:)``).
+    var stringMap: StringMap?
+
+    /// Where the escapes of a string are and where its decoded lines start, kept by the parser so a
+    /// lookup is a binary search rather than a scan of the string (a 10,000-break `talk` text is one line
+    /// of the file, and every segment of it is located).
+    struct StringMap: Sendable, Equatable {
+        /// Decoded scalar index of each escape, in order.
+        var escapes: [Int] = []
+        /// Extra file characters of the escapes up to and including each one (`\n` is 1, `\u00e9` is 5).
+        var extra: [Int] = []
+        /// Decoded scalar index where each decoded line starts (the first is 0).
+        var lineStarts: [Int] = [0]
+        /// Decoded scalars in all.
+        var count = 0
+
+        /// File characters before decoded scalar `index`, counted from just after the opening quote.
+        func fileOffset(ofDecoded index: Int) -> Int {
+            var low = 0, high = escapes.count
+            while low < high {
+                let mid = (low + high) / 2
+                if escapes[mid] < index { low = mid + 1 } else { high = mid }
+            }
+            return index + (low == 0 ? 0 : extra[low - 1])
+        }
+    }
 
     /// The member `key` of an object (the last one when repeated), or nil.
     public subscript(key: String) -> JSONValue? {
@@ -48,56 +72,21 @@ public struct JSONValue: Sendable, Equatable {
     /// Where line `line`, column `column` of the decoded string lies in the file: escapes such as `\n` and
     /// `\"` take more characters in the file than in the text they stand for.
     public func sourceLocation(ofDecodedLine line: Int, column: Int) -> SourceLocation {
-        guard let raw = rawString?.unicodeScalars else { return location }
-        var decodedLine = 1, decodedColumn = 1
+        guard let map = stringMap else { return location }
         // JSON strings hold no raw line breaks, so the whole string sits on the line of its opening quote.
-        var fileColumn = location.column + 1
-        var index = raw.startIndex
-        while index < raw.endIndex {
-            if decodedLine > line || (decodedLine == line && decodedColumn >= column) { break }
-            let scalar = raw[index]
-            var width = 1
-            var decoded: Unicode.Scalar = scalar
-            if scalar == "\\", raw.index(after: index) < raw.endIndex {
-                let next = raw[raw.index(after: index)]
-                width = next == "u" ? 6 : 2
-                decoded = next == "n" ? "\n" : next == "r" ? "\r" : "x"
-                if next == "u", let code = Self.hexValue(raw, from: raw.index(index, offsetBy: 2, limitedBy: raw.endIndex)) {
-                    decoded = code == 0x0A ? "\n" : "x"
-                    // A UTF-16 surrogate pair (\ud83d\ude00) is two escapes for one character.
-                    if (0xD800...0xDBFF).contains(code), let low = raw.index(index, offsetBy: 6, limitedBy: raw.endIndex),
-                        Self.hexValue(raw, from: raw.index(low, offsetBy: 2, limitedBy: raw.endIndex)).map({ (0xDC00...0xDFFF).contains($0) }) == true
-                    {
-                        width = 12
-                    }
-                }
-            }
-            for _ in 0..<width where index < raw.endIndex { index = raw.index(after: index) }
-            fileColumn += width
-            if decoded == "\n" {
-                decodedLine += 1
-                decodedColumn = 1
-            } else {
-                decodedColumn += 1
-            }
+        let decoded: Int
+        if line < 1 {
+            decoded = 0
+        } else if line > map.lineStarts.count {
+            decoded = map.count
+        } else {
+            // A column past the end of its line stops just after that line's newline escape.
+            let next = line < map.lineStarts.count ? map.lineStarts[line] : map.count
+            decoded = min(map.lineStarts[line - 1] + max(0, column - 1), next)
         }
         var result = location
-        result.column = fileColumn
+        result.column = location.column + 1 + map.fileOffset(ofDecoded: decoded)
         return result
-    }
-}
-
-extension JSONValue {
-    /// The value of the four hexadecimal digits starting at `start`, or nil.
-    static func hexValue(_ scalars: String.UnicodeScalarView, from start: String.UnicodeScalarView.Index?) -> UInt32? {
-        guard var index = start else { return nil }
-        var value: UInt32 = 0
-        for _ in 0..<4 {
-            guard index < scalars.endIndex, let digit = Int(String(scalars[index]), radix: 16) else { return nil }
-            value = value * 16 + UInt32(digit)
-            index = scalars.index(after: index)
-        }
-        return value
     }
 }
 
@@ -163,8 +152,8 @@ public struct JSONParser {
         case "{": return try object(depth: depth, start: start)
         case "[": return try array(depth: depth, start: start)
         case "\"":
-            let (string, raw) = try string()
-            return JSONValue(kind: .string(string), location: start, rawString: raw)
+            let (string, map) = try string()
+            return JSONValue(kind: .string(string), location: start, stringMap: map)
         case "t": try literal("true"); return JSONValue(kind: .bool(true), location: start)
         case "f": try literal("false"); return JSONValue(kind: .bool(false), location: start)
         case "n": try literal("null"); return JSONValue(kind: .null, location: start)
@@ -223,10 +212,11 @@ public struct JSONParser {
         return JSONValue(kind: .number(value, text), location: start)
     }
 
-    private mutating func string() throws -> (String, String) {
+    private mutating func string() throws -> (String, JSONValue.StringMap) {
         advance()  // opening quote
-        let rawStart = index
         var result = String.UnicodeScalarView()
+        var map = JSONValue.StringMap()
+        var decoded = 0
         while true {
             guard index < scalars.count else { throw error("unterminated string") }
             let scalar = scalars[index]
@@ -235,8 +225,10 @@ public struct JSONParser {
             if scalar != "\\" {
                 result.append(scalar)
                 advance()
+                decoded += 1
                 continue
             }
+            let escapeStart = index
             advance()
             guard index < scalars.count else { throw error("unterminated string") }
             let escape = scalars[index]
@@ -261,16 +253,20 @@ public struct JSONParser {
                     guard (0xDC00...0xDFFF).contains(low) else { throw error("a UTF-16 surrogate pair is broken") }
                     code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                 }
-                guard let decoded = Unicode.Scalar(code) else { throw error("\\u\(String(code, radix: 16)) is not a character") }
-                result.append(decoded)
+                guard let scalar = Unicode.Scalar(code) else { throw error("\\u\(String(code, radix: 16)) is not a character") }
+                result.append(scalar)
             default:
                 throw error("unknown escape \\\(escape) in a string")
             }
+            // One decoded scalar written as `index - escapeStart` characters.
+            map.escapes.append(decoded)
+            map.extra.append((map.extra.last ?? 0) + index - escapeStart - 1)
+            decoded += 1
+            if result.last == "\n" { map.lineStarts.append(decoded) }
         }
-        var raw = String.UnicodeScalarView()
-        raw.append(contentsOf: scalars[rawStart..<index])
         advance()  // closing quote
-        return (String(result), String(raw))
+        map.count = decoded
+        return (String(result), map)
     }
 
     private mutating func hex4() throws -> UInt32 {

@@ -266,6 +266,8 @@ public final class Interpreter {
             let known = attribute.prefix == nil || attribute.prefix == "xml"
             if known && allowed.contains(attribute.name) && (attribute.name != "lang" || attribute.prefix == "xml") { continue }
             if attribute.prefix == "xml" && ["base", "id", "space"].contains(attribute.name) { continue }
+            // `xsi:schemaLocation` (the W3C's examples) points at a schema; it says nothing about speech.
+            if attribute.isSchemaInstance { continue }
             // Polly's `<prosody amazon:max-duration>` (read by the prosody handler).
             if element.name == "prosody", attribute.prefix == "amazon", attribute.name == "max-duration" { continue }
             try log.warn(

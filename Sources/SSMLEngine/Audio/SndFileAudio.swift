@@ -90,6 +90,9 @@ public final class AudioFileWriter: AudioSink {
     public let name: String
     private let channels: Int
     private var handle: OpaquePointer?
+    private let descriptor: Int32
+    /// Ogg pages get content-derived serial numbers once the file is complete (see ``OggSerial``).
+    private let isOgg: Bool
 
     /// - Parameters:
     ///   - descriptor: a regular file open for reading and writing, positioned at its start.
@@ -105,6 +108,8 @@ public final class AudioFileWriter: AudioSink {
         }
         self.name = name
         self.channels = channels
+        self.descriptor = descriptor
+        isOgg = format == .ogg
         let major: Int32 = switch format {
         case .wav: Int32(SF_FORMAT_WAV)
         case .flac: Int32(SF_FORMAT_FLAC)
@@ -170,6 +175,8 @@ public final class AudioFileWriter: AudioSink {
         guard let handle else { return }
         self.handle = nil
         guard sf_close(handle) == 0 else { throw SSMLError(.io, "closing \(name) failed") }
+        // libsndfile draws Ogg serial numbers from the clock; make them a function of the content.
+        if isOgg { try OggSerial.normalize(descriptor: descriptor, name: name) }
     }
 }
 

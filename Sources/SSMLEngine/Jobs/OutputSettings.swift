@@ -31,6 +31,11 @@ public struct OutputSettings: Sendable, Equatable, Codable {
         self.loudness = loudness
     }
 
+    /// The settings a preset fixes.
+    public init(preset: OutputPreset) {
+        self.init(rate: preset.rate, format: preset.format, bitrate: preset.bitrate)
+    }
+
     /// The frame layout when ``frames`` is set.
     public var frameLayout: FrameLayout? { frames ? FrameLayout(sampleRate: rate, encoding: encoding) : nil }
 

@@ -102,8 +102,9 @@ public struct SnapshotRunner: Sendable {
     }
 
     static func isNCCO(_ url: URL) -> Bool {
-        guard let data = try? Data(contentsOf: url), let first = data.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else { return false }
-        return first == UInt8(ascii: "[")
+        // Read within the input limit: a huge file is no NCCO here, and its render reports the limit.
+        guard let input = try? InputReader().read(url.path), let first = input.text.unicodeScalars.first(where: { ![" ", "\t", "\n", "\r"].contains($0) }) else { return false }
+        return first == "["
     }
 
     // MARK: - Running

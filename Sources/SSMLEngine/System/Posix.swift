@@ -28,6 +28,13 @@ enum Posix {
         return fd >= 0 ? fd : nil
     }
 
+    /// Opens `path` for reading; nil with `errno` set when it cannot be opened. The corresponding C function is
+    /// `open` with `O_RDONLY`.
+    static func openForReading(_ path: String) -> Int32? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        return fd >= 0 ? fd : nil
+    }
+
     /// Creates `path` exclusively, never through a symbolic link. The corresponding C function is `open` with
     /// `O_CREAT | O_EXCL | O_NOFOLLOW`.
     static func createExclusive(_ path: String, mode: mode_t = 0o600) throws -> Int32 {

@@ -5,16 +5,26 @@ import SSMLCore
 /// Parses SSML with libxml2's SAX2 interface into a tree that keeps the line and column of every
 /// element and attribute.
 ///
-/// Safety: the network is off (`XML_PARSE_NONET`); entities are never substituted and no DTD is loaded
-/// (neither `XML_PARSE_NOENT` nor `XML_PARSE_DTDLOAD`); documents declaring a DTD are refused earlier by
-/// ``SSMLDocument``. libxml2 2.9 has no `XML_PARSE_NO_XXE`, hence the refusal.
+/// Safety is enforced here, where no markup can hide from it (a pre-scan of the text can be fooled,
+/// e.g. by `<?x <!-- ?>` before a DOCTYPE):
+/// - the network is off (`XML_PARSE_NONET`), entities are never substituted and no DTD is loaded
+///   (neither `XML_PARSE_NOENT` nor `XML_PARSE_DTDLOAD`; libxml2 2.9 has no `XML_PARSE_NO_XXE`);
+/// - every entity declaration (general, parameter, external, unparsed) stops the parse with an error at
+///   its `<!ENTITY`, and so does every entity reference other than the five predefined ones and
+///   character references, in content and in attribute values;
+/// - the external subset is never read, the entity loader refuses every URL, and an element of the
+///   XInclude namespace is an error (nothing is ever included, fetched or read).
+/// A DOCTYPE that declares no entity (the W3C's own `<!DOCTYPE speak PUBLIC …>`) is accepted.
+///
+/// The text is parsed as UTF-8 whatever its XML declaration says (`XML_PARSE_IGNORE_ENC`): the input
+/// reader already decoded it as declared, so positions are those of the decoded text.
 public struct LibXMLParser: XMLTreeParser {
     public init() {}
 
     public func parse(_ text: String, file: String, lineOffset: Int) throws -> XMLElement {
+        LibXML.initialize()
         let builder = TreeBuilder(text: text, file: file, lineOffset: lineOffset)
-        let bytes = Array(text.utf8)
-        let finished: Bool = bytes.withUnsafeBufferPointer { buffer in
+        let finished: Bool = builder.bytes.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { chars in
                 guard let context = xmlCreateMemoryParserCtxt(chars.baseAddress, Int32(chars.count)) else { return false }
                 defer {
@@ -22,7 +32,8 @@ public struct LibXMLParser: XMLTreeParser {
                     context.pointee.myDoc = nil
                     xmlFreeParserCtxt(context)
                 }
-                _ = xmlCtxtUseOptions(context, Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOWARNING.rawValue))
+                let options = XML_PARSE_NONET.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_IGNORE_ENC.rawValue
+                _ = xmlCtxtUseOptions(context, Int32(options))
                 let sax = context.pointee.sax!
                 sax.pointee.startElementNs = startElement
                 sax.pointee.endElementNs = endElement
@@ -34,6 +45,16 @@ public struct LibXMLParser: XMLTreeParser {
                 sax.pointee.error = nil
                 sax.pointee.comment = nil
                 sax.pointee.processingInstruction = nil
+                // A DOCTYPE's identifiers are accepted; its external subset is never read (element, attribute
+                // and notation declarations of an internal subset keep libxml2's handlers: they load nothing).
+                sax.pointee.externalSubset = ignoreExternalSubset
+                // Entities: every declaration and every reference libxml2 would look up is refused.
+                sax.pointee.entityDecl = refuseEntityDecl
+                sax.pointee.unparsedEntityDecl = refuseUnparsedEntityDecl
+                sax.pointee.getEntity = refuseEntity
+                sax.pointee.getParameterEntity = refuseParameterEntity
+                sax.pointee.reference = refuseReference
+                sax.pointee.resolveEntity = refuseResolve
                 let unmanaged = Unmanaged.passRetained(builder)
                 context.pointee._private = unmanaged.toOpaque()
                 defer { unmanaged.release() }
@@ -49,6 +70,82 @@ public struct LibXMLParser: XMLTreeParser {
     }
 }
 
+/// Process-wide libxml2 set-up, done once before any parse.
+enum LibXML {
+    private static let once: Void = {
+        xmlInitParser()
+        // Nothing is ever loaded by URL: not a DTD, not an external entity, not an XInclude.
+        xmlSetExternalEntityLoader(refuseExternalEntity)
+    }()
+
+    static func initialize() { _ = once }
+}
+
+private let refuseExternalEntity: xmlExternalEntityLoader = { _, _, _ in nil }
+
+extension LibXML {
+    /// XInclude's namespaces (the 2001 recommendation and the 2003 draft libxml2 also knows).
+    static let xincludeNamespaces: Set<String> = ["http://www.w3.org/2001/XInclude", "http://www.w3.org/2003/XInclude"]
+
+    static let entityRefusal = "SSML needs none; no entity is ever expanded, fetched or read"
+}
+
+private let ignoreExternalSubset: externalSubsetSAXFunc = { _, _, _, _ in }
+
+private let refuseEntityDecl: entityDeclSAXFunc = { context, name, type, _, systemID, _ in
+    guard let (tree, parser) = builder(context) else { return }
+    let offset = tree.entityDeclaration(named: string(name) ?? "", before: Int(xmlByteConsumed(parser)) + 1)
+    let kind = type == XML_INTERNAL_PARAMETER_ENTITY.rawValue || type == XML_EXTERNAL_PARAMETER_ENTITY.rawValue ? "parameter entity" : "entity"
+    let external = systemID.map { " (an external entity, \"\(String(cString: $0))\", is never read)" } ?? ""
+    tree.refuse(
+        .forbiddenDeclaration,
+        "the \(kind) declaration <!ENTITY \(string(name) ?? "")> is refused\(external): \(LibXML.entityRefusal)",
+        atByte: offset, parser: parser)
+}
+
+private let refuseUnparsedEntityDecl: unparsedEntityDeclSAXFunc = { context, name, _, _, _ in
+    guard let (tree, parser) = builder(context) else { return }
+    let offset = tree.entityDeclaration(named: string(name) ?? "", before: Int(xmlByteConsumed(parser)) + 1)
+    tree.refuse(
+        .forbiddenDeclaration, "the entity declaration <!ENTITY \(string(name) ?? "")> is refused: \(LibXML.entityRefusal)",
+        atByte: offset, parser: parser)
+}
+
+/// Any entity libxml2 looks up is one that is not predefined (those never reach the callback).
+private let refuseEntity: getEntitySAXFunc = { context, name in
+    guard let (tree, parser) = builder(context) else { return nil }
+    refuseReference(tree, parser, "&\(string(name) ?? "");", from: "&")
+    return nil
+}
+
+private let refuseParameterEntity: getParameterEntitySAXFunc = { context, name in
+    guard let (tree, parser) = builder(context) else { return nil }
+    refuseReference(tree, parser, "%\(string(name) ?? "");", from: "%")
+    return nil
+}
+
+private let refuseReference: referenceSAXFunc = { context, name in
+    guard let (tree, parser) = builder(context) else { return }
+    refuseReference(tree, parser, "&\(string(name) ?? "");", from: "&")
+}
+
+private func refuseReference(_ tree: TreeBuilder, _ parser: xmlParserCtxtPtr, _ written: String, from marker: String) {
+    let offset = tree.lastOccurrence(of: marker, before: Int(xmlByteConsumed(parser)))
+    tree.refuse(
+        .forbiddenDeclaration,
+        "the entity reference \(written) is refused: only &amp; &lt; &gt; &quot; &apos; and character references (&#233;) exist without a DTD, and no DTD is ever read (write the character itself)",
+        atByte: offset, parser: parser)
+}
+
+private let refuseResolve: resolveEntitySAXFunc = { context, publicID, systemID in
+    guard let (tree, parser) = builder(context) else { return nil }
+    let what = string(systemID) ?? string(publicID) ?? "an external resource"
+    tree.refuse(
+        .forbiddenDeclaration, "\"\(what)\" is never fetched or read: \(LibXML.entityRefusal)",
+        atByte: Int(xmlByteConsumed(parser)), parser: parser)
+    return nil
+}
+
 /// Collects the tree from SAX callbacks; positions come from byte offsets into the original text.
 private final class TreeBuilder {
     let bytes: [UInt8]
@@ -62,11 +159,49 @@ private final class TreeBuilder {
     /// Where the last callback left off; text runs start here.
     var cursor = 0
 
+    /// The run of text being collected (libxml2 delivers one run in several callbacks) and where it starts.
+    var pendingText: (text: String, location: SourceLocation)?
+
     init(text: String, file: String, lineOffset: Int) {
         bytes = Array(text.utf8)
         self.file = file
         self.lineOffset = lineOffset
         lines = LineIndex(bytes)
+    }
+
+    /// Records the first refusal and stops the parser: nothing after it is read.
+    func refuse(_ kind: SSMLError.Kind, _ message: String, atByte offset: Int, parser: xmlParserCtxtPtr) {
+        if error == nil { error = SSMLError(kind, message, at: location(ofByte: offset)) }
+        xmlStopParser(parser)
+    }
+
+    /// The offset of the last occurrence of `literal` that starts before `end` (or `end` itself).
+    func lastOccurrence(of literal: String, before end: Int, where accept: (Int) -> Bool = { _ in true }) -> Int {
+        let pattern = Array(literal.utf8)
+        var index = min(end, bytes.count) - pattern.count
+        while index >= 0 {
+            if bytes[index] == pattern[0], bytes[index..<index + pattern.count].elementsEqual(pattern), accept(index) { return index }
+            index -= 1
+        }
+        return min(max(end, 0), bytes.count)
+    }
+
+    /// Where the declaration of entity `name` starts: the last `<!ENTITY` before `end` that names it (a
+    /// `<!ENTITY` quoted inside an entity's value names another one).
+    func entityDeclaration(named name: String, before end: Int) -> Int {
+        lastOccurrence(of: "<!ENTITY", before: end) { start in
+            var i = start + 8
+            func skipSpace() { while i < self.bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(self.bytes[i]) { i += 1 } }
+            skipSpace()
+            if i < self.bytes.count, self.bytes[i] == UInt8(ascii: "%") {
+                i += 1
+                skipSpace()
+            }
+            let written = Array(name.utf8)
+            guard i + written.count <= self.bytes.count, self.bytes[i..<i + written.count].elementsEqual(written) else { return false }
+            let after = i + written.count
+            return after == self.bytes.count || [0x20, 0x09, 0x0A, 0x0D].contains(self.bytes[after])
+        }
     }
 
     func location(ofByte offset: Int) -> SourceLocation {
@@ -106,13 +241,25 @@ private final class TreeBuilder {
     }
 
     func append(_ node: XMLNode) {
+        flushText()
         guard !stack.isEmpty else { return }
-        // libxml2 delivers one run of text in several callbacks; keep it one node at its first location.
-        if case .text(let new, _) = node, case .text(let old, let location)? = stack[stack.count - 1].children.last {
-            stack[stack.count - 1].children[stack[stack.count - 1].children.count - 1] = .text(old + new, location)
-            return
-        }
         stack[stack.count - 1].children.append(node)
+    }
+
+    /// Adds text to the current run; the run stays one node, at its first location.
+    func appendText(_ text: String, at location: SourceLocation) {
+        if pendingText == nil {
+            pendingText = (text, location)
+        } else {
+            pendingText!.text += text
+        }
+    }
+
+    func flushText() {
+        guard let pending = pendingText else { return }
+        pendingText = nil
+        guard !stack.isEmpty else { return }
+        stack[stack.count - 1].children.append(.text(pending.text, pending.location))
     }
 }
 
@@ -129,9 +276,17 @@ private func string(_ pointer: UnsafePointer<xmlChar>?) -> String? {
 
 private let startElement: startElementNsSAX2Func = { context, localName, prefix, uri, _, _, attributeCount, _, attributes in
     guard let (tree, parser) = builder(context), let localName else { return }
+    tree.flushText()
     let end = Int(xmlByteConsumed(parser))
     let start = tree.tagStart(before: end)
     let location = tree.location(ofByte: start)
+    if let namespace = string(uri), LibXML.xincludeNamespaces.contains(namespace) {
+        tree.refuse(
+            .forbiddenDeclaration,
+            "XInclude (<\(string(prefix).map { "\($0):" } ?? "")\(String(cString: localName))>) is refused: nothing is ever included, fetched or read",
+            atByte: start, parser: parser)
+        return
+    }
     let offsets = tree.attributeOffsets(inTagAt: start)
     var parsed: [SSMLCore.XMLAttribute] = []
     if let attributes {
@@ -145,7 +300,8 @@ private let startElement: startElementNsSAX2Func = { context, localName, prefix,
             }
             let written = attributePrefix.map { "\($0):\(name)" } ?? name
             let attributeLocation = offsets[written].map { tree.location(ofByte: $0) } ?? location
-            parsed.append(SSMLCore.XMLAttribute(name: name, prefix: attributePrefix, value: value, location: attributeLocation))
+            parsed.append(SSMLCore.XMLAttribute(
+                name: name, prefix: attributePrefix, value: value, location: attributeLocation, namespace: string(attributes[base + 2])))
         }
     }
     tree.stack.append(SSMLCore.XMLElement(
@@ -155,7 +311,9 @@ private let startElement: startElementNsSAX2Func = { context, localName, prefix,
 }
 
 private let endElement: endElementNsSAX2Func = { context, _, _, _ in
-    guard let (tree, parser) = builder(context), let element = tree.stack.popLast() else { return }
+    guard let (tree, parser) = builder(context) else { return }
+    tree.flushText()
+    guard let element = tree.stack.popLast() else { return }
     tree.cursor = Int(xmlByteConsumed(parser))
     if tree.stack.isEmpty {
         tree.root = element
@@ -167,12 +325,16 @@ private let endElement: endElementNsSAX2Func = { context, _, _, _ in
 private let characters: charactersSAXFunc = { context, chars, length in
     guard let (tree, parser) = builder(context), let chars else { return }
     let text = String(decoding: UnsafeBufferPointer(start: chars, count: Int(length)), as: UTF8.self)
-    // The cursor may still be on the `>` that ended the previous tag; a run of text is located at its
-    // first word, not at the whitespace before it.
-    var start = tree.cursor
-    if start < tree.bytes.count, tree.bytes[start] == UInt8(ascii: ">") { start += 1 }
-    while start < tree.bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(tree.bytes[start]) { start += 1 }
-    tree.append(.text(text, tree.location(ofByte: start)))
+    if let pending = tree.pendingText {
+        tree.appendText(text, at: pending.location)
+    } else {
+        // The cursor may still be on the `>` that ended the previous tag; a run of text is located at its
+        // first word, not at the whitespace before it.
+        var start = tree.cursor
+        if start < tree.bytes.count, tree.bytes[start] == UInt8(ascii: ">") { start += 1 }
+        while start < tree.bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(tree.bytes[start]) { start += 1 }
+        tree.appendText(text, at: tree.location(ofByte: start))
+    }
     tree.cursor = Int(xmlByteConsumed(parser))
 }
 
@@ -185,6 +347,15 @@ private let structuredError: xmlStructuredErrorFunc = { context, error in
     let (tree, parser): (TreeBuilder, xmlParserCtxtPtr)
     if let found = builder(context) { (tree, parser) = found } else { return }
     guard tree.error == nil else { return }
+    let code = Int(error.pointee.code)
+    if code == Int(XML_ERR_NAME_REQUIRED.rawValue) || code == Int(XML_ERR_ENTITYREF_SEMICOL_MISSING.rawValue),
+        string(error.pointee.message.map { UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self) })?.contains("EntityRef") == true
+    {
+        // libxml2 says "xmlParseEntityRef: no name"; say what is wrong and how to write it, as lint does.
+        let offset = tree.lastOccurrence(of: "&", before: Int(xmlByteConsumed(parser)))
+        tree.refuse(.malformedXML, "malformed XML: unescaped '&': write &amp; (an XML parser rejects a bare &)", atByte: offset, parser: parser)
+        return
+    }
     let message = string(error.pointee.message.map { UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self) })?
         .trimmingCharacters(in: .whitespacesAndNewlines) ?? "malformed XML"
     let lastLine = tree.lines.lineStarts.count + tree.lineOffset
@@ -193,3 +364,67 @@ private let structuredError: xmlStructuredErrorFunc = { context, error in
     tree.error = SSMLError(.malformedXML, "malformed XML: \(message)", at: SourceLocation(file: tree.file, line: line, column: column))
     xmlStopParser(parser)
 }
+
+// MARK: - Character encodings
+
+/// libxml2's converters (its own and iconv's), for the encodings an XML declaration may name.
+enum LibXMLEncoding {
+    enum Outcome {
+        case decoded([UInt8])
+        /// Conversion stopped at byte `offset` of the input; `prefix` is the UTF-8 decoded before it.
+        case invalid(prefix: [UInt8], offset: Int)
+        case unknownEncoding
+    }
+
+    /// Whether libxml2 can read `name` (its aliases and iconv's names count).
+    static func isKnown(_ name: String) -> Bool {
+        guard let handler = xmlFindCharEncodingHandler(name) else { return false }
+        xmlCharEncCloseFunc(handler)
+        return true
+    }
+
+    /// Converts `bytes` in encoding `name` to UTF-8.
+    static func decode(_ bytes: [UInt8], from name: String) -> Outcome {
+        convert(bytes, name: name, decoding: true)
+    }
+
+    /// Converts UTF-8 `bytes` to encoding `name`; characters it cannot hold become character references
+    /// (`&#8364;`), as libxml2 writes them.
+    static func encode(_ bytes: [UInt8], to name: String) -> [UInt8]? {
+        if case .decoded(let out) = convert(bytes, name: name, decoding: false) { return out }
+        return nil
+    }
+
+    private static func convert(_ bytes: [UInt8], name: String, decoding: Bool) -> Outcome {
+        LibXML.initialize()
+        // A failed conversion reports through libxml2's global error channel; the outcome says it instead.
+        xmlSetStructuredErrorFunc(nil, discardError)
+        defer { xmlSetStructuredErrorFunc(nil, nil) }
+        guard let handler = xmlFindCharEncodingHandler(name) else { return .unknownEncoding }
+        defer { xmlCharEncCloseFunc(handler) }
+        guard let input = xmlBufferCreateSize(bytes.count + 1), let output = xmlBufferCreateSize(bytes.count * 2 + 64) else {
+            return .invalid(prefix: [], offset: 0)
+        }
+        defer {
+            xmlBufferFree(input)
+            xmlBufferFree(output)
+        }
+        if !bytes.isEmpty {
+            _ = bytes.withUnsafeBufferPointer { xmlBufferAdd(input, $0.baseAddress, Int32($0.count)) }
+        }
+        while xmlBufferLength(input) > 0 {
+            let before = xmlBufferLength(input)
+            let result = decoding ? xmlCharEncInFunc(handler, output, input) : xmlCharEncOutFunc(handler, output, input)
+            let after = xmlBufferLength(input)
+            if result == -2 || after == before {
+                let produced = Int(xmlBufferLength(output))
+                let prefix = produced == 0 ? [] : Array(UnsafeBufferPointer(start: xmlBufferContent(output), count: produced))
+                return .invalid(prefix: prefix, offset: bytes.count - Int(after))
+            }
+        }
+        let produced = Int(xmlBufferLength(output))
+        return .decoded(produced == 0 ? [] : Array(UnsafeBufferPointer(start: xmlBufferContent(output), count: produced)))
+    }
+}
+
+private let discardError: xmlStructuredErrorFunc = { _, _ in }

@@ -1,0 +1,1 @@
+../../Fuzz/Sources/FuzzTargets/FuzzTargets.swift
