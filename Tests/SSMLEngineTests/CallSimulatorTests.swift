@@ -234,6 +234,30 @@ final class FakeApplication: WebhookClient {
         #expect(wrong.payloads("/cb").isEmpty)
     }
 
+    @Test func aSevenCallbackAnswerSteersTheNextCollectionWithItsTries() async throws {
+        let app = FakeApplication { request, body in
+            guard request.url.hasSuffix("/cb") else { return FakeApplication.json("{}") }
+            if body?.value(at: "data.digits") == .string("3") {
+                return FakeApplication.json(#"{"ssml": "<speak>Now enter two digits.</speak>", "min": 2, "max": 2, "tries": 2, "digits": "^[0-9]+$"}"#)
+            }
+            return FakeApplication.json(#"{"hangup": true}"#)
+        }
+        let document = #"<speak>Hello. <dtmf callback="http://app.test/cb" min="1" max="1" digits="[3]" wait="2000" invalid="Not valid." exit="Bye now.">Press 3.</dtmf></speak>"#
+        let setup = CallSetup(source: .seven(text: document, name: "code.ssml"))
+        let script = CallScript(steps: [.init(.press("3"), origin: "a"), .init(.press("1"), origin: "b"), .init(.press("45"), origin: "c")])
+        let recording = try await run(app, setup, script)
+        #expect(app.payloads("/cb").compactMap { $0.value(at: "data.digits") } == [.string("3"), .string("45")])
+        let spoken = recording.spokenText
+        #expect(spoken.components(separatedBy: "Not valid.").count == 2)
+        #expect(spoken.components(separatedBy: "Now enter two digits.").count == 3)
+        #expect(spoken.hasSuffix("Bye now."))
+        #expect(!spoken.dropFirst(10).contains("Hello"))
+        // "1" alone waited the full 2 s after its key before it was judged.
+        let waits = recording.timeline.segments.filter { $0.kind == "pause" && $0.text == "dtmf" }
+        #expect(waits.contains { abs(($0.end - $0.start) - 2.0) < 0.001 })
+        #expect(recording.summary.endedBy == "application")
+    }
+
     @Test func aSevenBridgeWithADigitTransfersWhenThatKeyIsPressed() async throws {
         let app = FakeApplication { _, _ in FakeApplication.json("{}") }
         let document = #"<speak><bridge number="+4930123" digit="0"/>For an agent press 0. Otherwise please hold while we look at your account, this can take a moment.</speak>"#

@@ -114,7 +114,7 @@ extension CallRun {
             switch control.kind {
             case .dtmf:
                 guard let dtmf else { continue }
-                try await runDTMF(dtmf, prompt: step.segments, file: file, context: &context)
+                try await runDTMF(dtmf, prompt: Self.ownPrompt(step.segments, of: control), file: file, context: &context)
             case .bridge:
                 guard let bridge = SevenBridge(control) else { continue }
                 if bridge.digit == nil || bridge.digit?.isEmpty == true {
@@ -127,6 +127,17 @@ extension CallRun {
                 continue
             }
         }
+    }
+
+    /// The segments a `<dtmf>` element itself holds (written inside it), which a retry speaks again; the text
+    /// before the element in the same step is not repeated.
+    static func ownPrompt(_ segments: [Segment], of control: CallControl) -> [Segment] {
+        let start = (control.location.line, control.location.column)
+        let own = segments.filter { segment in
+            guard let place = segment.location, place.file == control.location.file else { return false }
+            return (place.line, place.column) >= start
+        }
+        return own.isEmpty ? segments : own
     }
 
     /// Whether some keys of a press step trigger one of the bridges.
@@ -220,7 +231,7 @@ extension CallRun {
             case .hangup:
                 try await hangUp(dtmf, voice: context.voice, why: "the callback answered hangup")
                 return
-            case .speak(let ssml, let hangup, let min, let max, let tries):
+            case .speak(let ssml, let hangup, let min, let max, let tries, let digits):
                 let log = DiagnosticLog()
                 let job = RenderJob(input: JobInput(ssml: ssml, name: "SSML from the callback \(URLComponents(string: callback)?.path ?? callback)", baseDirectory: setup.baseDirectory), voice: context.voice ?? setup.voice, dialect: "seven")
                 let plan: [Segment]
@@ -244,6 +255,7 @@ extension CallRun {
                 if let min { dtmf.min = min }
                 if let max { dtmf.max = Swift.max(max, dtmf.min) }
                 if let tries { dtmf.tries = Swift.max(tries, 1) }
+                if let digits { dtmf.digits = digits }
                 attempt = 1
                 prompt = plan
                 recorder.say("collecting again (min \(dtmf.min), max \(dtmf.max), tries \(dtmf.tries))")
@@ -339,7 +351,7 @@ extension CallRun {
 
     enum Steering {
         case hangup
-        case speak(String, hangup: Bool, min: Int?, max: Int?, tries: Int?)
+        case speak(String, hangup: Bool, min: Int?, max: Int?, tries: Int?, digits: String?)
         case digits(String)
         case bridge(String)
         case invalid(String)
@@ -368,14 +380,15 @@ extension CallRun {
             if case .string(let number) = bridge { return .bridge(number) }
             return .invalid("bridge has no number")
         }
-        if case .string(let ssml)? = json["ssml"] { return .speak(ssml, hangup: hangup, min: int("min"), max: int("max"), tries: int("tries")) }
-        if case .string(let content)? = json["content"] {
-            return .speak(content, hangup: hangup, min: int("min"), max: int("max"), tries: int("tries"))
-        }
+        var digits: String?
         if case .string(let pattern)? = json["digits"] {
             guard (try? NSRegularExpression(pattern: pattern)) != nil else { return .invalid("digits \"\(pattern)\" is not a regular expression") }
-            return .digits(pattern)
+            digits = pattern
         }
+        if case .string(let ssml)? = json["ssml"] ?? json["content"] {
+            return .speak(ssml, hangup: hangup, min: int("min"), max: int("max"), tries: int("tries"), digits: digits)
+        }
+        if let digits { return .digits(digits) }
         if hangup { return .hangup }
         return .invalid("none of hangup, ssml, digits, bridge or content")
     }

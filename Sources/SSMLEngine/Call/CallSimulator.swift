@@ -371,7 +371,7 @@ final class CallRun {
         for (key, value) in payload.flattened() { settings[key] = key.hasSuffix("recording_url") ? URL(string: value)?.lastPathComponent ?? value : value }
         if attempt > 1 { settings["attempt"] = "\(attempt)" }
         recorder.event(.webhook, name, settings: settings)
-        recorder.say("→ \(method) \(url)  \(purpose)\(attempt > 1 ? " (attempt \(attempt))" : "")\(Self.brief(payload))")
+        recorder.say("→ \(method) \(request.url)  \(purpose)\(attempt > 1 ? " (attempt \(attempt))" : "")\(Self.brief(payload))")
         let delivery: Delivery
         do {
             let response = try await client.send(request, timeout: setup.webhookTimeout)

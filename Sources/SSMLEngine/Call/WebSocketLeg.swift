@@ -39,10 +39,12 @@ enum WebSocketLeg {
         var connected: [(String, CallJSON)] = [("event", .string("websocket:connected")), ("content-type", .string("audio/l16;rate=\(rate)"))]
         if case .object(let members)? = headers { connected += members }
         let greeting = CallJSON.object(connected).text()
-        let close = try await WebSocketClient.connect(url: uri, logger: logger) { inbound, outbound, _ in
+        let handler: WebSocketDataHandler<WebSocketClient.Context> = { inbound, outbound, _ in
             try await outbound.write(.text(greeting))
+            state.withLock { $0.connected = true }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
+                    defer { state.withLock { $0.closedByServer = true } }
                     for try await message in inbound.messages(maxSize: 1 << 22) {
                         switch message {
                         case .binary(var buffer):
@@ -54,7 +56,6 @@ enum WebSocketLeg {
                             state.withLock { $0.texts.append(text) }
                         }
                     }
-                    state.withLock { $0.closedByServer = true }
                 }
                 let silence = ByteBuffer(repeating: 0, count: samplesPerFrame * 2)
                 var sent = 0.0
@@ -83,7 +84,12 @@ enum WebSocketLeg {
                             }
                         }
                     }
-                    try await outbound.write(.binary(silence))
+                    do { try await outbound.write(.binary(silence)) } catch {
+                        // The server closed while a frame was on its way: the leg is over, not broken.
+                        ending = "the server closed the websocket"
+                        state.withLock { $0.closedByServer = true }
+                        break sending
+                    }
                     sent += 0.02
                 }
                 state.withLock { $0.sentSeconds = sent; $0.ending = ending }
@@ -96,7 +102,14 @@ enum WebSocketLeg {
                 group.cancelAll()
             }
         }
-        _ = close
+        do {
+            try await WebSocketClient.connect(url: uri, logger: logger, handler: handler)
+        } catch {
+            // A connection that worked and then ended untidily (a reset after the server's close) still gave the call
+            // its audio; only a socket that never opened is a failure.
+            guard state.withLock({ $0.connected }) else { throw error }
+            state.withLock { if $0.ending.isEmpty { $0.ending = "the websocket ended: \(error)" } }
+        }
         let final = state.withLock { $0 }
         return Outcome(samples: final.samples, sentSeconds: final.sentSeconds, texts: final.texts, ending: final.ending)
     }
@@ -111,6 +124,8 @@ enum WebSocketLeg {
         var samples: [Float] = []
         var texts: [String] = []
         var closedByServer = false
+        /// Whether the handshake succeeded and the greeting went out.
+        var connected = false
         /// Seconds of received audio at the end of the last audible frame.
         var lastAudible = 0.0
         var sentSeconds = 0.0
