@@ -511,10 +511,10 @@ extension CallRun {
                 for text in outcome.texts.prefix(20) { recorder.say("websocket text: \(text.prefix(200))") }
                 let heard = try resample(outcome.samples, from: Double(legRate))
                 let start = now
-                try recorder.sound(heard, detail: "websocket \(URLComponents(string: uri)?.path ?? uri)", attributes: ["rate": "\(legRate)", "sentSeconds": String(format: "%.2f", outcome.sentSeconds)])
-                let total = max(outcome.sentSeconds, Double(heard.count) / Double(rate))
-                try wait(until: start + total, reason: "websocket")
-                recorder.say("the websocket sent \(String(format: "%.2f", Double(outcome.samples.count) / Double(legRate))) s of audio for \(String(format: "%.2f", outcome.sentSeconds)) s sent; \(outcome.ending)")
+                let until = min(start + outcome.seconds, deadline)
+                try recorder.sound(Array(heard.prefix(Int(((until - start) * Double(rate)).rounded()))), detail: "websocket \(URLComponents(string: uri)?.path ?? uri)", attributes: ["rate": "\(legRate)"])
+                try wait(until: until, reason: "websocket")
+                recorder.say("the websocket sent \(String(format: "%.2f", Double(outcome.samples.count) / Double(legRate))) s of audio; \(outcome.ending)")
                 endIfDue()
                 let events = await legEvent("completed", to: uri, extra: [("duration", .string("\(Int((now - start).rounded()))"))])
                 return connect.synchronous ? nextNCCO(events) : nil

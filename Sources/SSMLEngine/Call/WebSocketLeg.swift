@@ -15,10 +15,10 @@ import WSClient
 /// nothing for `idleTimeout` real seconds while the caller waits for it.
 enum WebSocketLeg {
     struct Outcome: Sendable {
-        /// What the server sent, as floats at the leg's rate.
+        /// What the server sent and the caller hears, as floats at the leg's rate.
         var samples: [Float]
-        /// Seconds of the caller's side that were sent.
-        var sentSeconds: Double
+        /// How long the leg lasts in call time (the audio, then silence).
+        var seconds: Double
         /// Text messages the server sent.
         var texts: [String]
         /// Why the leg ended, for the transcript.
@@ -44,7 +44,7 @@ enum WebSocketLeg {
             state.withLock { $0.connected = true }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    defer { state.withLock { $0.closedByServer = true } }
+                    defer { state.withLock { $0.readerDone = true } }
                     for try await message in inbound.messages(maxSize: 1 << 22) {
                         switch message {
                         case .binary(var buffer):
@@ -59,15 +59,14 @@ enum WebSocketLeg {
                 }
                 let silence = ByteBuffer(repeating: 0, count: samplesPerFrame * 2)
                 var sent = 0.0
-                var ending = "the caller's time on the leg (\(NCCOPlanner.seconds(limit))) ran out"
+                // How long the leg lasts in call time follows from what came back, never from how many frames happened
+                // to be on their way when it ended, so the call's bytes do not depend on the wall clock.
+                var end = Ending.limit
                 sending: while sent + 0.02 <= limit + 1e-9 {
                     let snapshot = state.withLock { $0 }
-                    if snapshot.closedByServer {
-                        ending = "the server closed the websocket"
-                        break
-                    }
+                    if snapshot.readerDone { end = .closed; break }
                     if let quietLimit, sent - snapshot.lastAudible > quietLimit, sent > snapshot.receivedSeconds(rate: rate) {
-                        ending = "nothing audible came back for \(NCCOPlanner.seconds(quietLimit)); the caller hangs up"
+                        end = .quiet
                         break
                     }
                     if sent > snapshot.receivedSeconds(rate: rate) + window {
@@ -76,29 +75,26 @@ enum WebSocketLeg {
                         while true {
                             try await Task.sleep(for: .milliseconds(5))
                             let now = state.withLock { $0 }
-                            if now.closedByServer { ending = "the server closed the websocket"; break sending }
+                            if now.readerDone { end = .closed; break sending }
                             if now.receivedSeconds(rate: rate) + window >= sent { break }
                             if Date().timeIntervalSince(start) > idleTimeout {
-                                ending = "the server sent nothing for \(NCCOPlanner.seconds(idleTimeout)) (real time)"
+                                end = .idle
                                 break sending
                             }
                         }
                     }
                     do { try await outbound.write(.binary(silence)) } catch {
                         // The server closed while a frame was on its way: the leg is over, not broken.
-                        ending = "the server closed the websocket"
-                        state.withLock { $0.closedByServer = true }
+                        end = .closed
                         break sending
                     }
                     sent += 0.02
                 }
-                state.withLock { $0.sentSeconds = sent; $0.ending = ending }
-                if !state.withLock({ $0.closedByServer }) {
-                    try? await outbound.close(.normalClosure, reason: "hangup")
-                }
-                // The reader ends when the close handshake is done; it must not keep the call waiting.
+                if end != .closed { try? await outbound.close(.normalClosure, reason: "hangup") }
+                // What the server sent before closing is read to the end; the reader must not keep the call waiting.
                 let deadline = Date().addingTimeInterval(min(idleTimeout, 2))
-                while !state.withLock({ $0.closedByServer }), Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
+                while !state.withLock({ $0.readerDone }), Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
+                state.withLock { $0.ending = end }
                 group.cancelAll()
             }
         }
@@ -108,11 +104,21 @@ enum WebSocketLeg {
             // A connection that worked and then ended untidily (a reset after the server's close) still gave the call
             // its audio; only a socket that never opened is a failure.
             guard state.withLock({ $0.connected }) else { throw error }
-            state.withLock { if $0.ending.isEmpty { $0.ending = "the websocket ended: \(error)" } }
         }
         let final = state.withLock { $0 }
-        return Outcome(samples: final.samples, sentSeconds: final.sentSeconds, texts: final.texts, ending: final.ending)
+        let received = final.receivedSeconds(rate: rate)
+        let (seconds, ending): (Double, String) =
+            switch final.ending ?? .closed {
+            case .closed: (received, "the server closed the websocket")
+            case .limit: (limit, "the caller's time on the leg (\(NCCOPlanner.seconds(limit))) ran out")
+            case .quiet: (min(limit, final.lastAudible + (quietLimit ?? 0)), "nothing audible came back for \(NCCOPlanner.seconds(quietLimit ?? 0)); the caller hangs up")
+            case .idle: (received, "the server sent nothing for \(NCCOPlanner.seconds(idleTimeout)) (real time); the caller hangs up")
+            }
+        let kept = Array(final.samples.prefix(Int((seconds * Double(rate)).rounded())))
+        return Outcome(samples: kept, seconds: seconds, texts: final.texts, ending: ending)
     }
+
+    enum Ending: Sendable { case closed, limit, quiet, idle }
 
     /// The leg's state, shared by the reading and the sending task.
     final class Shared: Sendable {
@@ -123,13 +129,13 @@ enum WebSocketLeg {
     struct State: Sendable {
         var samples: [Float] = []
         var texts: [String] = []
-        var closedByServer = false
+        /// The server closed (or the connection ended): nothing more will come.
+        var readerDone = false
         /// Whether the handshake succeeded and the greeting went out.
         var connected = false
         /// Seconds of received audio at the end of the last audible frame.
         var lastAudible = 0.0
-        var sentSeconds = 0.0
-        var ending = ""
+        var ending: Ending?
 
         func receivedSeconds(rate: Int) -> Double { Double(samples.count) / Double(rate) }
 

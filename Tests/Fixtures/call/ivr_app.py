@@ -195,6 +195,12 @@ class Handler(BaseHTTPRequestHandler):
                 break
             received += 1
         send_frame(sock, 8, struct.pack("!H", 1000))
+        # Wait for the client's close (reading what is still coming), so closing the socket with unread data does
+        # not reset the connection and drop the frames the client has not read yet.
+        while True:
+            frame = read_frame(sock)
+            if frame is None or frame[0] == 8:
+                break
         with LOCK:
             with open(ARGS.log, "a") as log:
                 log.write(json.dumps({"method": "WS", "path": "/ws", "received_frames": received}) + "\n")
