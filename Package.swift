@@ -10,8 +10,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        // Webhooks of `ssml call` (the lead will move them onto the shared HTTP client).
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         // `connect` to a websocket endpoint in `ssml call`: the client alone, without a server framework.
         .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
         // YAML scenario files of `ssml call` and `ssml test`.
@@ -46,6 +48,11 @@ let package = Package(
             dependencies: [
                 "SSMLCore", "CEspeakNG", "CSndFile", "CSoxr", "CLibXML2", "CEbur128", "CPosix",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "Yams", package: "Yams"),
             ]),

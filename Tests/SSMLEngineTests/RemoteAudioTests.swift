@@ -1,8 +1,10 @@
 import Foundation
 import SSMLCore
-import SSMLEngine
 import SSMLTestSupport
+import Synchronization
 import Testing
+
+@testable import SSMLEngine
 
 /// `http(s)` audio against a local server the tests start: limits, format checks, redirects and the cache.
 @Suite struct RemoteAudioTests {
@@ -17,8 +19,18 @@ import Testing
         } catch { fatalError("tone: \(error)") }
     }()
 
-    static func server() throws -> TestHTTPServer {
+    /// A gzip bomb of 512 KB (below the tests' limit of 1 MB) that inflates to about 80 MB.
+    static let bomb = Gzip.bomb(compressedBytes: 512 * 1024)
+
+    /// The headers of the last request for each path (the tests check what the client asked for).
+    final class Seen: Sendable {
+        let headers = Mutex<[String: [String: String]]>([:])
+        subscript(path: String) -> [String: String]? { headers.withLock { $0[path] } }
+    }
+
+    static func server(seen: Seen = Seen()) throws -> TestHTTPServer {
         try TestHTTPServer { request in
+            seen.headers.withLock { $0[request.path] = request.headers }
             let wav = ("Content-Type", "audio/wav")
             switch request.path {
             case "/fresh.wav":
@@ -54,6 +66,28 @@ import Testing
                 return .init(status: 302, headers: [("Location", "/fresh.wav")])
             case "/loop.wav":
                 return .init(status: 302, headers: [("Location", "/loop.wav")])
+            case "/to-file.wav":
+                return .init(status: 302, headers: [("Location", "file:///etc/passwd")])
+            case "/to-ftp.wav":
+                return .init(status: 301, headers: [("Location", "ftp://127.0.0.1/tone.wav")])
+            case "/endless.wav":
+                // A chunked body that never ends (the server sends as fast as the client reads).
+                var response = TestHTTPServer.Response(status: 200, headers: [wav], body: Data(repeating: 0x55, count: 65536))
+                response.endless = true
+                return response
+            case "/bomb.wav":
+                // Compressed although the request asked for identity, and about 160 times larger inflated.
+                return .init(status: 200, headers: [wav, ("Content-Encoding", "gzip")], body: bomb)
+            case "/gzip.wav":
+                return .init(status: 200, headers: [wav, ("Content-Encoding", "gzip")], body: Gzip.stored(tone))
+            case "/brotli.wav":
+                return .init(status: 200, headers: [wav, ("Content-Encoding", "br")], body: tone)
+            case "/paced-a.wav", "/paced-b.wav", "/paced-c.wav":
+                // No validators and no max-age: every run downloads again and replaces the cached body, slowly.
+                var response = TestHTTPServer.Response(status: 200, headers: [wav], body: tone)
+                response.chunkSize = 2048
+                response.pace = 3000
+                return response
             default:
                 return .init(status: 404, headers: [("Content-Type", "text/plain")], body: Data("not found".utf8))
             }
@@ -238,5 +272,205 @@ import Testing
             return error?.message == "$[0].streamUrl[0] \"\(base)/page.wav\" cannot be played: the server sent text/html, not audio (an error or login page?)"
                 && error?.location?.line == 2 && error?.location?.column == 37
         }
+    }
+
+    // MARK: - Redirects to other schemes, unbounded bodies, compression
+
+    @Test func redirectsToLocalFilesAndOtherSchemesAreRefusedByName() throws {
+        let server = try Self.server()
+        defer { server.stop() }
+        let fetcher = fetcher(nil)
+        defer { fetcher.cleanUp() }
+        let file = failure(fetcher, server.baseURL.appendingPathComponent("to-file.wav"))
+        #expect(file.contains("redirected to a local file (file:///etc/passwd)") && file.contains("refused"), "\(file)")
+        #expect(!file.contains("HTTP 404"), "\(file)")
+        let ftp = failure(fetcher, server.baseURL.appendingPathComponent("to-ftp.wav"))
+        #expect(ftp.contains("ftp://127.0.0.1/tone.wav") && ftp.contains("refused"), "\(ftp)")
+    }
+
+    @Test func anEndlessChunkedBodyStopsAtTheLimit() throws {
+        let server = try Self.server()
+        defer { server.stop() }
+        let cache = try Repository.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let fetcher = fetcher(cache)
+        defer { fetcher.cleanUp() }
+        let message = failure(fetcher, server.baseURL.appendingPathComponent("endless.wav"))
+        #expect(message.contains("endless.wav: the body passes the limit of 1048576 bytes"), "\(message)")
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: cache.appendingPathComponent("http").path)) ?? []
+        #expect(left.isEmpty, "\(left)")
+    }
+
+    @Test func aGzipBombStopsAtTheLimitDecompressed() throws {
+        let seen = Seen()
+        let server = try Self.server(seen: seen)
+        defer { server.stop() }
+        let fetcher = fetcher(nil)
+        defer { fetcher.cleanUp() }
+        let message = failure(fetcher, server.baseURL.appendingPathComponent("bomb.wav"))
+        #expect(message.contains("bomb.wav: the body, decompressed, passes the limit of 1048576 bytes"), "\(message)")
+        // The client asked for no compression; the server compressed anyway.
+        #expect(seen["/bomb.wav"]?["accept-encoding"] == "identity")
+    }
+
+    @Test func compressionTheServerImposesIsUndoneOrRefused() throws {
+        let server = try Self.server()
+        defer { server.stop() }
+        let fetcher = fetcher(nil)
+        defer { fetcher.cleanUp() }
+        let fetched = try fetcher.fetch(server.baseURL.appendingPathComponent("gzip.wav"))
+        #expect(try Data(contentsOf: fetched.file) == Self.tone)
+        let brotli = failure(fetcher, server.baseURL.appendingPathComponent("brotli.wav"))
+        #expect(brotli.contains("compressed as 'br' (Content-Encoding), which is not decoded"), "\(brotli)")
+    }
+
+    // MARK: - Concurrency: threads, runs and processes on one cache
+
+    @Test func concurrentFetchesOfOneURLShareOneDownload() throws {
+        let server = try Self.server()
+        defer { server.stop() }
+        let cache = try Repository.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let fetcher = fetcher(cache)
+        defer { fetcher.cleanUp() }
+        let url = server.baseURL.appendingPathComponent("paced-a.wav")
+        let files = Mutex<[URL]>([])
+        Self.onThreads(8) { _ in
+            if let fetched = try? fetcher.fetch(url) { files.withLock { $0.append(fetched.file) } }
+        }
+        let all = files.withLock { $0 }
+        #expect(all.count == 8 && Set(all).count == 1, "\(all)")
+        #expect(server.count("/paced-a.wav") == 1)
+        #expect(try Data(contentsOf: all[0]) == Self.tone)
+    }
+
+    @Test func concurrentRunsOnOneCacheNeverSeeHalfABody() throws {
+        let server = try Self.server()
+        defer { server.stop() }
+        let cache = try Repository.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let paths = ["/paced-a.wav", "/paced-b.wav"]
+        let problems = Mutex<[String]>([])
+        // Six runs at once, four times each: every run downloads again (no validators) and replaces the
+        // body that the others are reading.
+        Self.onThreads(6) { run in
+            for round in 0..<4 {
+                let fetcher = fetcher(cache, deadline: 20)
+                defer { fetcher.cleanUp() }
+                for path in run % 2 == 0 ? paths : paths.reversed() {
+                    do {
+                        let fetched = try fetcher.fetch(URL(string: path, relativeTo: server.baseURL)!.absoluteURL)
+                        if try Data(contentsOf: fetched.file) != Self.tone { problems.withLock { $0.append("run \(run).\(round) \(path): other bytes") } }
+                    } catch {
+                        problems.withLock { $0.append("run \(run).\(round) \(path): \(error)") }
+                    }
+                }
+            }
+        }
+        #expect(problems.withLock { $0 }.isEmpty, "\(problems.withLock { $0 })")
+        #expect(server.count("/paced-a.wav") == 24 && server.count("/paced-b.wav") == 24)
+        // What races left (a body whose record another run replaced at the same moment) the next sweep takes.
+        let http = HTTPCache(root: cache)
+        http.sweep(bounds: .init(orphanedBody: 0))
+        let names = try FileManager.default.contentsOfDirectory(atPath: http.directory.path).sorted()
+        let keys = paths.map { HTTPCache.key(URL(string: $0, relativeTo: server.baseURL)!.absoluteString) }
+        #expect(names.count == 4, "\(names)")
+        for key in keys {
+            #expect(names.filter { HTTPCache.isBodyName($0, key: key) }.count == 1 && names.contains("\(key).json"), "\(names)")
+        }
+        // Every run released its links: no run folder is left.
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: http.runs.path)) ?? []).isEmpty)
+    }
+
+    @Test(.timeLimit(.minutes(4))) func fourRendersAtOnceShareTheCache() throws {
+        let server = try Self.server()
+        defer { server.stop() }
+        let directory = try Repository.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let cache = directory.appendingPathComponent("cache")
+        let base = server.baseURL.absoluteString
+        // Each render names one URL twice and shares two with the others; nothing is fresh, so every render
+        // downloads each URL once and replaces its cached body while the others read it.
+        let document = "<speak><audio src=\"\(base)/paced-a.wav\"/><audio src=\"\(base)/paced-b.wav\"/><audio src=\"\(base)/paced-c.wav\"/><audio src=\"\(base)/paced-a.wav\"/></speak>"
+        try Data(document.utf8).write(to: directory.appendingPathComponent("remote.ssml"))
+        let results = Mutex<[Int: (status: Int32, stderr: String)]>([:])
+        Self.onThreads(4) { index in
+            let result = Self.runBounded(
+                Repository.ssmlBinary, ["render", "remote.ssml", "-o", "out\(index).wav", "--rate", "8000"], in: directory,
+                environment: ["SSML_CACHE_DIR": cache.path], seconds: 180)
+            results.withLock { $0[index] = result }
+        }
+        for index in 0..<4 {
+            let result = try #require(results.withLock { $0[index] })
+            #expect(result.status == 0, "render \(index): \(result.stderr)")
+            let header = try #require(WAVHeader(try Data(contentsOf: directory.appendingPathComponent("out\(index).wav"))))
+            // Four 0.5 s clips.
+            let seconds = Double(header.dataBytes) / Double(header.sampleRate * header.bitsPerSample / 8)
+            #expect(abs(seconds - 2) < 0.05, "render \(index): \(seconds) s")
+        }
+        for path in ["/paced-a.wav", "/paced-b.wav", "/paced-c.wav"] { #expect(server.count(path) == 4, "\(path)") }
+        let http = HTTPCache(root: cache)
+        http.sweep(bounds: .init(orphanedBody: 0))
+        let names = try FileManager.default.contentsOfDirectory(atPath: http.directory.path)
+        #expect(names.count == 6 && !names.contains { $0.hasPrefix(".part-") }, "\(names.sorted())")
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: http.runs.path)) ?? []).isEmpty)
+    }
+
+    @Test func theHTTPClientStartsOnlyWhenSomethingIsDownloaded() throws {
+        let server = try Self.server()
+        defer { server.stop() }
+        let cache = try Repository.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let url = server.baseURL.appendingPathComponent("fresh.wav")
+        let first = fetcher(cache)
+        #expect(!first.isNetworkStarted)
+        _ = try first.fetch(url)
+        #expect(first.isNetworkStarted)
+        first.cleanUp()
+        #expect(!first.isNetworkStarted)
+        // A fresh cached copy needs no request, and so no client and no thread.
+        let second = fetcher(cache)
+        defer { second.cleanUp() }
+        #expect(try Data(contentsOf: second.fetch(url).file) == Self.tone)
+        #expect(!second.isNetworkStarted)
+        #expect(server.count("/fresh.wav") == 1)
+    }
+
+    /// Runs `body` on `count` threads at once (not limited to the number of cores) and waits for all.
+    static func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+        let group = DispatchGroup()
+        for index in 0..<count {
+            group.enter()
+            Thread {
+                body(index)
+                group.leave()
+            }.start()
+        }
+        group.wait()
+    }
+
+    /// Runs a command with extra environment variables, killed if it outlives `seconds`.
+    static func runBounded(_ executable: URL, _ arguments: [String], in directory: URL, environment: [String: String], seconds: Double) -> (status: Int32, stderr: String) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let errors = directory.appendingPathComponent("stderr-\(UUID().uuidString).txt")
+        guard FileManager.default.createFile(atPath: errors.path, contents: nil) else { return (-1, "cannot capture stderr") }
+        defer { try? FileManager.default.removeItem(at: errors) }
+        guard let handle = try? FileHandle(forWritingTo: errors) else { return (-1, "cannot capture stderr") }
+        process.standardError = handle
+        process.standardOutput = FileHandle.nullDevice
+        do { try process.run() } catch { return (-1, "\(error)") }
+        let end = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < end { usleep(20_000) }
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+            return (-1, "killed after \(seconds) s")
+        }
+        try? handle.close()
+        return (process.terminationStatus, (try? String(contentsOf: errors, encoding: .utf8)) ?? "")
     }
 }

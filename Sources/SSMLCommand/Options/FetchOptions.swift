@@ -26,11 +26,9 @@ struct FetchOptions: ParsableArguments {
         settings.deadline = fetchTimeout
         settings.idleTimeout = min(10, max(1, fetchTimeout / 3))
         settings.maxBytes = fetchMaxMb * 1024 * 1024
+        settings.deadlineSetting = "--fetch-timeout"
+        settings.maxBytesSetting = "--fetch-max-mb"
+        settings.cacheSetting = "--no-cache"
         return HTTPFetcher(settings: settings)
-    }
-
-    /// The same options for a render worker, which plans (and so fetches, from the cache) again.
-    var workerArguments: [String] {
-        ["--fetch-timeout", "\(fetchTimeout)", "--fetch-max-mb", "\(fetchMaxMb)"] + (noCache ? ["--no-cache"] : [])
     }
 }

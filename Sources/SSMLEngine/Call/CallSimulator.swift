@@ -357,11 +357,7 @@ final class CallRun {
         webhookCount += 1
         var request: WebhookRequest
         if method == "GET" {
-            var components = URLComponents(string: url)
-            var items = components?.queryItems ?? []
-            for (key, value) in payload.flattened() { items.append(URLQueryItem(name: key, value: value)) }
-            components?.queryItems = items
-            request = WebhookRequest(method: "GET", url: components?.string ?? url)
+            request = WebhookRequest(method: "GET", url: Self.url(url, query: payload.flattened()))
         } else {
             request = WebhookRequest(method: method, url: url, headers: [("Content-Type", "application/json")], body: Data(payload.text().utf8))
         }
@@ -389,6 +385,18 @@ final class CallRun {
         }
         recorder.record(exchange)
         return (delivery, exchange)
+    }
+
+    /// `url` with `fields` added to its query. `+`, `&`, `=` and `;` in values are percent-encoded (URLComponents
+    /// leaves them, and a server would read the `+` of `+4930…` as a space).
+    static func url(_ url: String, query fields: [(String, String)]) -> String {
+        guard var components = URLComponents(string: url), !fields.isEmpty else { return url }
+        var allowed = CharacterSet.urlQueryAllowed
+        allowed.remove(charactersIn: "&=+;")
+        func encoded(_ text: String) -> String { text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text }
+        let added = fields.map { URLQueryItem(name: encoded($0.0), value: encoded($0.1)) }
+        components.percentEncodedQueryItems = (components.percentEncodedQueryItems ?? []) + added
+        return components.string ?? url
     }
 
     /// The interesting fields of a payload, for the transcript.

@@ -1,8 +1,6 @@
-import AsyncHTTPClient
 import Foundation
-import NIOCore
-import NIOHTTP1
 import SSMLCore
+import Synchronization
 
 /// One HTTP request a simulated call sends to the user's application: an answer URL, an event webhook, a
 /// seven.io callback.
@@ -10,7 +8,7 @@ public struct WebhookRequest: Sendable, Equatable {
     public var method: String
     /// The full URL, query included (a GET answer webhook carries its fields there).
     public var url: String
-    /// `Content-Type` and the like; the client adds nothing but a `User-Agent`.
+    /// `Content-Type` and the like; the client adds only `User-Agent` and `Accept-Encoding: identity`.
     public var headers: [(String, String)]
     public var body: Data?
 
@@ -51,6 +49,8 @@ public struct WebhookFailure: Error, Sendable, Equatable {
         case tooLarge = "too-large"
         /// A URL the client cannot send to.
         case badURL = "bad-url"
+        /// An answer that cannot be used (a redirect away from http/https, a body encoding that is not decoded).
+        case unusable
     }
     public var kind: Kind
     public var message: String
@@ -69,69 +69,76 @@ public protocol WebhookClient: Sendable {
     func send(_ request: WebhookRequest, timeout: Double) async throws -> WebhookResponse
 }
 
-/// A ``WebhookClient`` over AsyncHTTPClient: any host, redirects not followed (Vonage and seven.io post to the
-/// URL as given), a connect limit of 3 s (Vonage's), the answer read up to a size limit.
+/// A ``WebhookClient`` on the codebase's one HTTP client, ``HTTPClientSession``: any host, the session's
+/// byte cap on answers (counted as they arrive), redirects followed only to `http:`/`https:`, and the call's
+/// webhook timeout as the deadline of each request (connection, redirects and body included).
+///
+/// Sessions are kept per timeout, so a call that asks for one timeout uses one client and its connections.
 public final class HTTPWebhookClient: WebhookClient {
-    private let client: HTTPClient
     /// Answers larger than this many bytes are refused.
     public let maxBytes: Int
+    private let sessions = Mutex<[Double: HTTPClientSession]>([:])
 
     public init(maxBytes: Int = 1 << 20) {
-        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(3)))
-        configuration.httpVersion = .http1Only
-        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         self.maxBytes = maxBytes
     }
 
-    /// Closes the connections; call once when the call is over.
+    /// Closes the connections and the client's thread; call once when the call is over.
     public func shutdown() async {
-        try? await client.shutdown()
+        let running = sessions.withLock { sessions in
+            defer { sessions = [:] }
+            return Array(sessions.values)
+        }
+        for session in running { await session.shutdown() }
+    }
+
+    func session(timeout: Double) -> HTTPClientSession {
+        let timeout = max(timeout, 0.001)
+        return sessions.withLock { sessions in
+            if let session = sessions[timeout] { return session }
+            var settings = HTTPClientSession.Settings()
+            settings.deadline = timeout
+            // A slow application that says nothing until it answers is still within the webhook timeout.
+            settings.idleTimeout = timeout
+            settings.maxResponseBytes = maxBytes
+            settings.userAgent = "swift-ssml call simulator (\(SSMLVersion.tool))"
+            let session = HTTPClientSession(settings: settings)
+            sessions[timeout] = session
+            return session
+        }
     }
 
     public func send(_ request: WebhookRequest, timeout: Double) async throws -> WebhookResponse {
         guard let url = URL(string: request.url), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
             throw WebhookFailure(.badURL, "\(request.url) is not an http or https URL")
         }
-        var outgoing = HTTPClientRequest(url: request.url)
-        outgoing.method = HTTPMethod(rawValue: request.method)
-        outgoing.headers.add(name: "User-Agent", value: "swift-ssml call simulator (\(SSMLVersion.tool))")
-        for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
-        if let body = request.body { outgoing.body = .bytes(ByteBuffer(bytes: body)) }
-        let deadline = NIODeadline.now() + .milliseconds(Int64(max(timeout, 0.001) * 1000))
+        let session = session(timeout: timeout)
+        let response: HTTPClientSession.Response
         do {
-            let response = try await client.execute(outgoing, deadline: deadline)
-            if let length = response.headers.first(name: "Content-Length").flatMap(Int.init), length > maxBytes {
-                throw WebhookFailure(.tooLarge, "the answer is \(length) bytes; the limit is \(maxBytes)")
+            switch request.method {
+            case "GET": response = try await session.get(url, headers: request.headers)
+            case "POST": response = try await session.postJSON(url, json: request.body ?? Data(), headers: request.headers)
+            default: throw WebhookFailure(.badURL, "\(request.method) is not a method the services use (GET or POST)")
             }
-            let body = try await response.body.collect(upTo: maxBytes)
-            let type = response.headers.first(name: "Content-Type").map {
-                $0.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-            }
-            return WebhookResponse(status: Int(response.status.code), contentType: type, body: Data(webhookBody: body))
-        } catch let failure as WebhookFailure {
-            throw failure
-        } catch let error as NIOTooManyBytesError {
-            _ = error
-            throw WebhookFailure(.tooLarge, "the answer is larger than the limit of \(maxBytes) bytes")
-        } catch let error as HTTPClientError {
-            if error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
-                throw WebhookFailure(.timeout, "no answer within \(NCCOPlanner.seconds(timeout))")
-            }
-            throw WebhookFailure(.connection, "cannot reach \(url.host ?? request.url): \(error)")
-        } catch {
-            throw WebhookFailure(.connection, "cannot reach \(url.host ?? request.url): \(Self.describe(error))")
+        } catch let error as HTTPRequestError {
+            throw WebhookFailure(error, timeout: timeout, maxBytes: maxBytes)
         }
-    }
-
-    static func describe(_ error: any Error) -> String {
-        let text = "\(error)"
-        if text.contains("connectionRefused") || text.contains("Connection refused") { return "connection refused" }
-        return text
+        let type = response.header("Content-Type").map {
+            $0.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        }
+        return WebhookResponse(status: response.status, contentType: type, body: response.body)
     }
 }
 
-extension Data {
-    init(webhookBody buffer: ByteBuffer) {
-        self = Data(buffer.getBytes(at: buffer.readerIndex, length: buffer.readableBytes) ?? [])
+extension WebhookFailure {
+    /// The session's reasons in the words of a call: what Vonage would see (no connection, no answer in time).
+    init(_ error: HTTPRequestError, timeout: Double, maxBytes: Int) {
+        switch error.kind {
+        case .invalidURL: self.init(.badURL, error.message)
+        case .timeout: self.init(.timeout, "no answer within \(NCCOPlanner.seconds(timeout)) (\(error.reason))")
+        case .tooLarge: self.init(.tooLarge, "the answer is larger than the limit of \(maxBytes) bytes")
+        case .unreachable, .tls, .cancelled: self.init(.connection, "cannot reach \(error.message)")
+        case .redirect, .encoding, .refused, .io: self.init(.unusable, error.message)
+        }
     }
 }

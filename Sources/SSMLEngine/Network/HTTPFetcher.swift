@@ -1,55 +1,43 @@
+import Dispatch
 import Foundation
 import SSMLCore
 import Synchronization
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
-/// Limits and cache of ``HTTPFetcher``.
-public struct FetchSettings: Sendable, Equatable {
-    /// Seconds without any progress (connecting, or between two reads) before a download is given up.
-    public var idleTimeout: Double = 10
-    /// Seconds a whole download may take, redirects included.
-    public var deadline: Double = 30
-    /// Largest body accepted, in bytes.
-    public var maxBytes = 50 * 1024 * 1024
-    /// Redirects followed before giving up.
-    public var maxRedirects = 5
-    /// Where downloads are kept between runs; nil downloads every time and keeps nothing.
-    public var cacheDirectory: URL?
-
-    public init(cacheDirectory: URL? = nil) { self.cacheDirectory = cacheDirectory }
-
-    /// `$SSML_CACHE_DIR`, else `$XDG_CACHE_HOME/swift-ssml`, else `~/.cache/swift-ssml`.
-    public static func defaultCacheDirectory(environment: [String: String]) -> URL {
-        if let explicit = environment["SSML_CACHE_DIR"], !explicit.isEmpty { return URL(fileURLWithPath: explicit) }
-        if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") {
-            return URL(fileURLWithPath: xdg).appendingPathComponent("swift-ssml")
-        }
-        let home = environment["HOME"].map { URL(fileURLWithPath: $0) } ?? FileManager.default.homeDirectoryForCurrentUser
-        return home.appendingPathComponent(".cache/swift-ssml")
-    }
-}
-
-/// Downloads remote audio with URLSession (FoundationNetworking): bounded in time and size, redirects
-/// limited, bodies checked to be audio, and kept in an on-disk cache revalidated with ETag / Last-Modified.
+/// Downloads remote audio with AsyncHTTPClient: bounded in time and size, redirects limited, bodies checked
+/// to be audio, and kept in an on-disk cache (``HTTPCache``) revalidated with ETag / Last-Modified.
 ///
 /// The cache honours `Cache-Control: max-age` (fresh copies are used without a request), `no-cache`
 /// (always revalidated) and `no-store` (never written). A server that cannot be reached while a stale copy
 /// is cached gives that copy, with a warning.
+///
+/// `fetch` may be called from many threads at once. Each URL is fetched once per fetcher (one run): callers
+/// that ask for a URL being fetched wait for that download and share its result, failures included. The
+/// HTTP client and its thread start with the first download, not before, and stop in ``cleanUp()``.
+/// The files handed out stay valid until ``cleanUp()``, whatever other renders do to the cache meanwhile.
 public final class HTTPFetcher: AudioFetcher, Sendable {
     public let settings: FetchSettings
+    private let http: LazyHTTPClient
+    /// This run's downloads that are not in the cache (no cache, or `no-store`).
     private let scratch = Mutex<URL?>(nil)
-    /// What this fetcher has already fetched, by URL.
-    private let fetched = Mutex<[String: Result<FetchedAudio, any Error>]>([:])
+    /// What this fetcher has fetched or is fetching, by URL.
+    private let fetched = Mutex<[String: FetchOnce]>([:])
+    /// Cached bodies this fetcher holds (``CacheCheckouts``), released by `cleanUp`.
+    private let holds = Mutex<[URL]>([])
+    /// Whether the cache's folders were checked and its leftovers swept in this run.
+    private let cacheReady = Mutex(false)
 
     public init(settings: FetchSettings) {
         self.settings = settings
+        self.http = LazyHTTPClient(limits: settings.limits)
     }
 
-    /// Removes the temporary files of uncached downloads. Call once the render is done.
+    /// Whether the HTTP client (and its event-loop thread) is running.
+    var isNetworkStarted: Bool { http.isStarted }
+
+    /// Stops the HTTP client and its thread, and removes this run's temporary files and cache links.
+    /// Call once the render is done, not while fetches run; the fetcher may be used again afterwards.
     public func cleanUp() {
+        http.shutdownAndWait()
         scratch.withLock { directory in
             if let directory {
                 try? FileManager.default.removeItem(at: directory)
@@ -57,94 +45,144 @@ public final class HTTPFetcher: AudioFetcher, Sendable {
             }
             directory = nil
         }
+        for held in holds.withLock({ holds in
+            defer { holds.removeAll() }
+            return holds
+        }) {
+            CacheCheckouts.release(held)
+        }
         fetched.withLock { $0.removeAll() }
     }
 
     public func fetch(_ url: URL) throws -> FetchedAudio {
         // A URL named twice in one document or NCCO is fetched once per run; a failure is not retried (a slow
         // server named ten times would otherwise cost ten timeouts).
-        if let known = fetched.withLock({ $0[url.absoluteString] }) { return try known.get() }
-        let result = Result { try download(url) }
-        fetched.withLock { $0[url.absoluteString] = result }
-        return try result.get()
+        let (once, isFirst) = fetched.withLock { fetched -> (FetchOnce, Bool) in
+            if let known = fetched[url.absoluteString] { return (known, false) }
+            let made = FetchOnce()
+            fetched[url.absoluteString] = made
+            return (made, true)
+        }
+        if isFirst { once.complete(Result { try download(url) }) }
+        return try once.result().get()
     }
 
     private func download(_ url: URL) throws -> FetchedAudio {
         let name = url.absoluteString
-        let cache = settings.cacheDirectory.map { HTTPCache(directory: $0.appendingPathComponent("http")) }
-        let entry = cache?.entry(for: name)
-        if let entry, let body = cache?.body(of: entry), entry.isFresh(now: Date()) {
-            return FetchedAudio(file: body)
+        let cache = try readyCache()
+        let entry = cache?.entry(for: name, maxBytes: settings.maxBytes)
+        // Held before any request: whatever the server says next, these bytes stay readable.
+        let held = entry.flatMap { cache?.checkout($0) }.map(hold)
+        if let entry, let held, entry.isFresh(now: Date()) {
+            return FetchedAudio(file: held)
         }
 
-        var request = URLRequest(url: url)
-        request.setValue("swift-ssml", forHTTPHeaderField: "User-Agent")
-        if let entry, cache?.body(of: entry) != nil {
-            if let etag = entry.etag { request.setValue(etag, forHTTPHeaderField: "If-None-Match") }
-            if let modified = entry.lastModified { request.setValue(modified, forHTTPHeaderField: "If-Modified-Since") }
+        var headers: [(String, String)] = []
+        if let entry, held != nil {
+            if let etag = entry.etag { headers.append(("If-None-Match", etag)) }
+            if let modified = entry.lastModified { headers.append(("If-Modified-Since", modified)) }
         }
-        let directory = try cache?.prepare() ?? scratchDirectory()
+        let directory = try cache?.directory ?? scratchDirectory()
         let download: Download
         do {
-            download = try Download.run(request, into: directory, settings: settings)
-        } catch let error as SSMLError {
-            if let entry, let body = cache?.body(of: entry) {
-                return FetchedAudio(file: body, warning: "\(error.message); using the copy cached \(Self.age(since: entry.storedAt))")
+            download = try Download.run(
+                url, headers: headers, into: directory, prefix: HTTPCache.partPrefix, limits: settings.limits, client: http.client())
+        } catch {
+            switch error {
+            case .unreachable(let failure):
+                if let entry, let held {
+                    return FetchedAudio(file: held, warning: "\(failure.message); using the copy cached \(Self.age(since: entry.storedAt))")
+                }
+                throw SSMLError(.audioSource, failure.message)
+            case .refused(let failure):
+                throw SSMLError(.audioSource, failure.message)
             }
-            throw error
         }
-        defer { try? FileManager.default.removeItem(at: download.file) }
+        var body = download.file
+        defer { if let body { try? FileManager.default.removeItem(at: body) } }
 
-        let status = download.response.statusCode
+        let status = download.status
         let policy = CachePolicy(header: download.header("Cache-Control"))
-        if status == 304, let cache, var entry, let body = cache.body(of: entry) {
+        if status == 304, let cache, var entry, let held {
             entry.storedAt = Date().timeIntervalSince1970
             entry.maxAge = policy.maxAge
             entry.noCache = policy.noCache
+            // A 304 may carry new validators (RFC 9111 4.3.4); keep only ones that can be sent back.
+            if let etag = download.header("ETag"), HTTPCache.isHeaderValue(etag) { entry.etag = etag }
+            if let modified = download.header("Last-Modified"), HTTPCache.isHeaderValue(modified) { entry.lastModified = modified }
             try? cache.save(entry)
-            return FetchedAudio(file: body)
+            return FetchedAudio(file: held)
         }
-        guard (200..<300).contains(status) else {
-            let reason = HTTPURLResponse.localizedString(forStatusCode: status)
-            throw SSMLError(.audioSource, "\(name): the server answered HTTP \(status) \(reason)")
+        guard (200..<300).contains(status), let file = body else {
+            throw SSMLError(.audioSource, "\(name): the server answered HTTP \(status) \(Download.reason(status))")
         }
-        let contentType = download.header("Content-Type")?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        if let contentType, contentType.hasPrefix("text/") || ["application/json", "application/xml", "application/xhtml+xml"].contains(contentType) {
-            throw SSMLError(.audioSource, "\(name): the server sent \(contentType), not audio (an error or login page?)")
-        }
-        // The extension helps the decoder; the content decides.
-        let body = directory.appendingPathComponent("\(HTTPCache.key(name))-\(UUID().uuidString.prefix(8)).\(Self.fileExtension(url: url, contentType: contentType))")
-        try FileManager.default.moveItem(at: download.file, to: body)
-        if var problem = SndFileDecoder().problem(with: body) {
-            try? FileManager.default.removeItem(at: body)
+        let contentType = download.contentType
+        if var problem = SndFileDecoder().problem(with: file) {
             // The decoder names the file: here that is an internal download name, which means nothing to the user.
-            let internalName = "cannot decode \(body.path): "
+            let internalName = "cannot decode \(file.path): "
             if problem.hasPrefix(internalName) { problem.removeFirst(internalName.count) }
-            throw SSMLError(.audioSource, "\(name): the download (\(download.bytes) bytes\(contentType.map { ", \($0)" } ?? "")) is not audio libsndfile can decode: \(problem)")
+            throw SSMLError(
+                .audioSource, "\(name): the download (\(download.bytes) bytes\(contentType.map { ", \($0)" } ?? "")) is not audio libsndfile can decode: \(problem)")
         }
-        guard let cache, !policy.noStore else {
-            if cache != nil {
-                // no-store: the body must not stay in the cache; it moves to this run's scratch folder.
-                let scratchBody = try scratchDirectory().appendingPathComponent(body.lastPathComponent)
-                try FileManager.default.moveItem(at: body, to: scratchBody)
-                return FetchedAudio(file: scratchBody)
-            }
-            return FetchedAudio(file: body)
+        // From here the body is in the decoder's hands: a new copy replaces the one held before.
+        if let held { release(held) }
+        guard let cache else {
+            let named = directory.appendingPathComponent("\(HTTPCache.key(name))-\(Download.randomHex()).\(file.pathExtension)")
+            try FileManager.default.moveItem(at: file, to: named)
+            body = nil
+            return FetchedAudio(file: named)
+        }
+        if policy.noStore {
+            // The body must not stay in the cache: it lives in this run's folder, and goes with it.
+            let adopted = try CacheCheckouts.adopt(file, runs: cache.runs.path)
+            body = nil
+            return FetchedAudio(file: hold(adopted))
         }
         let stored = HTTPCache.Entry(
-            url: name, file: body.lastPathComponent, etag: download.header("ETag"), lastModified: download.header("Last-Modified"),
+            url: name, file: "", size: download.bytes,
+            etag: download.header("ETag").flatMap { HTTPCache.isHeaderValue($0) ? $0 : nil },
+            lastModified: download.header("Last-Modified").flatMap { HTTPCache.isHeaderValue($0) ? $0 : nil },
             storedAt: Date().timeIntervalSince1970, maxAge: policy.maxAge, noCache: policy.noCache)
-        try cache.save(stored)
-        if let entry, entry.file != stored.file { try? FileManager.default.removeItem(at: cache.directory.appendingPathComponent(entry.file)) }
-        return FetchedAudio(file: body)
+        let committed = try cache.commit(file, as: stored)
+        body = nil
+        return FetchedAudio(file: hold(committed))
+    }
+
+    /// The cache, its folders checked and its leftovers swept once per run; nil without a cache.
+    private func readyCache() throws -> HTTPCache? {
+        guard let root = settings.cacheDirectory else { return nil }
+        let cache = HTTPCache(root: root, bypassSetting: settings.cacheSetting)
+        try cacheReady.withLock { ready in
+            guard !ready else { return }
+            try cache.prepare()
+            cache.sweep()
+            ready = true
+        }
+        return cache
+    }
+
+    private func hold(_ held: URL) -> URL {
+        holds.withLock { $0.append(held) }
+        return held
+    }
+
+    private func release(_ held: URL) {
+        let found = holds.withLock { holds in
+            guard let index = holds.firstIndex(of: held) else { return false }
+            holds.remove(at: index)
+            return true
+        }
+        if found { CacheCheckouts.release(held) }
     }
 
     private func scratchDirectory() throws -> URL {
         try scratch.withLock { directory in
             if let directory { return directory }
-            let made = FileManager.default.temporaryDirectory.appendingPathComponent("ssml-fetch-\(getpid())-\(UUID().uuidString)")
-            do { try FileManager.default.createDirectory(at: made, withIntermediateDirectories: true) } catch {
-                throw SSMLError(.io, "cannot create a folder for downloads: \(error.localizedDescription)")
+            let temporary = FileManager.default.temporaryDirectory
+            Self.sweepScratch(in: temporary)
+            let made = temporary.appendingPathComponent("\(Self.scratchPrefix)\(ProcessToken.current.text)-\(Download.randomHex())")
+            do { try Posix.makeDirectory(made.path) } catch {
+                throw SSMLError(.io, "cannot create a folder for downloads: \(SSMLError.reason(of: error))")
             }
             Interruption.register(made.path)
             directory = made
@@ -152,20 +190,27 @@ public final class HTTPFetcher: AudioFetcher, Sendable {
         }
     }
 
-    static func fileExtension(url: URL, contentType: String?) -> String {
-        let fromPath = url.pathExtension.lowercased()
-        if !fromPath.isEmpty, fromPath.count <= 5, fromPath.allSatisfy({ $0.isLetter || $0.isNumber }) { return fromPath }
-        switch contentType {
-        case "audio/mpeg", "audio/mp3": return "mp3"
-        case "audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave": return "wav"
-        case "audio/flac", "audio/x-flac": return "flac"
-        case "audio/ogg", "application/ogg", "audio/opus": return "ogg"
-        default: return "audio"
+    static let scratchPrefix = "ssml-fetch-"
+
+    /// Removes the download folders that dead processes left in the temporary folder (one level: they
+    /// hold downloads only).
+    static func sweepScratch(in temporary: URL) {
+        for name in Posix.names(in: temporary.path) where name.hasPrefix(scratchPrefix) {
+            let parts = name.dropFirst(scratchPrefix.count).split(separator: "-")
+            guard parts.count == 2, let owner = ProcessToken(text: parts[0]), owner.liveness == .dead else { continue }
+            let path = temporary.path + "/" + name
+            guard Posix.entryStatus(path)?.kind == .directory else { continue }
+            for file in Posix.names(in: path) {
+                let filePath = path + "/" + file
+                if let kind = Posix.entryStatus(filePath)?.kind, kind == .regular || kind == .symbolicLink { Posix.remove(filePath) }
+            }
+            Posix.removeEmptyDirectory(path)
         }
     }
 
     static func age(since storedAt: Double) -> String {
-        let seconds = max(0, Int(Date().timeIntervalSince1970 - storedAt))
+        // Records are untrusted: a time far in the past or future must not trap the conversion.
+        let seconds = Int(min(max(0, Date().timeIntervalSince1970 - storedAt), 1e12))
         if seconds < 120 { return "\(seconds) s ago" }
         if seconds < 7200 { return "\(seconds / 60) min ago" }
         if seconds < 172_800 { return "\(seconds / 3600) h ago" }
@@ -173,260 +218,20 @@ public final class HTTPFetcher: AudioFetcher, Sendable {
     }
 }
 
-/// `Cache-Control` as far as a private cache of audio files needs it.
-struct CachePolicy: Equatable {
-    var maxAge: Double?
-    var noCache = false
-    var noStore = false
+/// One URL's fetch within a run: the first caller downloads, the others wait for its result.
+final class FetchOnce: Sendable {
+    private let done = DispatchGroup()
+    private let value = Mutex<Result<FetchedAudio, any Error>?>(nil)
 
-    init(header: String?) {
-        for directive in (header ?? "").split(separator: ",") {
-            let parts = directive.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-            switch parts.first {
-            case "no-store": noStore = true
-            case "no-cache": noCache = true
-            case "max-age":
-                if parts.count == 2, let seconds = Double(parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))), seconds >= 0 { maxAge = seconds }
-            default: break
-            }
-        }
-    }
-}
+    init() { done.enter() }
 
-/// The on-disk cache: per URL a body file and a small JSON record of its validators, each written atomically
-/// (temporary file, then rename), so a reader never sees half a file.
-struct HTTPCache {
-    let directory: URL
-
-    struct Entry: Codable, Equatable {
-        var url: String
-        /// The body's file name inside the cache folder.
-        var file: String
-        var etag: String?
-        var lastModified: String?
-        /// Seconds since 1970 when the body was last confirmed by the server.
-        var storedAt: Double
-        var maxAge: Double?
-        var noCache: Bool
-
-        func isFresh(now: Date) -> Bool {
-            guard !noCache, let maxAge else { return false }
-            return now.timeIntervalSince1970 - storedAt < maxAge
-        }
+    func complete(_ result: Result<FetchedAudio, any Error>) {
+        value.withLock { $0 = result }
+        done.leave()
     }
 
-    /// A stable file name for a URL (FNV-1a, 64 bits); the record keeps the URL, so a collision is a miss.
-    static func key(_ url: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in url.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return String(hash, radix: 16)
-    }
-
-    func recordURL(for url: String) -> URL { directory.appendingPathComponent("\(Self.key(url)).json") }
-
-    func entry(for url: String) -> Entry? {
-        guard let data = try? Data(contentsOf: recordURL(for: url)), let entry = try? JSONDecoder().decode(Entry.self, from: data), entry.url == url else {
-            return nil
-        }
-        return entry
-    }
-
-    func body(of entry: Entry) -> URL? {
-        // A record names a file inside the cache folder only: a tampered name with path parts is a miss.
-        guard !entry.file.isEmpty, !entry.file.contains("/"), entry.file != ".", entry.file != ".." else { return nil }
-        let url = directory.appendingPathComponent(entry.file)
-        return FileManager.default.fileExists(atPath: url.path) ? url : nil
-    }
-
-    func prepare() throws -> URL {
-        do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
-            throw SSMLError(.io, "cannot create the download cache \(directory.path): \(error.localizedDescription) (set SSML_CACHE_DIR, or use --no-cache)")
-        }
-        return directory
-    }
-
-    func save(_ entry: Entry) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        do {
-            try encoder.encode(entry).write(to: recordURL(for: entry.url), options: .atomic)
-        } catch {
-            throw SSMLError(.io, "cannot write the download cache \(directory.path): \(error.localizedDescription)")
-        }
-    }
-}
-
-/// One HTTP exchange streamed to a file, with the limits enforced as bytes arrive.
-struct Download {
-    var response: HTTPURLResponse
-    var file: URL
-    var bytes: Int
-
-    func header(_ name: String) -> String? {
-        let wanted = name.lowercased()
-        for (key, value) in response.allHeaderFields {
-            if let key = key as? String, key.lowercased() == wanted { return value as? String }
-        }
-        return nil
-    }
-
-    static func run(_ request: URLRequest, into directory: URL, settings: FetchSettings) throws -> Download {
-        let name = request.url?.absoluteString ?? "?"
-        let file = directory.appendingPathComponent(".download-\(getpid())-\(UUID().uuidString)")
-        guard FileManager.default.createFile(atPath: file.path, contents: nil), let handle = FileHandle(forWritingAtPath: file.path) else {
-            throw SSMLError(.io, "cannot write a download into \(directory.path)")
-        }
-        Interruption.register(file.path)
-        defer { Interruption.unregister(file.path) }
-        let state = DownloadState(handle: handle, settings: settings)
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = settings.idleTimeout
-        configuration.timeoutIntervalForResource = settings.deadline
-        configuration.urlCache = nil
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        let queue = OperationQueue()
-        queue.maxConcurrentOperationCount = 1
-        let session = URLSession(configuration: configuration, delegate: state, delegateQueue: queue)
-        var request = request
-        request.timeoutInterval = settings.idleTimeout
-        let task = session.dataTask(with: request)
-        task.resume()
-        let finished = state.done.wait(timeout: .now() + settings.deadline) == .success
-        if !finished {
-            state.fail("no complete answer within \(NCCOPlanner.seconds(settings.deadline)) (--fetch-timeout)")
-            task.cancel()
-            _ = state.done.wait(timeout: .now() + 2)
-        }
-        session.invalidateAndCancel()
-        try? handle.close()
-        let outcome = state.outcome()
-        func discard() { try? FileManager.default.removeItem(at: file) }
-        if let reason = outcome.failure {
-            discard()
-            throw SSMLError(.audioSource, "\(name): \(reason)")
-        }
-        if let error = outcome.error {
-            discard()
-            throw SSMLError(.audioSource, "\(name): \(Self.describe(error, settings: settings))")
-        }
-        guard let response = outcome.response else {
-            discard()
-            throw SSMLError(.audioSource, "\(name): no HTTP answer")
-        }
-        return Download(response: response, file: file, bytes: outcome.bytes)
-    }
-
-    static func describe(_ error: any Error, settings: FetchSettings) -> String {
-        let error = error as NSError
-        switch error.code {
-        case NSURLErrorTimedOut: return "the server stopped answering for \(NCCOPlanner.seconds(settings.idleTimeout)) (timed out)"
-        case NSURLErrorCannotFindHost, NSURLErrorDNSLookupFailed: return "cannot find the host"
-        case NSURLErrorCannotConnectToHost: return "cannot connect to the server"
-        case NSURLErrorNetworkConnectionLost: return "the connection was lost"
-        case NSURLErrorHTTPTooManyRedirects: return "more than \(settings.maxRedirects) redirects"
-        case NSURLErrorNotConnectedToInternet: return "no network"
-        case NSURLErrorSecureConnectionFailed, NSURLErrorServerCertificateUntrusted, NSURLErrorServerCertificateHasBadDate,
-            NSURLErrorServerCertificateNotYetValid, NSURLErrorServerCertificateHasUnknownRoot:
-            return "the TLS connection failed (\(error.localizedDescription))"
-        default: return error.localizedDescription
-        }
-    }
-}
-
-/// The delegate's side of a download: writes data as it arrives, stops at the size cap, counts redirects.
-/// Delegate calls arrive on one serial queue; the lock guards the hand-over to the waiting thread.
-final class DownloadState: NSObject, URLSessionDataDelegate, @unchecked Sendable {
-    let done = DispatchSemaphore(value: 0)
-    private let lock = NSLock()
-    private let handle: FileHandle
-    private let settings: FetchSettings
-    private var response: HTTPURLResponse?
-    private var error: (any Error)?
-    private var failure: String?
-    private var bytes = 0
-    private var redirects = 0
-    private var finished = false
-
-    init(handle: FileHandle, settings: FetchSettings) {
-        self.handle = handle
-        self.settings = settings
-    }
-
-    func fail(_ reason: String) {
-        lock.withLock { if failure == nil { failure = reason } }
-    }
-
-    func outcome() -> (response: HTTPURLResponse?, error: (any Error)?, failure: String?, bytes: Int) {
-        lock.withLock { (response, error, failure, bytes) }
-    }
-
-    func urlSession(
-        _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
-        completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void
-    ) {
-        guard let http = response as? HTTPURLResponse else {
-            fail("not an HTTP answer")
-            completionHandler(.cancel)
-            return
-        }
-        let tooLarge = http.expectedContentLength > Int64(settings.maxBytes)
-        lock.withLock {
-            self.response = http
-            if tooLarge { failure = "the file is \(http.expectedContentLength) bytes, above the limit of \(settings.maxBytes) (--fetch-max-mb)" }
-        }
-        // Error pages are not read: the status code says enough.
-        completionHandler(tooLarge || !(200..<300).contains(http.statusCode) ? .cancel : .allow)
-    }
-
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-        let over: Bool = lock.withLock {
-            guard failure == nil else { return true }
-            bytes += data.count
-            if bytes > settings.maxBytes {
-                failure = "the body passes the limit of \(settings.maxBytes) bytes (--fetch-max-mb)"
-                return true
-            }
-            return false
-        }
-        if over {
-            dataTask.cancel()
-            return
-        }
-        do { try handle.write(contentsOf: data) } catch {
-            fail("cannot write the download: \(error.localizedDescription)")
-            dataTask.cancel()
-        }
-    }
-
-    func urlSession(
-        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse, newRequest request: URLRequest,
-        completionHandler: @escaping @Sendable (URLRequest?) -> Void
-    ) {
-        let scheme = request.url?.scheme?.lowercased()
-        let refusal: String? = lock.withLock {
-            redirects += 1
-            if redirects > settings.maxRedirects { return "more than \(settings.maxRedirects) redirects" }
-            if scheme != "http" && scheme != "https" { return "a redirect to \(request.url?.absoluteString ?? "?") (only http and https are followed)" }
-            return nil
-        }
-        if let refusal {
-            fail(refusal)
-            completionHandler(nil)
-            task.cancel()
-            return
-        }
-        completionHandler(request)
-    }
-
-    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
-        let first: Bool = lock.withLock {
-            if let error, failure == nil, (error as NSError).code != NSURLErrorCancelled { self.error = error }
-            defer { finished = true }
-            return !finished
-        }
-        if first { done.signal() }
+    func result() -> Result<FetchedAudio, any Error> {
+        done.wait()
+        return value.withLock { $0! }
     }
 }

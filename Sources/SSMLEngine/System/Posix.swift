@@ -132,6 +132,128 @@ enum Posix {
     /// Whether a process with this id is alive (or exists and is not ours to signal).
     static func isAlive(_ pid: pid_t) -> Bool { kill(pid, 0) == 0 || errno == EPERM }
 
+    // MARK: - Names inside one folder (the download cache)
+
+    /// What `lstat` says about a name, in the terms the download cache needs.
+    struct EntryStatus: Equatable {
+        enum Kind { case regular, directory, symbolicLink, other }
+        var kind: Kind
+        var size: Int
+        /// Seconds since 1970 of the last change of the contents.
+        var modified: Double
+        var device: UInt64
+        var inode: UInt64
+    }
+
+    /// The status of the name `path` itself (a symbolic link is reported as one, never followed); nil when
+    /// nothing has that name. The corresponding C function is `lstat`.
+    static func entryStatus(_ path: String) -> EntryStatus? {
+        guard let info = lstatus(path) else { return nil }
+        let kind: EntryStatus.Kind
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: kind = .regular
+        case S_IFDIR: kind = .directory
+        case S_IFLNK: kind = .symbolicLink
+        default: kind = .other
+        }
+        let modified = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
+        return EntryStatus(kind: kind, size: Int(info.st_size), modified: modified, device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+    }
+
+    /// Sets the modification time of an open file to now. The corresponding C function is `futimens`.
+    static func touch(_ fd: Int32) {
+        _ = futimens(fd, nil)
+    }
+
+    /// The contents of a regular file of at most `limit` bytes; nil when it is missing, a link, a FIFO or a
+    /// device (it never blocks on one), or larger than `limit` (it is not read into memory).
+    /// The corresponding C functions are `open` with `O_NOFOLLOW | O_NONBLOCK`, `fstat` and `read`.
+    static func readSmallFile(_ path: String, limit: Int) -> Data? {
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size <= limit else { return nil }
+        var data = Data(count: Int(info.st_size) + 1)
+        var total = 0
+        let complete: Bool = data.withUnsafeMutableBytes { buffer in
+            while total < buffer.count {
+                let n = Glibc.read(fd, buffer.baseAddress! + total, buffer.count - total)
+                if n < 0 && errno == EINTR { continue }
+                if n < 0 { return false }
+                if n == 0 { return true }
+                total += n
+            }
+            // One byte more than its size said: the file grew while it was read.
+            return false
+        }
+        return complete ? data.prefix(total) : nil
+    }
+
+    /// Renames within one file system; a link at `destination` is replaced, never followed.
+    /// The corresponding C function is `rename`.
+    static func moveName(_ source: String, to destination: String) throws {
+        guard Glibc.rename(source, destination) == 0 else { throw failure("cannot rename \(source) to \(destination)") }
+    }
+
+    /// A second name for the file `source` names; a symbolic link at `source` is linked as the link itself.
+    /// The corresponding C function is `linkat` without `AT_SYMLINK_FOLLOW`.
+    static func hardLink(_ source: String, to destination: String) throws {
+        guard linkat(AT_FDCWD, source, AT_FDCWD, destination, 0) == 0 else { throw failure("cannot link \(source) to \(destination)") }
+    }
+
+    /// Removes a name (a file or a link, never a folder); a missing name is not an error.
+    /// The corresponding C function is `unlink`.
+    static func remove(_ path: String) {
+        _ = unlink(path)
+    }
+
+    /// Removes an empty folder; anything else is left as it is. The corresponding C function is `rmdir`.
+    static func removeEmptyDirectory(_ path: String) {
+        _ = rmdir(path)
+    }
+
+    /// Creates a folder (not its parents); an existing folder is not an error, anything else of that name is
+    /// (a link is not followed). The corresponding C function is `mkdir`.
+    static func makeDirectory(_ path: String, mode: mode_t = 0o700) throws {
+        if mkdir(path, mode) == 0 { return }
+        let code = errno
+        if code == EEXIST, entryStatus(path)?.kind == .directory { return }
+        throw failure("cannot create \(path)", code)
+    }
+
+    /// The names in a folder, without `.` and `..`; empty when it cannot be read.
+    static func names(in directory: String) -> [String] {
+        (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+    }
+
+    /// This process's id. The corresponding C function is `getpid`.
+    static var processID: pid_t { getpid() }
+
+    /// When process `pid` started, in clock ticks since boot (field 22 of `/proc/PID/stat`); nil when no such
+    /// process exists. A reused pid has another start time.
+    static func processStart(_ pid: pid_t) -> UInt64? {
+        guard pid > 0, let handle = FileHandle(forReadingAtPath: "/proc/\(pid)/stat") else { return nil }
+        defer { try? handle.close() }
+        // `/proc` files report a size of 0, so they are read plainly.
+        guard let data = try? handle.read(upToCount: 4096) else { return nil }
+        let text = String(decoding: data, as: UTF8.self)
+        // The command name (field 2) is in parentheses and may hold spaces and parentheses itself.
+        guard let close = text.lastIndex(of: ")") else { return nil }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        // fields[0] is field 3 (the state), so field 22 is fields[19].
+        guard fields.count > 19 else { return nil }
+        return UInt64(fields[19])
+    }
+
+    /// The inode of this process's pid namespace (`/proc/self/ns/pid`): a pid means something only within one.
+    static var pidNamespace: UInt64 {
+        guard let target = readLink("/proc/self/ns/pid"), let open = target.firstIndex(of: "["), let close = target.firstIndex(of: "]"), open < close else {
+            return 0
+        }
+        return UInt64(target[target.index(after: open)..<close]) ?? 0
+    }
+
     // MARK: - Processes
 
     /// Asks the kernel to send `signal` to this process when the thread that started it ends; returns false when
