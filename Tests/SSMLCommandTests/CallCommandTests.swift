@@ -193,12 +193,85 @@ final class PythonApp: @unchecked Sendable {
         #expect(recorded.map { abs($0) }.max() ?? 0 > 0.05)
     }
 
+    @Test func theCallersAudioGoesOutOnTheWebsocketAndTheEchoIsHeard() throws {
+        let app = try PythonApp()
+        let folder = try Repository.scratchDirectory()
+        // The caller's side: 1 s of a 330 Hz tone at 16 kHz; the leg runs at 8 kHz, the call at 16 kHz.
+        let tone = folder.appendingPathComponent("caller.wav")
+        try AudioFile.write((0..<16000).map { Float(0.4 * sin(2 * .pi * 330 * Double($0) / 16000)) }, to: tone, sampleRate: 16000)
+        let output = folder.appendingPathComponent("echo.wav"), timelineURL = folder.appendingPathComponent("echo.json")
+        let result = try call(["--answer-url", "\(app.url)/answer-ws-echo", "--caller-audio", tone.path, "-o", output.path, "--timeline", timelineURL.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try app.requests().compactMap { $0["echoed_frames"] as? Int }.first == 75)
+        let timeline = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: timelineURL)) as? [String: Any])
+        let segments = try #require(timeline["segments"] as? [[String: Any]])
+        let socket = try #require(segments.first { ($0["text"] as? String)?.hasPrefix("websocket") == true })
+        let start = try #require(socket["startSample"] as? Int), end = try #require(socket["endSample"] as? Int)
+        // 75 frames of 20 ms came back: 1.5 s, the tone for 1 s, then the silence the caller sent after it.
+        #expect(abs(Double(end - start) / 16000 - 1.5) < 0.001)
+        let samples = try Self.read(output)
+        let echoed = AudioAnalysis(samples: Array(samples[(start + 800)..<(start + 15200)]), sampleRate: 16000)
+        #expect(abs((echoed.medianF0() ?? 0) - 330) < 5)
+        #expect(echoed.activeRMSDB() > -15)
+        let after = samples[(start + 17000)..<end].map { abs($0) }.max() ?? 1
+        #expect(after < 0.001)
+        #expect(result.stderr.contains("The echo has ended"))
+    }
+
+    @Test func aRecordWithoutAnEndRecordsTheWholeCallInTheBackground() throws {
+        let app = try PythonApp()
+        let folder = try Repository.scratchDirectory()
+        let output = folder.appendingPathComponent("rc.wav")
+        // A + in the calling number must reach a GET answer URL as a +, not a space.
+        let result = try call(["--answer-url", "\(app.url)/answer-record-call", "--event-url", "\(app.url)/event", "--from", "+4930111", "-o", output.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let requests = try app.requests()
+        let answer = try #require(requests.first { $0["path"] as? String == "/answer-record-call" })
+        #expect((answer["query"] as? [String: String])?["from"] == "+4930111")
+        // The record event comes when the call ends, after the talk and the connect, before completed.
+        let paths = requests.compactMap { request -> String? in
+            guard let path = request["path"] as? String else { return nil }
+            return path == "/event" ? "event " + (((request["body"] as? [String: Any])?["status"] as? String) ?? "?") : path
+        }
+        let recordIndex = try #require(paths.firstIndex(of: "/recording"))
+        #expect(paths.lastIndex(of: "event completed").map { $0 > recordIndex } == true)
+        #expect(paths.lastIndex { $0.hasPrefix("event ") && $0 != "event completed" }.map { $0 < recordIndex } == true)
+        let record = try #require(try app.bodies("/recording").first)
+        let url = try #require((record["recording_url"] as? String).flatMap(URL.init(string:)))
+        // The recording holds the whole call as heard (mp3, the default format): as long as the call, and loud
+        // where the talk was.
+        let call = try Self.read(output)
+        let recorded = try Self.read(url)
+        #expect(url.pathExtension == "mp3")
+        let source = try SndFileDecoder().open(url)
+        #expect(abs(Double(recorded.count) / source.sampleRate - Double(call.count) / 16000) < 0.1)
+        #expect(AudioAnalysis(samples: Array(recorded.prefix(Int(source.sampleRate))), sampleRate: source.sampleRate).activeRMSDB() > -30)
+        #expect(result.stderr.contains("records the call (both sides) until the call ends"))
+    }
+
+    @Test func aTransferMovesTheCallIntoTheOtherConversation() throws {
+        let app = try PythonApp()
+        let folder = try Repository.scratchDirectory()
+        let result = try call(["--answer-url", "\(app.url)/answer-transfer", "--event-url", "\(app.url)/event", "--hangup-after", "6s", "-o", folder.appendingPathComponent("t.wav").path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let events = try app.bodies("/event")
+        let transfer = try #require(events.first { $0["conversation_uuid_to"] != nil })
+        #expect(transfer["conversation_uuid_to"] as? String == "CON-agents-room")
+        #expect((transfer["conversation_uuid_from"] as? String)?.hasPrefix("CON-") == true && transfer["conversation_uuid_from"] as? String != "CON-agents-room")
+        #expect(transfer["uuid"] is String && transfer["timestamp"] is String)
+        let completed = try #require(events.first { $0["status"] as? String == "completed" })
+        #expect(completed["conversation_uuid"] as? String == "CON-agents-room")
+        #expect(completed["duration"] as? String == "6")
+        #expect(!result.stderr.contains("talk: \"You will not hear this"))
+        #expect(result.stderr.contains("talk: \"Please hold while we move you."))
+    }
+
     @Test func sevenMenuWithCallbackSteeringAgainstAPythonApplication() throws {
         let app = try PythonApp()
         let folder = try Repository.scratchDirectory()
         let document = folder.appendingPathComponent("menu.ssml")
         try """
-            <speak><s>Welcome to Example Company.</s><dtmf callback="\(app.url)/seven/dtmf" min="1" max="1" wait="4000" digits="[1-3]" invalid="Sorry, that key is not valid." exit="Thank you for calling.">Press 1 for sales, 2 for an agent, 3 for a code.</dtmf><s>We did not get your choice.</s></speak>
+            <speak><s>Welcome to Example Company.</s><dtmf callback="\(app.url)/seven/dtmf" min="1" max="1" wait="4000" digits="[1-4]" invalid="Sorry, that key is not valid." exit="Thank you for calling.">Press 1 for sales, 2 for an agent, 3 for a code.</dtmf><s>We did not get your choice.</s></speak>
             """.write(to: document, atomically: true, encoding: .utf8)
         let sales = try call(["--seven", document.path, "--webhook", "\(app.url)/seven/status", "--press", "1", "-o", folder.appendingPathComponent("s.wav").path])
         #expect(sales.status == 0, "\(sales.stderr)")
@@ -216,8 +289,12 @@ final class PythonApp: @unchecked Sendable {
         #expect(invalid.stderr.contains("Sorry, that key is not valid"))
         #expect(invalid.stderr.contains("We did not get your choice"))
 
+        // A callback answering 500 steers nothing: seven.io ends the call (speaking exit); the run exits 1.
         let broken = try call(["--seven", document.path, "--webhook", "\(app.url)/seven/status", "--press", "4", "-o", folder.appendingPathComponent("b.wav").path])
-        _ = broken
+        #expect(broken.status == 1, "\(broken.stderr)")
+        #expect(broken.stderr.contains("PROBLEM: the callback's answer steers nothing: HTTP 500"), "\(broken.stderr)")
+        #expect(broken.stderr.contains("speaks exit: \"Thank you for calling.\""), "\(broken.stderr)")
+        #expect(!broken.stderr.contains("We did not get your choice"))
         let bridge = try call(["--seven", document.path, "--webhook", "\(app.url)/seven/status", "--press", "2", "-o", folder.appendingPathComponent("t.wav").path])
         #expect(bridge.status == 0, "\(bridge.stderr)")
         #expect(bridge.stderr.contains("transferred to +4930123456"))

@@ -63,6 +63,8 @@ import Testing
         #expect(failure("script: []\n").contains("needs one of answer_url, ncco or seven"))
         #expect(failure(#"{"answer_url": "http://x/a", "expect": {"statuss": "completed"}}"#, name: "s.call.json").contains("s.call.json:1:52: error: expect.statuss: unknown expectation"))
         #expect(failure("answer_url: [unclosed\n").contains("is not valid YAML"))
+        // A YAML syntax error is placed where libyaml found it, not at the top of the file.
+        #expect(failure("answer_url: [http://x\nscript: - a\n").hasPrefix("s.call.yaml:2:7: error: s.call.yaml is not valid YAML: while parsing a flow sequence in line 1, column 13"))
     }
 
     @Test func durationsReadTheWaysPeopleWriteThem() throws {

@@ -96,6 +96,9 @@ extension NCCOAction {
             kind = .notify(Notify(payload: value["payload"]!, events: events))
         case "wait":
             kind = .wait(Wait(timeout: reader.number("timeout") ?? 10))
+        case "transfer":
+            kind = .transfer(
+                Transfer(conversationID: reader.string("conversation_id") ?? "", canHear: reader.strings("canHear"), canSpeak: reader.strings("canSpeak"), mute: reader.bool("mute")))
         case "pay":
             kind = .pay(Pay(amount: reader.number("amount") ?? 0, currency: reader.string("currency"), events: reader.events()))
         default:
@@ -116,7 +119,7 @@ extension NCCOAction {
                 if stream.bargeIn { pending = action }
             case .input:
                 pending = nil
-            case .record, .connect, .conversation, .notify, .wait, .pay:
+            case .record, .connect, .conversation, .notify, .wait, .pay, .transfer:
                 if let barge = pending {
                     log.note("\(barge.path).bargeIn is true, but the next action that is not talk or stream (\(action.path)) is not an input, as the Voice API requires", at: barge.location)
                     pending = nil
@@ -201,6 +204,9 @@ extension NCCOAction {
             options: ["payload": .object, "eventUrl": urlList, "eventMethod": .oneOf(["GET", "POST"])],
             required: ["payload", "eventUrl"]),
         "wait": Spec(options: ["timeout": .number(0.1...7200)]),
+        "transfer": Spec(
+            options: ["conversation_id": .string, "canHear": .strings(0...Int.max), "canSpeak": .strings(0...Int.max), "mute": .bool],
+            required: ["conversation_id"], requiredHint: ["conversation_id": " (the conversation the call moves into, CON-…)"]),
         "pay": Spec(
             options: ["amount": .number(0.01...Double.greatestFiniteMagnitude), "currency": .string, "eventUrl": urlList, "prompts": .array, "voice": .object],
             required: ["amount"]),

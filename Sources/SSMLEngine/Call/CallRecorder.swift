@@ -55,6 +55,19 @@ final class CallRecorder {
         sampleCount += samples.count
     }
 
+    /// The call's audio from sample `start` to now (what the caller heard), for a recording of the call.
+    func heard(from start: Int) throws -> [Float] {
+        var all: [Float] = []
+        var position = 0
+        try audio.forEachChunk { chunk in
+            defer { position += chunk.count }
+            let end = position + chunk.count
+            guard end > start else { return }
+            all += chunk[max(start - position, 0)...]
+        }
+        return all
+    }
+
     /// Adds silence, as a pause of `reason` (`input`, `wait`, `record`…).
     func silence(_ seconds: Double, reason: String, attributes: [String: String] = [:]) throws {
         let count = Int((seconds * Double(rate)).rounded())

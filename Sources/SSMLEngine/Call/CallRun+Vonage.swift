@@ -79,6 +79,7 @@ extension CallRun {
             end(status: "failed", by: "service", "no NCCO to run: the call is hung up")
         }
         if !ended { end(by: "application", "the NCCO has run out: Vonage hangs up") }
+        try await finishBackgroundRecords()
         let seconds = Int(now.rounded())
         let final = status == "failed" ? "failed" : "completed"
         _ = await postEvent(
@@ -258,6 +259,8 @@ extension CallRun {
                 }
             case .conversation(let conversation):
                 try await runConversation(conversation, action: action)
+            case .transfer(let transfer):
+                try await runTransfer(transfer, action: action)
             case .pay:
                 recorder.say("\(action.path) pay is not simulated (no card details are collected); the call moves on")
             }
@@ -418,13 +421,22 @@ extension CallRun {
 
     func runRecord(_ record: NCCOAction.Record, action: NCCOAction) async throws {
         let start = now
-        if record.beepStart { try beep() }
+        let startSample = recorder.sampleCount
+        // Vonage: a record with none of endOnSilence, endOnKey and timeOut is asynchronous: it records the call
+        // while the actions after it run, until the call ends.
+        let synchronous = ["endOnSilence", "endOnKey", "timeOut"].contains { action.options[$0] != nil }
         var caller: [Float] = []
         var callerFile: String?
         if let step = pending, step.after == nil, case .audio(let file) = step.action {
             consume()
             caller = try callerAudio(file)
             callerFile = file
+        }
+        if record.beepStart { try beep() }
+        guard synchronous else {
+            backgroundRecords.append(BackgroundRecord(record: record, action: action, start: start, startSample: startSample, caller: caller, callerFile: callerFile))
+            recorder.say("\(action.path) record has no endOnSilence, endOnKey or timeOut: it records the call (both sides) until the call ends; the NCCO goes on at once")
+            return
         }
         let spoken = Double(caller.count) / Double(rate)
         var end = start + record.timeOut
@@ -448,10 +460,36 @@ extension CallRun {
         }
         recorder.say("\(action.path) record: the caller's side is \(callerFile ?? "silence"); it ends after \(reason)")
         try waitWithHangup(end - now, reason: "record")
-        let recorded = now - start
-        // The caller's side as recorded: the file, then silence.
-        var side = caller.prefix(Int(recorded * Double(rate))).map { $0 }
-        side += [Float](repeating: 0, count: max(0, Int(recorded * Double(rate)) - side.count))
+        // The caller's side as recorded: the file, then silence (the call's side is silence and the beep).
+        let recorded = Int(((now - start) * Double(rate)).rounded())
+        var side = try recorder.heard(from: startSample)
+        side = Self.mix(side, caller, count: recorded)
+        if pendingHangupEnded { return }
+        await finishRecording(record, start: start, samples: side)
+    }
+
+    /// A recording that ran in the background, finished at the end of the call: the call as heard, with the
+    /// caller's side mixed in.
+    func finishBackgroundRecords() async throws {
+        let records = backgroundRecords
+        backgroundRecords = []
+        for item in records {
+            let heard = try recorder.heard(from: item.startSample)
+            recorder.say("\(item.action.path) record ends with the call after \(String(format: "%.2f", now - item.start)) s (the caller's side: \(item.callerFile ?? "silence"))")
+            await finishRecording(item.record, start: item.start, samples: Self.mix(heard, item.caller, count: heard.count))
+        }
+    }
+
+    /// `count` samples of `a` and `b` added (each padded with silence), clipped to ±1.
+    static func mix(_ a: [Float], _ b: [Float], count: Int) -> [Float] {
+        (0..<count).map { index in
+            let sum = (index < a.count ? a[index] : 0) + (index < b.count ? b[index] : 0)
+            return Swift.max(-1, Swift.min(1, sum))
+        }
+    }
+
+    /// Saves a recording in the recordings folder and posts the record event with its local `recording_url`.
+    func finishRecording(_ record: NCCOAction.Record, start: Double, samples: [Float]) async {
         var recordingURL = ""
         var size = 0
         if let folder = setup.recordingsDirectory {
@@ -463,7 +501,7 @@ extension CallRun {
                 url = URL(fileURLWithPath: folder).appendingPathComponent("recording-\(number).\(record.format)")
             }
             do {
-                try AudioFile.write(side.isEmpty ? [0] : side, to: url, sampleRate: rate, format: format)
+                try AudioFile.write(samples.isEmpty ? [0] : samples, to: url, sampleRate: rate, format: format)
                 recordingURL = url.absoluteString
                 size = ((try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int) ?? 0
                 recorder.say("the recording is saved as \(url.path)")
@@ -471,7 +509,6 @@ extension CallRun {
                 recorder.say("the recording could not be saved: \(error)")
             }
         }
-        if pendingHangupEnded { return }
         let target = record.events ?? setup.eventURL.map { EventTarget(url: $0, method: setup.eventMethod) }
         if let target {
             let payload = CallJSON.object([
@@ -480,6 +517,16 @@ extension CallRun {
             ] + vonageBase(now))
             _ = await send("record", method: target.method, url: target.url, payload: payload)
         }
+    }
+
+    /// A `record` running in the background (see ``runRecord(_:action:)``).
+    struct BackgroundRecord {
+        var record: NCCOAction.Record
+        var action: NCCOAction
+        var start: Double
+        var startSample: Int
+        var caller: [Float]
+        var callerFile: String?
     }
 
     /// The record event is still sent when the caller hung up during the recording (Vonage sends it at the end);
@@ -504,9 +551,17 @@ extension CallRun {
             recorder.say("\(action.path) connect: opening the websocket \(uri) (\(contentType))")
             let available = min(connect.limit, deadline - now)
             let quiet: Double? = hangupAt == nil ? CallScript.patience : nil
+            // The caller's side: a script's caller audio (the next step, untimed), at the leg's rate.
+            var caller: [Float] = []
+            if let step = pending, step.after == nil, case .audio(let file) = step.action {
+                consume()
+                caller = try callerAudio(file, rate: legRate)
+                recorder.say("the caller's side on the websocket is \(file) (\(String(format: "%.2f", Double(caller.count) / Double(legRate))) s), then silence")
+            }
             do {
                 let outcome = try await WebSocketLeg.run(
-                    uri: uri, rate: legRate, headers: headers.map(Self.json), limit: available, quietLimit: quiet, idleTimeout: setup.webhookTimeout)
+                    uri: uri, rate: legRate, headers: headers.map(Self.json), caller: caller, limit: available, quietLimit: quiet,
+                    idleTimeout: setup.webhookTimeout)
                 _ = await legEvent("answered", to: uri)
                 for text in outcome.texts.prefix(20) { recorder.say("websocket text: \(text.prefix(200))") }
                 let heard = try resample(outcome.samples, from: Double(legRate))
@@ -547,8 +602,7 @@ extension CallRun {
     func runConversation(_ conversation: NCCOAction.Conversation, action: NCCOAction) async throws {
         // Nobody else joins in a simulation: the caller is alone, hearing the music on hold (when the
         // conversation waits for a moderator) or silence, until they hang up.
-        let until: Double
-        if let hangupAt { until = hangupAt } else if let step = pending, case .hangup = step.action, let after = step.after { until = now + after } else { until = now + CallScript.patience }
+        let until = aloneUntil()
         recorder.say("\(action.path) conversation \"\(conversation.name)\": the caller is alone in it\(conversation.startOnEnter ? "" : ", hearing music on hold") until they hang up")
         if !conversation.startOnEnter, let music = conversation.musicOnHoldUrl {
             let log = DiagnosticLog()
@@ -567,6 +621,36 @@ extension CallRun {
         if pending.map({ if case .hangup = $0.action { return true } else { return false } }) == true { consume() }
         try wait(until: until, reason: "conversation")
         if !ended { end(by: "caller", "the caller, alone in the conversation, hangs up") }
+    }
+
+    /// When a caller alone on an open-ended leg (a conversation nobody else joins) hangs up: at `hangup_after`, at
+    /// the script's timed hang-up, else after the caller's patience.
+    func aloneUntil() -> Double {
+        if let hangupAt { return hangupAt }
+        if let step = pending, case .hangup = step.action, let after = step.after { return now + after }
+        return now + CallScript.patience
+    }
+
+    /// `transfer`: the leg moves into another, existing conversation; the event URL hears of it
+    /// (`conversation_uuid_from`, `conversation_uuid_to`), later events carry the new conversation, and the
+    /// caller, alone there (nobody else is simulated), stays until they hang up.
+    func runTransfer(_ transfer: NCCOAction.Transfer, action: NCCOAction) async throws {
+        let from = ids.conversation
+        recorder.event(.call, "transfer", settings: ["conversation": transfer.conversationID])
+        recorder.say("\(action.path) transfer: the call moves from \(from) into \(transfer.conversationID)")
+        if let url = setup.eventURL {
+            let payload = CallJSON.object([
+                ("conversation_uuid_from", .string(from)), ("conversation_uuid_to", .string(transfer.conversationID)), ("uuid", .string(ids.call)),
+                ("timestamp", .string(isoTimestamp(now))),
+            ])
+            _ = await send("event transfer", method: setup.eventMethod, url: url, payload: payload)
+        }
+        ids.conversation = transfer.conversationID
+        let until = aloneUntil()
+        recorder.say("nobody else in \(transfer.conversationID) is simulated: the caller hears silence until they hang up")
+        if pending.map({ if case .hangup = $0.action { return true } else { return false } }) == true { consume() }
+        try wait(until: until, reason: "transfer")
+        if !ended { end(by: "caller", "the caller, alone in \(transfer.conversationID), hangs up") }
     }
 
     // MARK: - Helpers

@@ -182,7 +182,17 @@ struct ScenarioValue: Sendable {
         do {
             node = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw SSMLError(.invalidValue, "\(file) is not valid YAML: \(error)", at: SourceLocation(file: file, line: 1, column: 1))
+            // The error's own place (libyaml's line and column), and its words without the place and the snippet.
+            var mark: Mark?
+            var problem = "\(error)"
+            switch error {
+            case .scanner(let context, let text, let place, _), .parser(let context, let text, let place, _), .composer(let context, let text, let place, _):
+                mark = place
+                problem = "\(context?.description ?? "")\(text)".replacingOccurrences(of: "\n", with: " ")
+            default: break
+            }
+            throw SSMLError(
+                .invalidValue, "\(file) is not valid YAML: \(problem)", at: SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1))
         }
         guard let node else { throw SSMLError(.invalidValue, "\(file) is empty", at: SourceLocation(file: file, line: 1, column: 1)) }
         return convert(node, file: file)

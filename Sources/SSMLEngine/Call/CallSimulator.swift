@@ -107,6 +107,8 @@ final class CallRun {
     var answered = false
     /// Webhooks sent (a guard against an application that answers every webhook with another round forever).
     var webhookCount = 0
+    /// Vonage `record` actions without a condition that ends them: they record until the call ends.
+    var backgroundRecords: [BackgroundRecord] = []
     static let maxWebhooks = 500
     /// Seconds the phone rings before the simulated callee answers.
     static let ringSeconds = 3.0
@@ -324,8 +326,8 @@ final class CallRun {
         endIfDue()
     }
 
-    /// Decodes a caller's audio file at the call's rate.
-    func callerAudio(_ path: String) throws -> [Float] {
+    /// Decodes a caller's audio file at the call's rate (or `rate`).
+    func callerAudio(_ path: String, rate: Int? = nil) throws -> [Float] {
         let url = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: setup.baseDirectory))
         if let problem = engine.decoder.problem(with: url) { throw SSMLError(.audioSource, "caller audio \(path): \(problem)") }
         let source = try engine.decoder.open(url)
@@ -335,12 +337,13 @@ final class CallRun {
             if chunk.isEmpty { break }
             samples += chunk
         }
-        return try resample(samples, from: source.sampleRate)
+        return try resample(samples, from: source.sampleRate, to: rate ?? self.rate)
     }
 
-    func resample(_ samples: [Float], from inputRate: Double) throws -> [Float] {
-        guard inputRate != Double(rate) else { return samples }
-        let resampler = try engine.resamplers.make(from: inputRate, to: Double(rate))
+    func resample(_ samples: [Float], from inputRate: Double, to outputRate: Int? = nil) throws -> [Float] {
+        let target = Double(outputRate ?? rate)
+        guard inputRate != target else { return samples }
+        let resampler = try engine.resamplers.make(from: inputRate, to: target)
         return try resampler.process(samples) + resampler.flush()
     }
 
@@ -441,7 +444,8 @@ final class CallRun {
 struct CallIDs {
     private var state: UInt64
     let call: String
-    let conversation: String
+    /// The leg's conversation (a `transfer` moves it into another).
+    var conversation: String
     let seven: String
 
     init(seed: UInt64) {

@@ -6,8 +6,9 @@ import Synchronization
 import WSClient
 
 /// A Vonage `connect` to a websocket, for real: the first message is the `websocket:connected` text with the
-/// content type and the endpoint's headers, then the caller's side goes out as 16-bit little-endian PCM in 20 ms
-/// binary messages, and every binary message the server sends back is audio the caller hears.
+/// content type and the endpoint's headers, then the caller's side (the script's caller audio, then silence) goes
+/// out as 16-bit little-endian PCM in 20 ms binary messages, and every binary message the server sends back is
+/// audio the caller hears.
 ///
 /// Time is simulated, so frames are not paced to the wall clock: the caller's side is sent at most
 /// ``window`` seconds ahead of the audio received, and the leg ends when the server closes the socket, when the
@@ -31,7 +32,11 @@ enum WebSocketLeg {
     /// - Parameters:
     ///   - limit: seconds of the call the leg may take (the connect `limit`, the caller's hang-up).
     ///   - quietLimit: seconds without audible audio from the server after which the caller gives up (nil: never).
-    static func run(uri: String, rate: Int, headers: CallJSON?, limit: Double, quietLimit: Double?, idleTimeout: Double) async throws -> Outcome {
+    ///   - caller: the caller's side at the leg's rate (a script's caller audio), sent first; silence follows.
+    static func run(
+        uri: String, rate: Int, headers: CallJSON?, caller: [Float] = [], limit: Double, quietLimit: Double?, idleTimeout: Double
+    ) async throws -> Outcome {
+        let callerSeconds = Double(caller.count) / Double(rate)
         let state = Shared()
         let samplesPerFrame = rate / 50
         var logger = Logger(label: "ssml-call-websocket")
@@ -65,7 +70,7 @@ enum WebSocketLeg {
                 sending: while sent + 0.02 <= limit + 1e-9 {
                     let snapshot = state.withLock { $0 }
                     if snapshot.readerDone { end = .closed; break }
-                    if let quietLimit, sent - snapshot.lastAudible > quietLimit, sent > snapshot.receivedSeconds(rate: rate) {
+                    if let quietLimit, sent - snapshot.lastAudible > quietLimit, sent > snapshot.receivedSeconds(rate: rate), sent > callerSeconds + quietLimit {
                         end = .quiet
                         break
                     }
@@ -83,7 +88,17 @@ enum WebSocketLeg {
                             }
                         }
                     }
-                    do { try await outbound.write(.binary(silence)) } catch {
+                    let frameIndex = Int((sent / 0.02).rounded())
+                    var frame = silence
+                    if frameIndex * samplesPerFrame < caller.count {
+                        frame = ByteBuffer()
+                        frame.reserveCapacity(samplesPerFrame * 2)
+                        for index in (frameIndex * samplesPerFrame)..<((frameIndex + 1) * samplesPerFrame) {
+                            let value = index < caller.count ? caller[index] : 0
+                            frame.writeInteger(Int16(max(-32768, min(32767, (value * 32768).rounded()))), endianness: .little)
+                        }
+                    }
+                    do { try await outbound.write(.binary(frame)) } catch {
                         // The server closed while a frame was on its way: the leg is over, not broken.
                         end = .closed
                         break sending

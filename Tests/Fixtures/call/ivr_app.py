@@ -5,7 +5,9 @@ Vonage: GET/POST /answer -> menu (talk with bargeIn + input); POST /menu branche
 (1 sales -> transfer by connect, 2 -> speech question, else "not an option" and the menu again, at most
 3 tries); POST /event logs call events. Broken answers: /answer-500, /answer-badjson, /answer-wrong,
 /answer-slow (answers after 8 s), /fallback (a fallback NCCO). /ws is a websocket that answers with a
-440 Hz tone (1 s of L16 at the connection's rate) and echoes what it receives.
+440 Hz tone (1 s of L16 at the connection's rate) and counts what it receives; /ws-echo sends back the first
+75 frames it receives. /answer-record-call records the whole call in the background; /answer-transfer moves
+the call into another conversation.
 
 seven.io: POST /seven/status takes status webhooks; POST /seven/dtmf steers: 1 -> new SSML and hang up,
 2 -> bridge, 3 -> new digits, 4 -> 500 (broken).
@@ -118,6 +120,25 @@ class Handler(BaseHTTPRequestHandler):
                                                      "content-type": "audio/l16;rate=16000", "headers": {"caller": "test"}}]},
                 {"action": "talk", "text": "The bot has hung up."},
             ])
+        if path == "/answer-ws-echo":
+            return self.reply(200, [
+                {"action": "connect", "endpoint": [{"type": "websocket", "uri": "ws://%s/ws-echo" % self.headers.get("Host"),
+                                                     "content-type": "audio/l16;rate=8000"}]},
+                {"action": "talk", "text": "The echo has ended."},
+            ])
+        if path == "/answer-record-call":
+            # Vonage's "record a call" example: a record without a condition that ends it, then the call goes on.
+            return self.reply(200, [
+                {"action": "record", "eventUrl": [base + "/recording"]},
+                {"action": "talk", "text": "This call is recorded. Connecting you now."},
+                {"action": "connect", "from": "447700900000", "endpoint": [{"type": "phone", "number": "447700900001"}]},
+            ])
+        if path == "/answer-transfer":
+            return self.reply(200, [
+                {"action": "talk", "text": "Please hold while we move you."},
+                {"action": "transfer", "conversation_id": "CON-agents-room"},
+                {"action": "talk", "text": "You will not hear this."},
+            ])
         if path == "/answer-record":
             return self.reply(200, [
                 {"action": "talk", "text": "Leave a message after the beep."},
@@ -183,6 +204,8 @@ class Handler(BaseHTTPRequestHandler):
                     log.write(json.dumps({"method": "WS", "path": "/ws", "text": first[1].decode()}) + "\n")
             if "8000" in json.loads(first[1].decode()).get("content-type", ""):
                 rate = 8000
+        if urllib.parse.urlsplit(self.path).path == "/ws-echo":
+            return self.echo(sock)
         # One second of a 440 Hz tone, in 20 ms frames, then read what comes and close.
         per = rate // 50
         for frame in range(50):
@@ -204,6 +227,26 @@ class Handler(BaseHTTPRequestHandler):
         with LOCK:
             with open(ARGS.log, "a") as log:
                 log.write(json.dumps({"method": "WS", "path": "/ws", "received_frames": received}) + "\n")
+        self.close_connection = True
+
+    def echo(self, sock):
+        """Sends back each binary frame it receives, for 75 frames (1.5 s), then closes."""
+        echoed = 0
+        while echoed < 75:
+            frame = read_frame(sock)
+            if frame is None or frame[0] == 8:
+                break
+            if frame[0] == 2:
+                send_frame(sock, 2, frame[1])
+                echoed += 1
+        send_frame(sock, 8, struct.pack("!H", 1000))
+        while True:
+            frame = read_frame(sock)
+            if frame is None or frame[0] == 8:
+                break
+        with LOCK:
+            with open(ARGS.log, "a") as log:
+                log.write(json.dumps({"method": "WS", "path": "/ws-echo", "echoed_frames": echoed}) + "\n")
         self.close_connection = True
 
 
