@@ -385,6 +385,11 @@ extension CallRun {
             guard (try? NSRegularExpression(pattern: pattern)) != nil else { return .invalid("digits \"\(pattern)\" is not a regular expression") }
             digits = pattern
         }
+        // The {status, content_type, content} form: only a 200 in it carries content (the HTTP status of the answer
+        // was 2xx already).
+        if json["content"] != nil, let status = int("status"), status != 200 {
+            return .invalid("the answer's status is \(status)")
+        }
         if case .string(let ssml)? = json["ssml"] ?? json["content"] {
             return .speak(ssml, hangup: hangup, min: int("min"), max: int("max"), tries: int("tries"), digits: digits)
         }

@@ -226,6 +226,9 @@ extension CallRun {
                 try await playPrompt(plan, bargeIn: stream.bargeIn, action: action, laterBargeIn: Self.bargeInAhead(ncco.actions[index...]))
             case .input(let input):
                 bargedIn = false
+                if input.asynchronous {
+                    recorder.say("note: \(action.path) input has mode asynchronous (each key sent on its own as it is pressed, the NCCO going on); that is not simulated: the input collects as a synchronous one does")
+                }
                 let payload = try await collect(input, action: action)
                 guard !ended else { break }
                 let target = input.events ?? setup.eventURL.map { EventTarget(url: $0, method: setup.eventMethod) }
@@ -582,8 +585,23 @@ extension CallRun {
             _ = await legEvent("started", to: number)
             _ = await legEvent("ringing", to: number)
             let ring = min(2.0, connect.timeout)
-            recorder.say("\(action.path) connect to \(number): ringback for \(NCCOPlanner.seconds(ring))")
-            try ringback(ring)
+            if let tone = connect.ringbackTone {
+                // `ringbackTone`: the application's audio instead of the network's ring, looped for the ring time.
+                recorder.say("\(action.path) connect to \(number): ringbackTone \(tone) for \(NCCOPlanner.seconds(ring))")
+                let log = DiagnosticLog()
+                let clip = AudioClip(source: tone, gainDB: 0, location: action.location, label: "\(action.path).ringbackTone \"\(tone)\"")
+                let rendered = try await render(try resolve([.audio(clip)], log: log))
+                report(log)
+                let until = now + ring
+                while now < until - 1e-9, !ended, rendered.seconds > 0 {
+                    let count = min(rendered.samples.count, Int(((until - now) * Double(rate)).rounded()))
+                    guard count > 0 else { break }
+                    _ = try await play(Rendered(samples: Array(rendered.samples.prefix(count)), report: Self.clip(rendered.report, to: count)), interruptible: false) { _, _ in }
+                }
+            } else {
+                recorder.say("\(action.path) connect to \(number): ringback for \(NCCOPlanner.seconds(ring))")
+                try ringback(ring)
+            }
             if ended { return nil }
             _ = await legEvent("answered", to: number)
             recorder.say("note: the connected party (\(number)) is not simulated: the leg is answered and ends at once; the NCCO goes on")

@@ -135,7 +135,10 @@ extension WebhookFailure {
     init(_ error: HTTPRequestError, timeout: Double, maxBytes: Int) {
         switch error.kind {
         case .invalidURL: self.init(.badURL, error.message)
-        case .timeout: self.init(.timeout, "no answer within \(NCCOPlanner.seconds(timeout)) (\(error.reason))")
+        case .timeout:
+            // The session says "no complete answer within …" or "no progress for …": the first repeats the limit.
+            let detail = error.reason.contains("within") ? "" : " (\(error.reason))"
+            self.init(.timeout, "no answer within \(NCCOPlanner.seconds(timeout))\(detail)")
         case .tooLarge: self.init(.tooLarge, "the answer is larger than the limit of \(maxBytes) bytes")
         case .unreachable, .tls, .cancelled: self.init(.connection, "cannot reach \(error.message)")
         case .redirect, .encoding, .refused, .io: self.init(.unusable, error.message)
