@@ -158,13 +158,25 @@ struct Call: ParsableCommand {
         let engine = try Engine.standard(data: CommandSupport.data(), fetcher: fetcher)
         let pool = try RenderWorkerPool(size: 1)
         let quiet = self.quiet
-        let simulator = CallSimulator(engine: engine, pool: pool, client: HTTPWebhookClient(maxBytes: (webhookMaxKb ?? 1024) * 1024)) { line in
+        if let webhookMaxKb {
+            guard webhookMaxKb > 0, webhookMaxKb <= 1 << 20 else { throw SSMLError(.usage, "--webhook-max-kb \(webhookMaxKb) must be from 1 to 1048576") }
+            setup.webhookMaxBytes = webhookMaxKb * 1024
+        }
+        let client = HTTPWebhookClient(maxBytes: setup.webhookMaxBytes)
+        let simulator = CallSimulator(engine: engine, pool: pool, client: client) { line in
             if !quiet { CommandSupport.printLine(line) }
         }
         let (frozenSetup, frozenScript) = (setup, script)
         let recording = try blockingAwait {
-            defer { if let client = simulator.client as? HTTPWebhookClient { Task { await client.shutdown() } } }
-            return try await simulator.run(frozenSetup, script: frozenScript, rate: settings.rate)
+            // The HTTP client's thread is stopped before the answer is used, whether the call ran or not.
+            do {
+                let recording = try await simulator.run(frozenSetup, script: frozenScript, rate: settings.rate)
+                await client.shutdown()
+                return recording
+            } catch {
+                await client.shutdown()
+                throw error
+            }
         }
         let name: String
         switch setup.source {
