@@ -302,4 +302,22 @@ final class FakeApplication: WebhookClient {
         let statuses = app.payloads("/event").compactMap { $0["status"]?.display }
         #expect(statuses.suffix(5).prefix(4) == ["started", "ringing", "answered", "completed"])
     }
+
+    @Test func webhookBodiesAreExactlyVonagesShape() async throws {
+        let app = Self.menuApp()
+        let recording = try await run(app, Self.answerSetup(), CallScript(steps: [.init(.press("1"), after: 1.5, origin: "test")]))
+        let bodies = app.requests.filter { $0.method == "POST" }.map { String(decoding: $0.body ?? Data(), as: UTF8.self) }
+        let ids = #""from":"447700900000","to":"447700900001","uuid":"8eaf03bf-47ef-4997-be89-15992a0aadac","conversation_uuid":"CON-99f8f8b7-8cf6-44a3-bb75-672d45466823""#
+        // Seed 0: the same ids every run; the call is placed at 09:00:00 and answered at 09:00:03.
+        #expect(bodies.first == #"{"status":"started","direction":"outbound",\#(ids),"timestamp":"2025-01-01T09:00:00.000Z"}"#)
+        // The key lands at 1.5 s: the input's result at 09:00:04.500, with the call's fields.
+        #expect(bodies.contains(#"{"dtmf":{"digits":"1","timed_out":false},\#(ids),"timestamp":"2025-01-01T09:00:04.500Z"}"#), "\(bodies)")
+        let end = String(format: "%.3f", 3 + recording.summary.duration)
+        let seconds = Int(recording.summary.duration.rounded())
+        #expect(
+            bodies.last == #"{"status":"completed","direction":"outbound",\#(ids),"timestamp":"2025-01-01T09:00:0\#(end)Z","duration":"\#(seconds)","start_time":"2025-01-01T09:00:03.000Z","end_time":"2025-01-01T09:00:0\#(end)Z","rate":"0.00000000","price":"0.00000000"}"#,
+            "\(bodies.last ?? "")")
+        // Every POST is JSON.
+        #expect(app.requests.filter { $0.method == "POST" }.allSatisfy { $0.headers.contains { $0.0 == "Content-Type" && $0.1 == "application/json" } })
+    }
 }
