@@ -57,9 +57,11 @@ test: deps
 samples: release
 	@scripts/render-samples.sh $(RELEASE_BIN) Samples out
 
-## bench: time a ~25-minute and a ~60-minute document against `espeak-ng -m -w` + `sox`, with peak memory.
+## bench: time a ~25-minute and a ~60-minute document, and a 2,000-file `ssml batch`, against `espeak-ng -w` + `sox`, with
+## peak memory. BENCH_ARGS="--only batch" (or "--only render") runs one part.
+BENCH_ARGS   ?=
 bench: release bench-deps
-	@python3 scripts/bench.py --ssml $(RELEASE_BIN)
+	@python3 scripts/bench.py --ssml $(RELEASE_BIN) $(BENCH_ARGS)
 
 ## voices-report: render one sentence per catalog voice, write Voices/REPORT.md, fail on silent or misordered voices.
 voices-report: release

@@ -16,7 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         // `connect` to a websocket endpoint in `ssml call`: the client alone, without a server framework.
         .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
-        // YAML scenario files of `ssml call` and `ssml test`.
+        // YAML prompt manifests for `ssml batch` and scenario files of `ssml call` and `ssml test` (libyaml, with
+        // line and column in its errors).
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [

@@ -20,6 +20,14 @@ machine hits both alike. Times are medians of wall-clock (monotonic) time; CPU i
 all its processes together (it renders long documents in a worker process as well): see run().
 Wall-clock times on a shared 2-core VM vary by tens of percent between runs; the min..max rows show it.
 
+Batch (`ssml batch`, --batch-rows, default 500): a CSV of short IVR prompts (fixed seed), 2 voices
+(en-us-female, en-us-male) x 2 formats (vonage-stream: 16 kHz WAV; wav-8000-mulaw), so 2,000 files, with
+`-j 2`, against a shell loop that makes the same files with `espeak-ng -w` (the catalog's female and male
+voice settings) and two `sox` runs per voice. Then: a rerun with nothing changed (target < 2 s), a rerun after
+changing 3 rows (exactly 3 x 2 voices x 2 formats = 12 files must be rendered, checked from the --json
+summary), and peak RSS (all processes) at 500 and at 5,000 rows of one voice and one format (flat memory:
+10x the rows, about the same peak). --only batch runs this part alone (about 5 minutes on 2 cores).
+
 Standard library only. Exit status: 0 after measuring (even when a target is missed: this is a
 measurement, not a test), 1 when a command fails, 2 on bad usage.
 """
@@ -446,6 +454,170 @@ def short_work(espeak: str, sox: str, ssml: Path, work: Path) -> list[str]:
     return lines
 
 
+BATCH_TARGET_RATIO = 0.35
+BATCH_RERUN_TARGET = 2.0
+PROMPT_WORDS = """
+please press one two three four five for your account balance to speak with an agent our office is open
+from monday to friday thank you for calling we are sorry all lines are busy stay on the line your call is
+important to us main menu order status payments billing technical support new customers returns opening
+hours address appointment confirm cancel change repeat the options hold music transfer you now goodbye
+""".split()
+
+
+def prompt_text(rng: random.Random) -> str:
+    """One short IVR prompt: one or two sentences of 4 to 12 words."""
+    sentences = []
+    for _ in range(rng.choice((1, 1, 2))):
+        words = [rng.choice(PROMPT_WORDS) for _ in range(rng.randint(4, 12))]
+        sentences.append(" ".join(words).capitalize() + rng.choice((".", ".", "?")))
+    return " ".join(sentences)
+
+
+def write_prompts(path: Path, rows: int, voices: list[str], formats: list[str], seed: int = 11,
+                  changed: set[int] | None = None) -> list[tuple[str, str]]:
+    """A prompt manifest (CSV with a header section); returns (id, text) rows. `changed` rows get other text."""
+    rng = random.Random(seed)
+    prompts = [(f"p{index:05d}", prompt_text(rng)) for index in range(rows)]
+    if changed:
+        prompts = [(pid, text.rstrip(".?") + ", changed." if index in changed else text) for index, (pid, text) in enumerate(prompts)]
+    import csv
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        f.write(f"# voices: {' | '.join(voices)}\n# formats: {' | '.join(formats)}\n# template: {{id}}/{{voice}}-{{format}}.{{ext}}\n")
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(["id", "text"])
+        writer.writerows(prompts)
+    return prompts
+
+
+def catalog_voice(ssml: Path, gender: str) -> list[str]:
+    """espeak-ng options for the catalog's `gender` template in American English."""
+    defaults = {"female": ("f4", 170, 60), "male": ("m1", 170, 45)}[gender]
+    variant, rate, pitch = defaults
+    catalog = locate_catalog(ssml)
+    try:
+        template = json.loads(catalog.read_text(encoding="utf-8"))["templates"][gender] if catalog else {}
+        variant, rate, pitch = template.get("variant", variant), template.get("rate", rate), template.get("pitch", pitch)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    return ["-v", f"en-us+{variant}" if variant else "en-us", "-s", str(rate), "-p", str(pitch)]
+
+
+def baseline_script(ssml: Path, espeak: str, sox: str, prompts: list[tuple[str, str]], work: Path) -> Path:
+    """The shell loop a team would write: per prompt and voice, espeak-ng -w, then sox once per format."""
+    texts = work / "texts"
+    texts.mkdir(exist_ok=True)
+    for pid, text in prompts:
+        (texts / f"{pid}.txt").write_text(text + "\n", encoding="utf-8")
+    lines = ["set -e", "mkdir -p base", "for f in texts/*.txt; do", '  id=${f#texts/}; id=${id%.txt}', '  mkdir -p "base/$id"']
+    for gender in ("female", "male"):
+        voice = " ".join(catalog_voice(ssml, gender))
+        lines += [
+            f'  {espeak} {voice} -w "base/$id/{gender}.wav" -f "$f"',
+            f'  {sox} "base/$id/{gender}.wav" -r 16000 -b 16 -e signed-integer "base/$id/en-us-{gender}-vonage-stream.wav"',
+            f'  {sox} "base/$id/{gender}.wav" -r 8000 -e u-law "base/$id/en-us-{gender}-wav-8000-mulaw.wav"',
+            f'  rm "base/$id/{gender}.wav"',
+        ]
+    lines.append("done")
+    script = work / "baseline.sh"
+    script.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return script
+
+
+def batch_summary(work: Path) -> dict:
+    """The --json summary of the last run (its stdout was saved by run_json)."""
+    lines = (work / "batch.json").read_text(encoding="utf-8").strip().splitlines()
+    return json.loads(lines[-1]) if lines else {}
+
+
+def run_json(cmd: list[str], cwd: Path) -> Run:
+    """run(), with standard output (JSON events) kept in batch.json."""
+    out_path = cwd / "batch.json"
+    with open(out_path, "wb") as out:
+        err_path = cwd / "stderr.txt"
+        floor = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        done, sample = threading.Event(), TreeSample()
+        with open(err_path, "wb") as err:
+            start = time.monotonic()
+            proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+            sampler = threading.Thread(target=sample_tree, args=(proc.pid, done, sample), daemon=True)
+            sampler.start()
+            _, status, usage = os.wait4(proc.pid, 0)
+            elapsed = time.monotonic() - start
+            done.set()
+            sampler.join()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise CommandFailed(f"{' '.join(cmd)} exited with status {proc.returncode}\n{err_path.read_text(errors='replace').strip()}")
+    exact = usage.ru_maxrss if usage.ru_maxrss > floor else 0
+    return Run(elapsed, usage.ru_utime + usage.ru_stime, max(exact, sample.peak_sum_kib, sample.peak_one_kib, 1), max(len(sample.processes), 1))
+
+
+def batch_bench(ssml: Path, espeak: str, sox: str, work: Path, rows: int, big_rows: int, runs: int) -> tuple[list[str], bool]:
+    """The batch figures; returns report lines and whether every target was met."""
+    work = work / "batch"
+    work.mkdir(exist_ok=True)
+    voices, formats = ["en-us-female", "en-us-male"], ["vonage-stream", "wav-8000-mulaw"]
+    files = rows * len(voices) * len(formats)
+    prompts = write_prompts(work / "prompts.csv", rows, voices, formats)
+    script = baseline_script(ssml, espeak, sox, prompts, work)
+    command = [str(ssml), "batch", "prompts.csv", "-o", "out", "-j", "2", "--json"]
+    base, ours = Side(), Side()
+    for index in range(runs):
+        print(f"  batch: run {index + 1}/{runs}: shell loop ({files} files) ...", file=sys.stderr, flush=True)
+        shutil.rmtree(work / "base", ignore_errors=True)
+        base.runs.append(run(["sh", script.name], work))
+        made = sum(1 for _ in (work / "base").rglob("*.wav"))
+        if made != files:
+            raise CommandFailed(f"the shell loop made {made} files, not {files}")
+        print(f"  batch: run {index + 1}/{runs}: ssml batch -j 2 ...", file=sys.stderr, flush=True)
+        shutil.rmtree(work / "out", ignore_errors=True)
+        ours.runs.append(run_json(command, work))
+        summary = batch_summary(work)
+        if summary.get("rendered") != files:
+            raise CommandFailed(f"ssml batch rendered {summary.get('rendered')} files, not {files}")
+    print("  batch: reruns ...", file=sys.stderr, flush=True)
+    reruns = []
+    for _ in range(3):
+        reruns.append(run_json(command, work))
+        if batch_summary(work).get("rendered") != 0:
+            raise CommandFailed("a rerun with nothing changed rendered something")
+    rerun = statistics.median(r.seconds for r in reruns)
+    write_prompts(work / "prompts.csv", rows, voices, formats, changed={7, rows // 2, rows - 3})
+    changed = run_json(command, work)
+    changed_summary = batch_summary(work)
+    expected_changed = 3 * len(voices) * len(formats)
+
+    print(f"  batch: peak memory at {rows} and {big_rows} rows (1 voice, 1 format) ...", file=sys.stderr, flush=True)
+    peaks = []
+    for count in (rows, big_rows):
+        folder = work / f"mem{count}"
+        folder.mkdir(exist_ok=True)
+        write_prompts(folder / "prompts.csv", count, ["en-us-female"], ["wav-8000-mulaw"], seed=13)
+        shutil.rmtree(folder / "out", ignore_errors=True)
+        peaks.append((count, run_json([str(ssml), "batch", "prompts.csv", "-o", "out", "-j", "2", "--json"], folder)))
+        if batch_summary(folder).get("rendered") != count:
+            raise CommandFailed(f"ssml batch rendered {batch_summary(folder).get('rendered')} files of {count}")
+    ratio = ours.median / base.median
+    growth = peaks[1][1].peak_kib / peaks[0][1].peak_kib
+    lines = [
+        "",
+        f"batch: {rows} prompts x {len(voices)} voices x {len(formats)} formats = {files} files ({runs} runs each, interleaved; medians)",
+        f"  shell loop, espeak-ng -w + 2 sox per prompt and voice  {base.median:8.2f} s  (min..max {min(r.seconds for r in base.runs):.2f}..{max(r.seconds for r in base.runs):.2f}, CPU {base.cpu_median:.2f} s)",
+        f"  ssml batch -j 2                                        {ours.median:8.2f} s  (min..max {min(r.seconds for r in ours.runs):.2f}..{max(r.seconds for r in ours.runs):.2f}, CPU {ours.cpu_median:.2f} s)",
+        f"  ratio ssml batch / shell loop (<= {BATCH_TARGET_RATIO:.2f})                    {ratio:8.3f}",
+        f"  rerun, nothing changed (< {BATCH_RERUN_TARGET:.0f} s)                           {rerun:8.2f} s  (runs {', '.join(f'{r.seconds:.2f}' for r in reruns)})",
+        f"  rerun, 3 rows changed                                  {changed.seconds:8.2f} s  rendered {changed_summary.get('rendered')} files (expected {expected_changed}), {changed_summary.get('upToDate')} up to date",
+        f"  peak RSS ssml batch, all processes                     {ours.peak_mb:8.1f} MB",
+        f"  peak RSS at {peaks[0][0]} / {peaks[1][0]} rows (1 voice, 1 format)         {peaks[0][1].peak_kib / 1024:6.1f} / {peaks[1][1].peak_kib / 1024:.1f} MB  (ratio {growth:.2f}; {peaks[1][1].seconds:.1f} s for {peaks[1][0]} files)",
+    ]
+    ok = ratio <= BATCH_TARGET_RATIO and rerun < BATCH_RERUN_TARGET and changed_summary.get("rendered") == expected_changed and growth < 1.15
+    lines.append(f"  targets: ratio <= {BATCH_TARGET_RATIO}: {'PASS' if ratio <= BATCH_TARGET_RATIO else 'FAIL'}; rerun < {BATCH_RERUN_TARGET:.0f} s: "
+                 f"{'PASS' if rerun < BATCH_RERUN_TARGET else 'FAIL'}; 3 rows -> {expected_changed} files: "
+                 f"{'PASS' if changed_summary.get('rendered') == expected_changed else 'FAIL'}; flat memory (< 1.15x): {'PASS' if growth < 1.15 else 'FAIL'}")
+    return lines, ok
+
+
+
 def print_table(results: list[Result], same_voice: str) -> None:
     rows: list[tuple[str, ...]] = [("", *[r.label for r in results])]
 
@@ -506,6 +678,10 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=RUNS,
                         help=f"runs of each side per document (default {RUNS}; more on a noisy machine)")
     parser.add_argument("--keep", action="store_true", help="work in ./bench-out and keep the files")
+    parser.add_argument("--only", choices=("render", "batch"), help="run only the long-document part or only the batch part")
+    parser.add_argument("--batch-rows", type=int, default=500, help="prompts of the batch case (default 500; 0 skips it)")
+    parser.add_argument("--batch-big-rows", type=int, default=5000, help="prompts of the memory case (default 5000)")
+    parser.add_argument("--batch-runs", type=int, default=2, help="runs of each side of the batch case (default 2)")
     args = parser.parse_args()
 
     ssml = Path(args.ssml).resolve()
@@ -539,18 +715,23 @@ def main() -> int:
     print()
 
     voice_args, voice_label = same_voice_args(ssml)
+    results: list[Result] = []
+    extra_lines: list[str] = []
+    batch_lines: list[str] = []
+    first = long = None
+    main_label = f"~{args.minutes:g} min"
     try:
-        results: list[Result] = []
-        main_label = f"~{args.minutes:g} min"
-        first, cps = measure(main_label, args.minutes, CHARS_PER_SECOND, ssml, espeak, sox, work, voice_args, args.runs)
-        results.append(first)
-        print(f"  calibration: espeak-ng reads {cps:.2f} characters of text per second", file=sys.stderr)
-        long = None
-        if args.long_minutes > 0:
-            long, _ = measure(f"~{args.long_minutes:g} min", args.long_minutes, cps, ssml, espeak, sox, work, None, args.runs)
-            results.append(long)
-        print("  features and ssml test ...", file=sys.stderr, flush=True)
-        extra_lines = extras(work / f"doc-{main_label.strip('~').replace(' ', '')}.ssml", espeak, sox, ssml, work)
+        if args.only != "batch":
+            first, cps = measure(main_label, args.minutes, CHARS_PER_SECOND, ssml, espeak, sox, work, voice_args, args.runs)
+            results.append(first)
+            print(f"  calibration: espeak-ng reads {cps:.2f} characters of text per second", file=sys.stderr)
+            if args.long_minutes > 0:
+                long, _ = measure(f"~{args.long_minutes:g} min", args.long_minutes, cps, ssml, espeak, sox, work, None, args.runs)
+                results.append(long)
+            print("  features and ssml test ...", file=sys.stderr, flush=True)
+            extra_lines = extras(work / f"doc-{main_label.strip('~').replace(' ', '')}.ssml", espeak, sox, ssml, work)
+        if args.only != "render" and args.batch_rows > 0:
+            batch_lines, _ = batch_bench(ssml, espeak, sox, work, args.batch_rows, args.batch_big_rows, max(1, args.batch_runs))
     except CommandFailed as error:
         print(f"bench: {error}", file=sys.stderr)
         return 1
@@ -558,21 +739,24 @@ def main() -> int:
         if cleanup is not None:
             cleanup.cleanup()
 
-    print_table(results, voice_label)
-    print("\n".join(extra_lines))
-    print()
-    ratio_ok = first.ratio <= TARGET_RATIO
-    peak = max(r.ours.peak_mb for r in results)
-    peak_ok = peak < TARGET_PEAK_MB
-    print(f"time ratio ssml / (espeak-ng + sox) at {main_label}: {first.ratio:.3f}")
-    if long is not None:
-        growth = long.ours.peak_mb / first.ours.peak_mb
-        print(f"ssml peak RSS: {first.ours.peak_mb:.1f} MB at {first.label}, {long.ours.peak_mb:.1f} MB at "
-              f"{long.label}; ratio {growth:.2f} (~1.0: memory does not grow with length)")
-        print(f"baseline peak RSS at {long.label}: espeak-ng {long.base.espeak.peak_mb:.1f} MB, "
-              f"sox {long.base.sox.peak_mb:.1f} MB")
-    print(f"targets: ratio <= {TARGET_RATIO:.2f}: {'PASS' if ratio_ok else 'FAIL'}; "
-          f"peak memory < {TARGET_PEAK_MB:.0f} MB: {'PASS' if peak_ok else 'FAIL'}")
+    if first is not None:
+        print_table(results, voice_label)
+        print("\n".join(extra_lines))
+        print()
+        ratio_ok = first.ratio <= TARGET_RATIO
+        peak = max(r.ours.peak_mb for r in results)
+        peak_ok = peak < TARGET_PEAK_MB
+        print(f"time ratio ssml / (espeak-ng + sox) at {main_label}: {first.ratio:.3f}")
+        if long is not None:
+            growth = long.ours.peak_mb / first.ours.peak_mb
+            print(f"ssml peak RSS: {first.ours.peak_mb:.1f} MB at {first.label}, {long.ours.peak_mb:.1f} MB at "
+                  f"{long.label}; ratio {growth:.2f} (~1.0: memory does not grow with length)")
+            print(f"baseline peak RSS at {long.label}: espeak-ng {long.base.espeak.peak_mb:.1f} MB, "
+                  f"sox {long.base.sox.peak_mb:.1f} MB")
+        print(f"targets: ratio <= {TARGET_RATIO:.2f}: {'PASS' if ratio_ok else 'FAIL'}; "
+              f"peak memory < {TARGET_PEAK_MB:.0f} MB: {'PASS' if peak_ok else 'FAIL'}")
+    if batch_lines:
+        print("\n".join(batch_lines))
     return 0
 
 

@@ -20,7 +20,7 @@ struct SSMLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ssml",
         abstract: "Render SSML (seven.io, Vonage, W3C) to telephony audio, locally.",
-        subcommands: [Render.self, Ncco.self, Call.self, Text.self, Lint.self, Voices.self, Info.self, CheckAsset.self, Test.self, Diff.self])
+        subcommands: [Render.self, Ncco.self, Call.self, Text.self, Lint.self, Voices.self, Info.self, CheckAsset.self, Test.self, Diff.self, Batch.self])
 }
 
 /// Shared plumbing for subcommands: the data files, reading input, printing diagnostics and errors.

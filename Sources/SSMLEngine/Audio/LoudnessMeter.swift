@@ -17,9 +17,13 @@ public final class LoudnessMeter {
     public let sampleRate: Int
     /// Whether loudness range is measured (it keeps short-term history; the normaliser does without).
     private let measuresRange: Bool
+    private let measuresTruePeak: Bool
 
-    public init(sampleRate: Int, channels: Int = 1, range: Bool = true) throws {
-        var mode = Int32(EBUR128_MODE_I.rawValue) | Int32(EBUR128_MODE_SAMPLE_PEAK.rawValue) | Int32(EBUR128_MODE_TRUE_PEAK.rawValue)
+    /// - Parameter truePeak: measure the true peak (4x oversampling: most of the meter's work); without it
+    ///   ``truePeak`` is the sample peak.
+    public init(sampleRate: Int, channels: Int = 1, range: Bool = true, truePeak: Bool = true) throws {
+        var mode = Int32(EBUR128_MODE_I.rawValue) | Int32(EBUR128_MODE_SAMPLE_PEAK.rawValue)
+        if truePeak { mode |= Int32(EBUR128_MODE_TRUE_PEAK.rawValue) }
         if range { mode |= Int32(EBUR128_MODE_LRA.rawValue) }
         guard channels > 0, sampleRate > 0, let state = ebur128_init(UInt32(channels), UInt(sampleRate), mode) else {
             throw SSMLError(.engine, "cannot measure loudness of \(channels) channels at \(sampleRate) Hz")
@@ -28,6 +32,7 @@ public final class LoudnessMeter {
         self.channels = channels
         self.sampleRate = sampleRate
         measuresRange = range
+        measuresTruePeak = truePeak
     }
 
     deinit { ebur128_destroy(&state) }
@@ -59,7 +64,7 @@ public final class LoudnessMeter {
     public var samplePeak: Double { peak(ebur128_sample_peak) }
 
     /// The highest inter-sample peak over all channels, estimated by 4x oversampling (1.0 = 0 dBTP).
-    public var truePeak: Double { peak(ebur128_true_peak) }
+    public var truePeak: Double { measuresTruePeak ? peak(ebur128_true_peak) : samplePeak }
 
     private func peak(_ function: (UnsafeMutablePointer<ebur128_state>?, UInt32, UnsafeMutablePointer<Double>?) -> Int32) -> Double {
         var highest = 0.0

@@ -194,6 +194,8 @@ final class Worker: Sendable {
         let toWorker = try Posix.pipe(), fromWorker = try Posix.pipe()
         var environment = ProcessInfo.processInfo.environment
         environment[RenderWorkerProcess.parentVariable] = "\(getpid())"
+        // Symbols bound once when the worker starts, not again in every render process it forks.
+        environment["LD_BIND_NOW"] = "1"
         let pid: pid_t
         do {
             pid = try Posix.spawn(executable.path, arguments: [], environment: environment, stdin: toWorker.read, stdout: fromWorker.write)

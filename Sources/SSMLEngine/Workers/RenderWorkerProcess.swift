@@ -48,12 +48,18 @@ public enum RenderWorkerProcess {
             usleep(1000)
             waited += 1
         }
+        // Swift fills its type and conformance caches on first use; the report's are filled here once, so that every
+        // render process inherits them instead of filling them again. Nothing here touches espeak-ng.
+        _ = try? RenderPlan.encoder().encode(RenderReport(sampleRate: 8000, sampleCount: 0, entries: [.init(kind: .pause, start: 0, end: 0, detail: "")]))
         do { try channel.send(.ready(version: synthesizer.version)) } catch { exit(0) }
         let worker = getpid()
         while true {
             let message: WorkerMessage?
             do { message = try channel.receive() } catch { exit(1) }
             guard case .job(let payload)? = message else { exit(0) }
+            // Decoded here rather than in the render process, for the same reason: after the first job, decoding
+            // is warm, and the render process starts with the job in memory.
+            let job = Result { try RenderPlan.decoder().decode(WorkerJob.self, from: payload) }
             let child: pid_t
             do { child = try Posix.fork() } catch {
                 try? channel.send(.failure(encode(error)))
@@ -64,7 +70,7 @@ public enum RenderWorkerProcess {
                 // The render process: dies with the worker, renders, and leaves without running exit handlers
                 // (they belong to the worker).
                 guard Posix.dieWithParent(expectedParent: worker) else { _exit(0) }
-                _exit(render(payload, synthesizer: synthesizer, channel: channel))
+                _exit(render(job, synthesizer: synthesizer, channel: channel))
             }
             do {
                 try channel.send(.started(pid: child))
@@ -80,9 +86,9 @@ public enum RenderWorkerProcess {
     }
 
     /// Renders one job in the forked process: samples, then the report or the error. Returns the exit status.
-    static func render(_ payload: Data, synthesizer: EspeakSynthesizer, channel: WorkerChannel) -> Int32 {
+    static func render(_ job: Result<WorkerJob, any Error>, synthesizer: EspeakSynthesizer, channel: WorkerChannel) -> Int32 {
         do {
-            let job = try RenderPlan.decoder().decode(WorkerJob.self, from: payload)
+            let job = try job.get()
             var options = RenderOptions(sampleRate: Double(job.sampleRate))
             options.limits = job.limits
             let renderer = Renderer(synthesizer: synthesizer, decoder: SndFileDecoder(), resamplers: SoxrResamplerFactory(), options: options)
