@@ -152,6 +152,13 @@ final class PythonApp: @unchecked Sendable {
         #expect(slow.stderr.contains("no answer within 1 s"))
         #expect(slow.stderr.contains("call failed"))
         #expect(Date().timeIntervalSince(started) < 30)
+        // An answer over --webhook-max-kb is refused as it arrives (not retried: it is not a connection failure);
+        // the fallback answers instead.
+        let huge = try call(["--answer-url", "\(app.url)/answer-huge", "--event-url", "\(app.url)/event", "--fallback-answer-url", "\(app.url)/fallback", "--webhook-max-kb", "64", "-o", folder.appendingPathComponent("huge.wav").path])
+        #expect(huge.status == 1, "\(huge.stderr)")
+        #expect(huge.stderr.contains("PROBLEM: answer GET \(app.url)/answer-huge: the answer is larger than the limit of 65536 bytes"), "\(huge.stderr)")
+        #expect(!huge.stderr.contains("answer (attempt 2)"))
+        #expect(huge.stderr.contains("This is the fallback message"))
     }
 
     @Test func aWebsocketConnectReallyStreamsAndTheReplyIsHeard() throws {

@@ -416,7 +416,8 @@ extension CallRun {
             }
             fields.append(("speech", .object(result)))
         }
-        recorder.say("\(action.path) input ends: \(input.dtmf ? "digits \"\(digits)\"" : "")\(speech.map { " speech \"\($0.text)\"" } ?? "")\(timedOut && speech == nil ? " (timed out)" : "")")
+        let heard = [input.dtmf ? "digits \"\(digits)\"" : nil, speech.map { "speech \"\($0.text)\"" }, timedOut && speech == nil ? "(timed out)" : nil]
+        recorder.say("\(action.path) input ends: \(heard.compactMap { $0 }.joined(separator: " "))")
         return .object(fields + vonageBase(now))
     }
 

@@ -44,7 +44,7 @@ public struct CallScenario: Sendable {
 
     static let keys: Set<String> = [
         "answer_url", "answer_method", "ncco", "seven", "event_url", "event_method", "fallback_answer_url", "webhook", "from", "to",
-        "foreign_id", "voice", "ringing_timer", "length_timer", "ringtime", "webhook_timeout", "seed", "real_time", "script", "hangup_after",
+        "foreign_id", "voice", "ringing_timer", "length_timer", "ringtime", "webhook_timeout", "webhook_max_kb", "seed", "real_time", "script", "hangup_after",
         "pickup", "expect", "description",
     ]
 
@@ -96,7 +96,15 @@ public struct CallScenario: Sendable {
         if let value = root["voice"] { setup.voice = try reader.string(value, "voice") }
         if let value = root["ringing_timer"] ?? root["ringtime"] { setup.ringingTimer = try reader.seconds(value, "ringing_timer") }
         if let value = root["length_timer"] { setup.lengthTimer = try reader.seconds(value, "length_timer") }
-        if let value = root["webhook_timeout"] { setup.webhookTimeout = try reader.seconds(value, "webhook_timeout") }
+        if let value = root["webhook_timeout"] {
+            setup.webhookTimeout = try reader.seconds(value, "webhook_timeout")
+            guard setup.webhookTimeout > 0 else { throw reader.error(value, "webhook_timeout", "must be more than 0 seconds") }
+        }
+        if let value = root["webhook_max_kb"] {
+            let kb = try reader.number(value, "webhook_max_kb")
+            guard kb >= 1, kb <= Double(1 << 20), kb.rounded() == kb else { throw reader.error(value, "webhook_max_kb", "must be a whole number from 1 to 1048576") }
+            setup.webhookMaxBytes = Int(kb) * 1024
+        }
         // Each scenario has its own ids unless it names a seed, so scenarios run side by side (as `ssml test` runs
         // them) do not share a uuid in an application that keeps state per call.
         setup.seed = Self.seed(for: (name as NSString).lastPathComponent)

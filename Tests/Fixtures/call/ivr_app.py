@@ -4,7 +4,7 @@
 Vonage: GET/POST /answer -> menu (talk with bargeIn + input); POST /menu branches on the digit
 (1 sales -> transfer by connect, 2 -> speech question, else "not an option" and the menu again, at most
 3 tries); POST /event logs call events. Broken answers: /answer-500, /answer-badjson, /answer-wrong,
-/answer-slow (answers after 8 s), /fallback (a fallback NCCO). /ws is a websocket that answers with a
+/answer-slow (answers after 8 s), /answer-huge (2 MB), /fallback (a fallback NCCO). /ws is a websocket that answers with a
 440 Hz tone (1 s of L16 at the connection's rate) and counts what it receives; /ws-echo sends back the first
 75 frames it receives. /answer-record-call records the whole call in the background; /answer-transfer moves
 the call into another conversation.
@@ -111,6 +111,9 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/answer-slow":
             time.sleep(8)
             return self.reply(200, menu_ncco(base))
+        if path == "/answer-huge":
+            # A valid NCCO of about 2 MB: more than a webhook answer may be.
+            return self.reply(200, [{"action": "talk", "text": "x" * 1000}] * 2000)
         if path == "/fallback":
             return self.reply(200, [{"action": "talk", "text": "This is the fallback message."}])
         if path == "/answer-ws":
