@@ -225,6 +225,20 @@ final class PythonApp: @unchecked Sendable {
         #expect(result.stderr.contains("The echo has ended"))
     }
 
+    @Test func aWebsocketThatNeverAnswersTheHandshakeIsGivenUpInTime() throws {
+        let app = try PythonApp()
+        let folder = try Repository.scratchDirectory()
+        let started = Date()
+        let result = try call(["--answer-url", "\(app.url)/answer-ws-mute", "--event-url", "\(app.url)/event", "--webhook-timeout", "1", "-o", folder.appendingPathComponent("m.wav").path])
+        // Bounded by the webhook timeout, not by the server: the leg fails, the NCCO goes on, the run exits 1.
+        #expect(Date().timeIntervalSince(started) < 20)
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("no websocket handshake within 1 s (real time)"), "\(result.stderr)")
+        #expect(result.stderr.contains("talk: \"The bot did not answer."))
+        let legs = try app.bodies("/event").compactMap { $0["status"] as? String }
+        #expect(legs.contains("failed"))
+    }
+
     @Test func aRecordWithoutAnEndRecordsTheWholeCallInTheBackground() throws {
         let app = try PythonApp()
         let folder = try Repository.scratchDirectory()

@@ -114,7 +114,7 @@ enum WebSocketLeg {
             }
         }
         do {
-            try await WebSocketClient.connect(url: uri, logger: logger, handler: handler)
+            try await connect(uri: uri, logger: logger, handler: handler, state: state, handshakeTimeout: idleTimeout)
         } catch {
             // A connection that worked and then ended untidily (a reset after the server's close) still gave the call
             // its audio; only a socket that never opened is a failure.
@@ -134,6 +134,71 @@ enum WebSocketLeg {
     }
 
     enum Ending: Sendable { case closed, limit, quiet, idle }
+
+    /// Why a websocket leg gave up without the server's help.
+    struct Timeout: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Connects and runs `handler`, bounded in real time even against a server that accepts the connection and then
+    /// says nothing: the handshake must be done within `handshakeTimeout` seconds, and once the handler has
+    /// finished the connection gets 3 s to close. (The websocket client has no handshake timeout of its own; a
+    /// connection left hanging is cancelled and abandoned, and the call goes on.)
+    static func connect(
+        uri: String, logger: Logger, handler: @escaping WebSocketDataHandler<WebSocketClient.Context>, state: Shared, handshakeTimeout: Double
+    ) async throws {
+        let race = Race()
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            race.start(continuation)
+            race.connecting(
+                Task {
+                    do {
+                        try await WebSocketClient.connect(url: uri, logger: logger, handler: handler)
+                        race.finish(.success(()))
+                    } catch {
+                        race.finish(.failure(error))
+                    }
+                })
+            Task {
+                let start = Date()
+                var handlerDone: Date?
+                while race.isRunning {
+                    let snapshot = state.withLock { $0 }
+                    if !snapshot.connected, Date().timeIntervalSince(start) > handshakeTimeout {
+                        race.cancel()
+                        race.finish(.failure(Timeout(description: "no websocket handshake within \(NCCOPlanner.seconds(handshakeTimeout)) (real time)")))
+                    } else if snapshot.ending != nil {
+                        let done = handlerDone ?? Date()
+                        handlerDone = done
+                        if Date().timeIntervalSince(done) > 3 {
+                            race.cancel()
+                            race.finish(.success(()))
+                        }
+                    }
+                    try? await Task.sleep(for: .milliseconds(10))
+                }
+            }
+        }
+    }
+
+    /// The connection and its watchdog: whichever finishes first resumes the leg, once.
+    final class Race: Sendable {
+        private let continuation = Mutex<CheckedContinuation<Void, any Error>?>(nil)
+        private let task = Mutex<Task<Void, Never>?>(nil)
+
+        func start(_ waiting: CheckedContinuation<Void, any Error>) { continuation.withLock { $0 = waiting } }
+        func connecting(_ running: Task<Void, Never>) { task.withLock { $0 = running } }
+        var isRunning: Bool { continuation.withLock { $0 != nil } }
+        func cancel() { task.withLock { $0?.cancel() } }
+
+        func finish(_ result: Result<Void, any Error>) {
+            let waiting = continuation.withLock { value -> CheckedContinuation<Void, any Error>? in
+                defer { value = nil }
+                return value
+            }
+            waiting?.resume(with: result)
+        }
+    }
 
     /// The leg's state, shared by the reading and the sending task.
     final class Shared: Sendable {

@@ -6,7 +6,7 @@ Vonage: GET/POST /answer -> menu (talk with bargeIn + input); POST /menu branche
 3 tries); POST /event logs call events. Broken answers: /answer-500, /answer-badjson, /answer-wrong,
 /answer-slow (answers after 8 s), /answer-huge (2 MB), /fallback (a fallback NCCO). /ws is a websocket that answers with a
 440 Hz tone (1 s of L16 at the connection's rate) and counts what it receives; /ws-echo sends back the first
-75 frames it receives. /answer-record-call records the whole call in the background; /answer-transfer moves
+75 frames it receives; /ws-mute never answers the handshake. /answer-record-call records the whole call in the background; /answer-transfer moves
 the call into another conversation.
 
 seven.io: POST /seven/status takes status webhooks; POST /seven/dtmf steers: 1 -> new SSML and hang up,
@@ -79,6 +79,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         if self.headers.get("Upgrade", "").lower() == "websocket":
+            if urllib.parse.urlsplit(self.path).path == "/ws-mute":
+                # Accepts the connection and never answers the handshake.
+                time.sleep(30)
+                return
             return self.websocket()
         self.log_request_line(None)
         self.route(None)
@@ -128,6 +132,12 @@ class Handler(BaseHTTPRequestHandler):
                 {"action": "connect", "endpoint": [{"type": "websocket", "uri": "ws://%s/ws-echo" % self.headers.get("Host"),
                                                      "content-type": "audio/l16;rate=8000"}]},
                 {"action": "talk", "text": "The echo has ended."},
+            ])
+        if path == "/answer-ws-mute":
+            return self.reply(200, [
+                {"action": "connect", "endpoint": [{"type": "websocket", "uri": "ws://%s/ws-mute" % self.headers.get("Host"),
+                                                     "content-type": "audio/l16;rate=16000"}]},
+                {"action": "talk", "text": "The bot did not answer."},
             ])
         if path == "/answer-record-call":
             # Vonage's "record a call" example: a record without a condition that ends it, then the call goes on.
