@@ -60,7 +60,7 @@ public struct Engine: Sendable {
         case .ssml:
             plan = try planSSML(job.input.text, file: job.input.name, defaultVoice: job.voice, voiceFallback: job.voiceFallback, dialect: job.dialect.map(dialect), log: log)
         case .ncco:
-            plan = try planNCCOActions(job.input.text, file: job.input.name, voiceFallback: job.voiceFallback, log: log)
+            plan = try planNCCOActions(job.input.text, file: job.input.name, voiceFallback: job.voiceFallback, dialect: job.dialect == nil && data == nil ? nil : try dialect(job.dialect ?? "vonage"), log: log)
         }
         // An input that renders to nothing at all is a mistake in a prompt library or a CI job, not a wish for an
         // empty file; a document of pauses alone is deliberate silence and renders.
@@ -85,7 +85,7 @@ public struct Engine: Sendable {
 
     /// The plan with its audio made local: clips checked, downloaded, or replaced by their fallback.
     public func resolve(_ plan: [Segment], for job: RenderJob, log: DiagnosticLog) throws -> [Segment] {
-        try AudioResolver(baseDirectory: URL(fileURLWithPath: job.input.baseDirectory), decoder: decoder, fetcher: fetcher).resolve(plan, log: log)
+        try AudioResolver(baseDirectory: URL(fileURLWithPath: job.input.baseDirectory), decoder: decoder, fetcher: fetcher, sources: job.audioSources).resolve(plan, log: log)
     }
 
     func planSSML(_ text: String, file: String, defaultVoice: String, voiceFallback: Bool, dialect: Dialect?, log: DiagnosticLog) throws -> [Segment] {
@@ -95,7 +95,8 @@ public struct Engine: Sendable {
         }
         var root = try SSMLDocument.load(text, file: file, parser: parser, limits: limits)
         if let dialect {
-            for finding in Linter(dialect: dialect, parser: parser, catalog: resolver.catalog).lint(text, file: file) {
+            // The interpreter says itself how it reads an unlisted voice name; the lint finding would repeat it.
+            for finding in Linter(dialect: dialect, parser: parser, catalog: resolver.catalog).lint(text, file: file) where !finding.repeatsVoiceReading {
                 let message = "\(dialect.name): \(finding.message)"
                 if finding.severity == .note {
                     log.note(message, at: finding.location)
@@ -110,11 +111,12 @@ public struct Engine: Sendable {
         return try interpreter.plan(root, defaultVoice: voice)
     }
 
-    func planNCCOActions(_ text: String, file: String, voiceFallback: Bool, log: DiagnosticLog) throws -> [Segment] {
+    func planNCCOActions(_ text: String, file: String, voiceFallback: Bool, dialect: Dialect?, log: DiagnosticLog) throws -> [Segment] {
         guard let styles else { throw SSMLError(.usage, "the Vonage style table is not loaded; NCCOs cannot be planned", setting: .input) }
         let ncco = try NCCO.parse(text, file: file, limits: limits, log: log)
         var planner = NCCOPlanner(resolver: resolver, styles: styles, parser: parser, limits: limits, capabilities: synthesizer, log: log)
         planner.voiceFallback = voiceFallback
+        planner.dialect = dialect
         return try planner.plan(ncco)
     }
 
@@ -137,7 +139,7 @@ public struct Engine: Sendable {
     /// Parses, checks, plans and resolves a Vonage NCCO (JSON). Relative `streamUrl` and `<audio src>` paths are
     /// looked up in `baseDirectory`.
     public func planNCCO(_ text: String, file: String, baseDirectory: URL, voiceFallback: Bool = false, log: DiagnosticLog) throws -> [Segment] {
-        let plan = try planNCCOActions(text, file: file, voiceFallback: voiceFallback, log: log)
+        let plan = try planNCCOActions(text, file: file, voiceFallback: voiceFallback, dialect: data == nil ? nil : try dialect("vonage"), log: log)
         return try AudioResolver(baseDirectory: baseDirectory, decoder: decoder, fetcher: fetcher).resolve(plan, log: log)
     }
 

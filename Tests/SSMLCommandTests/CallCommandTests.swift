@@ -225,6 +225,30 @@ final class PythonApp: @unchecked Sendable {
         #expect(result.stderr.contains("The echo has ended"))
     }
 
+    @Test func aRingbackToneIsTheApplicationsAudioLoopedForTheRing() throws {
+        let app = try PythonApp()
+        let folder = try Repository.scratchDirectory()
+        let ring = folder.appendingPathComponent("ring.wav"), timelineURL = folder.appendingPathComponent("ring.json")
+        let result = try call(["--answer-url", "\(app.url)/answer-ringback", "--event-url", "\(app.url)/event", "-o", ring.path, "--timeline", timelineURL.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let streamed = folder.appendingPathComponent("stream.wav")
+        #expect(try call(["--answer-url", "\(app.url)/answer-stream-chime", "-o", streamed.path]).status == 0)
+        // 2 s of ring: the 0.6 s chime three times and the start of a fourth, not the 440 + 480 Hz ring.
+        let audio = try Self.read(ring), chime = try Self.read(streamed)
+        #expect(audio.count == 32000)
+        let timeline = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: timelineURL)) as? [String: Any])
+        let clips = try #require(timeline["segments"] as? [[String: Any]]).filter { $0["kind"] as? String == "audio" }
+        #expect(clips.count == 4)
+        // Each loop starts as the chime does when a stream plays it.
+        for clip in clips.prefix(3) {
+            let start = try #require(clip["startSample"] as? Int)
+            #expect(zip(audio[start..<(start + 9000)], chime.prefix(9000)).allSatisfy { abs($0 - $1) < 1e-4 })
+        }
+        // The leg's events still arrive: started, ringing, answered, completed.
+        let statuses = try app.bodies("/event").compactMap { $0["status"] as? String }
+        #expect(Array(statuses.suffix(5).prefix(4)) == ["started", "ringing", "answered", "completed"])
+    }
+
     @Test func aWebsocketThatNeverAnswersTheHandshakeIsGivenUpInTime() throws {
         let app = try PythonApp()
         let folder = try Repository.scratchDirectory()

@@ -54,7 +54,7 @@ import Testing
         let speech = plan.filter { if case .speech = $0 { true } else { false } }.count
         let clips = plan.filter { if case .audio = $0 { true } else { false } }.count
         #expect(speech == 2 && clips == NCCOPlanner.foreverPlays)
-        #expect(log.warnings.map(\.message) == ["$[1].loop is 0 (forever): rendered 3 times; on a live call it repeats until the caller hangs up or barges in, and later actions run only after a barge-in"])
+        #expect(log.warnings.map(\.message).filter { !$0.contains("is not an http(s) URL") } == ["$[1].loop is 0 (forever): rendered 3 times; on a live call it repeats until the caller hangs up or barges in, and later actions run only after a barge-in"])
         #expect(throws: SSMLError.self) { try self.plan(#"[{"action": "talk", "text": "One", "loop": 0}]"#, strict: true) }
     }
 
@@ -106,8 +106,8 @@ import Testing
         (#"[{"action": "talk", "text": "Hi", "loop": -1}]"#, "$[0].loop is -1; it must be 0 or more", 1, 43),
         (#"[{"action": "talk", "text": "Hi", "bargeIn": "yes"}]"#, "$[0].bargeIn must be true or false, not a string", 1, 46),
         (#"[{"action": "speak", "text": "Hi"}]"#, "$[0].action \"speak\" is not an NCCO action (use talk, stream, input, record, connect, conversation, notify, wait, pay, transfer)", 1, 13),
-        (#"[{"text": "Hi"}]"#, "$[0]: the action has no \"action\" (one of talk, stream, input, record, connect, conversation, notify, wait, pay, transfer)", 1, 2),
-        (#"[{"action": "talk"}]"#, "$[0]: talk needs \"text\"", 1, 2),
+        (#"[{"text": "Hi"}]"#, "$[0].action is missing: the action has no \"action\" (one of talk, stream, input, record, connect, conversation, notify, wait, pay, transfer)", 1, 2),
+        (#"[{"action": "talk"}]"#, "$[0].text is missing: talk needs \"text\"", 1, 2),
         (#"[{"action": "input", "type": ["keys"]}]"#, "$[0].type[0] must be \"dtmf\" or \"speech\", not \"keys\"", 1, 31),
         (#"[{"action": "connect", "endpoint": []}]"#, "$[0].endpoint must hold exactly one endpoint, not 0", 1, 36),
         ("[]", "$: the NCCO is empty; it needs at least one action", 1, 1),

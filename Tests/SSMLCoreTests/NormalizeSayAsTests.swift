@@ -43,6 +43,9 @@ import Testing
         ("en-US", .date, "03/04/2023", "mdy", "March fourth, twenty twenty-three"),
         ("de-DE", .date, "04.03.2023", "dmy", "vierter März zweitausend dreiundzwanzig"),
         ("de-DE", .date, "20230304", "yyyymmdd", "vierter März zweitausend dreiundzwanzig"),
+        // Vonage's yyyymmdd with ? for a field left out, with its format or without one.
+        ("en-US", .date, "????0310", "yyyymmdd", "March tenth"),
+        ("en-US", .date, "????0310", nil, "March tenth"),
         ("fr-FR", .date, "01/05/2024", "dmy", "premier mai deux mille vingt-quatre"),
         ("es-ES", .date, "2024-05-01", nil, "uno de mayo de dos mil veinticuatro"),
         ("it-IT", .date, "25/12", "dm", "venticinque dicembre"),

@@ -283,26 +283,6 @@ final class FakeApplication: WebhookClient {
         #expect(app.payloads("/menu").isEmpty)
     }
 
-    @Test func aRingbackToneIsTheApplicationsAudioLoopedForTheRing() async throws {
-        let app = FakeApplication { _, _ in FakeApplication.json("{}") }
-        let chime = Repository.root.appendingPathComponent("Samples/chime.wav").path
-        var setup = CallSetup(source: .ncco(text: #"[{"action": "connect", "ringbackTone": "\#(chime)", "endpoint": [{"type": "phone", "number": "447700900001"}]}]"#, name: "rb.json"))
-        setup.eventURL = "http://app.test/event"
-        let recording = try await run(app, setup, CallScript())
-        let audio = try samples(recording)
-        // 2 s of ring: the 0.6 s chime three times and the start of a fourth, not the 440 + 480 Hz ring.
-        #expect(audio.count == 32000)
-        let clips = recording.timeline.segments.filter { $0.kind == "audio" }
-        #expect(clips.count == 4)
-        #expect(abs((clips.last?.end ?? 0) - 2.0) < 0.001)
-        let reference = try samples(try await run(FakeApplication { _, _ in FakeApplication.json("{}") }, CallSetup(source: .ncco(text: #"[{"action": "stream", "streamUrl": ["\#(chime)"]}]"#, name: "s.json")), CallScript()))
-        // The first 0.6 s are the chime itself (as a stream of it plays).
-        #expect(zip(audio.prefix(9000), reference.prefix(9000)).allSatisfy { abs($0 - $1) < 1e-6 })
-        // The leg's events still arrive: started, ringing, answered, completed.
-        let statuses = app.payloads("/event").compactMap { $0["status"]?.display }
-        #expect(statuses.suffix(5).prefix(4) == ["started", "ringing", "answered", "completed"])
-    }
-
     @Test func webhookBodiesAreExactlyVonagesShape() async throws {
         let app = Self.menuApp()
         let recording = try await run(app, Self.answerSetup(), CallScript(steps: [.init(.press("1"), after: 1.5, origin: "test")]))

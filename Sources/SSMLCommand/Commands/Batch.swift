@@ -155,6 +155,7 @@ struct BatchRunCommand: ParsableCommand {
         options.verify = verify
         options.dryRun = dryRun
         options.shard = shard
+        options.audioSources = try fetch.audioSources()
         let runner = try BatchRunner(plan: plan, engine: engine, options: options)
         let mode: BatchProgress.Mode = json ? .json : quiet ? .quiet : isatty(2) == 1 ? .bar : .lines
         let progress = BatchProgress(mode: mode)

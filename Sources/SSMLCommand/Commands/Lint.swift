@@ -20,6 +20,9 @@ struct Lint: ParsableCommand {
         discussion: """
             Every finding names file:line:col, a severity and the rule's source. error: the service rejects the \
             document (or the limit); warning: it reads the markup differently or ignores it; note: worth knowing.
+            NCCO files (JSON arrays of actions) are checked as the Voice API checks them (structure, types, ranges and \
+            legacy forms, with JSON paths), then the SSML of each talk under the vonage dialect; --dialect is needed \
+            only for SSML files.
             Exit status: 0 clean, 1 findings at or above --fail-on (default error), 64 usage.
             --fix rewrites what is safe (escapes & and <, wraps fragments in <speak>, clamps breaks and values to the \
             service's range, removes markup the service rejects), reports each change as a note and prints a unified \
@@ -27,16 +30,17 @@ struct Lint: ParsableCommand {
             from - (or -o -) writes the fixed document to standard output instead.
             Examples:
               ssml lint prompt.ssml --dialect vonage
+              ssml lint call.json
               ssml lint Samples/*.ssml --dialect seven --format junit > lint.xml
               ssml lint prompt.ssml --dialect polly --fix
               cat prompt.ssml | ssml lint - --dialect azure --fix > fixed.ssml
             """)
 
-    @Argument(help: "SSML files, or - for standard input.")
+    @Argument(help: "SSML or NCCO files, or - for standard input.")
     var inputs: [String] = []
 
-    @Option(help: "The service: \(DialectName.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var dialect: DialectName
+    @Option(help: "The service: \(DialectName.allCases.map(\.rawValue).joined(separator: ", ")) (NCCO files: always vonage).")
+    var dialect: DialectName?
 
     @Option(help: "Report format: text (compiler style), json, junit.")
     var format: Format = .text
@@ -64,8 +68,11 @@ struct Lint: ParsableCommand {
     }
 
     private func lint() throws -> Bool {
-        let dialect = try CommandSupport.dialect(self.dialect.rawValue)
-        let linter = Linter(dialect: dialect, parser: LibXMLParser(), catalog: try? CommandSupport.catalog())
+        let catalog = try? CommandSupport.catalog()
+        let vonage = try CommandSupport.dialect(DialectName.vonage.rawValue)
+        let dialect = try self.dialect.map { try CommandSupport.dialect($0.rawValue) }
+        let linter = dialect.map { Linter(dialect: $0, parser: LibXMLParser(), catalog: catalog) }
+        let nccoLinter = NCCOLinter(linter: Linter(dialect: vonage, parser: LibXMLParser(), catalog: catalog))
         var files: [LintReport.File] = []
         var diff = ""
         for input in inputs {
@@ -75,6 +82,18 @@ struct Lint: ParsableCommand {
                 let finding = LintFinding(.error, "io", error.message, at: SourceLocation(file: name, line: 1, column: 1))
                 files.append(LintReport.File(name: name, text: "", findings: [finding]))
                 continue
+            }
+            // A JSON object is a mistaken NCCO (one action without its array), not SSML: say so in NCCO terms.
+            if JobInput.kind(of: source.text) == .ncco || source.text.first(where: { !$0.isWhitespace }) == "{" {
+                var findings = nccoLinter.lint(source.text, file: source.name)
+                if fix {
+                    findings.append(LintFinding(.note, "fix", "--fix rewrites SSML files; an NCCO is left as it is", at: SourceLocation(file: source.name, line: 1, column: 1)))
+                }
+                files.append(LintReport.File(name: source.name, text: source.text, findings: findings))
+                continue
+            }
+            guard let linter else {
+                throw SSMLError(.usage, "\(source.name) is SSML: name the service it is for with --dialect (\(DialectName.allCases.map(\.rawValue).joined(separator: ", ")))", setting: .dialect)
             }
             guard fix else {
                 files.append(LintReport.File(name: source.name, text: source.text, findings: linter.lint(source.text, file: source.name)))
@@ -93,7 +112,7 @@ struct Lint: ParsableCommand {
                 diff += UnifiedDiff.make(source.text, result.fixed, oldName: "a/\(source.name)", newName: "b/\(destination)")
             }
         }
-        let report = LintReport(dialect: dialect, files: files, failOn: failOn.severity)
+        let report = LintReport(dialect: dialect ?? vonage, files: files, failOn: failOn.severity)
         let body: String
         switch format {
         case .text: body = report.text()

@@ -85,6 +85,7 @@ struct Test: ParsableCommand {
                 if let time = config.tolerances?.time { settings.tolerances.time = time }
                 if let level = config.tolerances?.level { settings.tolerances.level = level }
                 if let spectrum = config.tolerances?.spectrum { settings.tolerances.spectrum = spectrum }
+                settings.audioSources = try config.audioSources(in: folderURL(root))
             }
             if let rate { settings.rate = rate }
             guard OutputSettings.rates.contains(settings.rate) else {

@@ -3,6 +3,8 @@ import Foundation
 import SSMLCore
 import SSMLEngine
 
+extension MissingAudio: ExpressibleByArgument {}
+
 /// How remote audio (`<audio src="https://…">`, NCCO `streamUrl`) is downloaded: shared by `render` and `ncco`.
 struct FetchOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Seconds a download of remote audio may take in all; a server silent for a third of this (at most 10 s) is given up earlier.", valueName: "seconds"))
@@ -13,6 +15,17 @@ struct FetchOptions: ParsableArguments {
 
     @Flag(help: "Download remote audio every time; neither read nor write the cache ($SSML_CACHE_DIR, $XDG_CACHE_HOME/swift-ssml or ~/.cache/swift-ssml).")
     var noCache = false
+
+    @Option(help: ArgumentHelp("Read sources that start with PREFIX from the local folder DIR instead of downloading them (repeatable), e.g. https://static.seven.io/=Assets/seven.", valueName: "PREFIX=DIR"))
+    var audioMap: [String] = []
+
+    @Option(help: "A clip that cannot be played: error (its fallback text, else fail), silence or tone (a placeholder of its clipEnd length, else 1 s).")
+    var missingAudio: MissingAudio = .error
+
+    /// The audio-source settings of a job; a bad mapping names --audio-map.
+    func audioSources() throws -> AudioSources {
+        AudioSources(map: try audioMap.map { try AudioMapping(parsing: $0) }, missing: missingAudio)
+    }
 
     /// The fetcher for these options; usage errors name the option.
     func fetcher() throws -> HTTPFetcher {

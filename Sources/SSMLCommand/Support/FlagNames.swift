@@ -7,7 +7,7 @@ enum FlagNames {
         .frames: "--frames", .preset: "--preset", .loudness: "--loudness", .truePeak: "--true-peak", .voice: "--voice",
         .dialect: "--dialect", .voiceFallback: "--voice-fallback", .strict: "--strict", .allowEmpty: "--allow-empty",
         .force: "--force", .fetchTimeout: "--fetch-timeout", .fetchMaxSize: "--fetch-max-mb", .cache: "--no-cache",
-        .timeline: "--timeline", .timelineSVG: "--timeline-svg",
+        .timeline: "--timeline", .timelineSVG: "--timeline-svg", .audioMap: "--audio-map", .missingAudio: "--missing-audio",
     ]
 
     /// What a remedy setting does, said after the message.
@@ -16,6 +16,7 @@ enum FlagNames {
         .strict: "--strict",
         .allowEmpty: "--allow-empty renders it anyway",
         .force: "--force replaces it",
+        .missingAudio: "--missing-audio silence or tone plays a placeholder",
     ]
 
     /// The error as this command line says it: `file:line:col: error: --rate: 12345 Hz is not supported (…)`.

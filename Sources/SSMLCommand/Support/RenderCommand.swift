@@ -13,13 +13,14 @@ enum RenderCommand {
         let destination = try audio.destination(input: inputPath)
         try timeline.validate(against: audio.output)
         let input = try CommandSupport.read(inputPath, kind: kind)
+        let sources = try fetch.audioSources()
         let fetcher = try fetch.fetcher()
         defer { fetcher.cleanUp() }
         let engine = try Engine.standard(data: CommandSupport.data(), fetcher: fetcher)
         let job = RenderJob(
             input: input, voice: voice, dialect: dialect, voiceFallback: planning.voiceFallback, strict: planning.strict,
             allowEmpty: planning.allowEmpty, force: audio.force, output: settings, timeline: timeline.timeline != nil,
-            timelineSVG: timeline.timelineSVG != nil)
+            timelineSVG: timeline.timelineSVG != nil, audioSources: sources)
         let log = DiagnosticLog(strict: planning.strict)
         var printed = false
         let result: JobResult

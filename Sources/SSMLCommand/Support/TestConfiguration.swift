@@ -10,6 +10,11 @@ struct TestConfiguration: Decodable {
     /// The snapshot folder, relative to the configuration's folder.
     var snapshots: String?
     var tolerances: PartialTolerances?
+    /// `{"https://cdn.example.com/audio/": "assets/audio"}`: prefixes read from folders (relative to the
+    /// configuration's folder) instead of downloaded.
+    var audioMap: [String: String]?
+    /// `error`, `silence` or `tone`: what a clip that cannot be played becomes.
+    var missingAudio: MissingAudio?
 
     struct PartialTolerances: Decodable {
         var time: Double?
@@ -17,7 +22,7 @@ struct TestConfiguration: Decodable {
         var spectrum: Double?
     }
 
-    static let keys: Set<String> = ["rate", "voice", "recordAudio", "snapshots", "tolerances"]
+    static let keys: Set<String> = ["rate", "voice", "recordAudio", "snapshots", "tolerances", "audioMap", "missingAudio"]
     static let toleranceKeys: Set<String> = ["time", "level", "spectrum"]
 
     static func load(from folder: URL) throws -> TestConfiguration? {
@@ -46,5 +51,18 @@ struct TestConfiguration: Decodable {
             if let value, !(value >= 0 && value.isFinite) { throw SSMLError(.usage, "\(url.path): tolerances.\(name) \(value) must be zero or more") }
         }
         return configuration
+    }
+
+    /// The audio sources the configuration names; folders are relative to `folder`.
+    func audioSources(in folder: URL) throws -> AudioSources {
+        var sources = AudioSources(missing: missingAudio ?? .error)
+        for (prefix, directory) in (audioMap ?? [:]).sorted(by: { $0.key < $1.key }) {
+            do {
+                sources.map.append(try AudioMapping(parsing: "\(prefix)=\(directory)", base: folder))
+            } catch let error as SSMLError {
+                throw SSMLError(.usage, "\(folder.appendingPathComponent("ssml-test.json").path): audioMap: \(error.message)")
+            }
+        }
+        return sources
     }
 }

@@ -49,5 +49,5 @@ public struct SSMLError: Error, Sendable, Equatable, Codable, CustomStringConver
 public enum JobSetting: String, Sendable, Codable, CaseIterable {
     case input, output, rate, encoding, format, bitrate, frames, preset, loudness, truePeak
     case voice, dialect, voiceFallback, strict, allowEmpty, force
-    case fetchTimeout, fetchMaxSize, cache, timeline, timelineSVG
+    case fetchTimeout, fetchMaxSize, cache, timeline, timelineSVG, audioMap, missingAudio
 }

@@ -49,6 +49,10 @@ public struct LintFinding: Sendable, Equatable, CustomStringConvertible {
         self.fix = fix
     }
 
+    /// Whether the finding says how the renderer reads a voice name the service's list does not hold (`(locally
+    /// read as …)`): a render reports that reading itself, so it drops this finding.
+    public var repeatsVoiceReading: Bool { rule == "voice" && message.contains("(locally ") }
+
     /// `file:line:col: severity: message [rule]`.
     public var description: String { "\(location): \(severity.rawValue): \(message) [\(rule)]" }
 }

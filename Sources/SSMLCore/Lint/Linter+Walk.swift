@@ -108,7 +108,9 @@ struct Walk {
         }
         for attribute in element.attributes {
             let qualified = attribute.qualifiedName
-            if rule.attributes.contains(qualified) { continue }
+            // xsi:schemaLocation and friends belong to XML Schema, not to SSML: the W3C's own examples carry them,
+            // and a processor that validates reads them as hints.
+            if rule.attributes.contains(qualified) || attribute.isSchemaInstance { continue }
             let verdict = dialect.unknownAttribute
             add(verdict.severity, "attribute", "\(qualified) on <\(name)> is not an attribute \(dialect.title) reads: \(verdict.reason)",
                 at: attribute.location.with(element: name, attribute: qualified), source: rule.source,

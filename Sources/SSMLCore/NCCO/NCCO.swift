@@ -32,7 +32,7 @@ public struct NCCO: Sendable, Equatable {
         for (index, element) in elements.enumerated() {
             actions.append(try NCCOAction.parse(element, path: "$[\(index)]", log: log))
         }
-        NCCOAction.checkBargeIn(actions, log: log)
+        try NCCOAction.checkBargeIn(actions, log: log)
         return NCCO(actions: actions, file: file)
     }
 }

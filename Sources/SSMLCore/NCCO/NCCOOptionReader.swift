@@ -70,14 +70,33 @@ struct OptionReader {
             guard case .array(let items) = value.kind else { throw fail(name, value, "must be an array holding one endpoint, not \(value.typeName)") }
             guard items.count == 1, let endpoint = items.first else { throw fail(name, value, "must hold exactly one endpoint, not \(items.count)") }
             let place = "\(name)[0]"
-            guard case .object = endpoint.kind else { throw fail(place, endpoint, "must be an object, not \(endpoint.typeName)") }
-            guard let type = endpoint["type"], case .string(let typeName) = type.kind, let fields = NCCOAction.endpointFields[typeName] else {
-                throw fail("\(place).type", endpoint["type"] ?? endpoint, "must be one of \(NCCOAction.endpointFields.keys.sorted().map { "\"\($0)\"" }.joined(separator: ", "))")
+            guard case .object(let members) = endpoint.kind else { throw fail(place, endpoint, "must be an object, not \(endpoint.typeName)") }
+            guard let type = endpoint["type"], case .string(let typeName) = type.kind, let spec = NCCOAction.endpointSpecs[typeName] else {
+                throw fail("\(place).type", endpoint["type"] ?? endpoint, "must be one of \(NCCOAction.endpointSpecs.keys.sorted().map { "\"\($0)\"" }.joined(separator: ", "))")
             }
-            guard let required = endpoint[fields.required] else {
-                throw SSMLError(.missingAttribute, "\(place): a \(typeName) endpoint needs \"\(fields.required)\"", at: endpoint.location.with(element: action, attribute: "endpoint"))
+            for key in spec.required where endpoint[key] == nil {
+                throw SSMLError(.missingAttribute, "\(place).\(key) is missing: \(typeName == "app" ? "an" : "a") \(typeName) endpoint needs \"\(key)\"\(spec.requiredHint[key] ?? "")", at: endpoint.location.with(element: action, attribute: "endpoint"))
             }
-            guard case .string = required.kind else { throw fail("\(place).\(fields.required)", required, "must be a string, not \(required.typeName)") }
+            for member in members {
+                if let option = spec.options[member.key] { try check(member.value, option, name: "\(place).\(member.key)") }
+            }
+        case .matching(let pattern, let meaning):
+            guard case .string(let string) = value.kind else { throw fail(name, value, "must be a string, not \(value.typeName)") }
+            guard string.range(of: pattern, options: .regularExpression) != nil else {
+                throw fail(name, value, "is \(display(value)); it must be \(meaning)")
+            }
+        case .urls(let count, let schemes):
+            try check(value, .strings(count), name: name)
+            guard case .array(let items) = value.kind else { return }
+            for (index, item) in items.enumerated() {
+                try check(item, .url(schemes), name: "\(name)[\(index)]")
+            }
+        case .url(let schemes):
+            guard case .string(let string) = value.kind else { throw fail(name, value, "must be a string, not \(value.typeName)") }
+            let lowered = string.lowercased()
+            guard schemes.contains(where: { lowered.hasPrefix("\($0)://") }), string.count > lowered.prefix(while: { $0 != ":" }).count + 3 else {
+                throw fail(name, value, "is \(display(value)); it must be an absolute \(schemes.joined(separator: " or ")) URL")
+            }
         case .any:
             break
         }

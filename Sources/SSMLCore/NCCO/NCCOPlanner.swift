@@ -15,6 +15,9 @@ public struct NCCOPlanner {
     var engineName: String { capabilities.version.split(separator: " ").first.map(String.init) ?? "the speech engine" }
     /// A language the engine does not speak falls back to `en-US` (a warning) instead of failing.
     public var voiceFallback = false
+    /// How the SSML inside `talk` is read (Vonage's own dialect for a Vonage NCCO): its lint findings become
+    /// warnings at their places in the JSON file, and what the service ignores is left out. nil reads plain SSML.
+    public var dialect: Dialect?
 
     /// How many times `loop: 0` ("forever") plays. A live call repeats until the caller hangs up or barges in;
     /// a file has to end.
@@ -98,11 +101,6 @@ public struct NCCOPlanner {
             log.note("\(path).\(key) = \(value): \(meaning)", at: action.location.with(element: "talk", attribute: key))
         }
         let text = talk.textString
-        let withoutTags = text.replacingOccurrences(of: "<[^>]*>", with: "", options: .regularExpression)
-        if withoutTags.count > 1500 {
-            try log.warn("\(path).text has \(withoutTags.count) characters without SSML tags; Vonage documents at most 1,500", at: talk.text.location.with(element: "talk", attribute: "text"), kind: .limitExceeded)
-        }
-
         // The text is its own document; its diagnostics and errors are moved to the place in the JSON file.
         let inner = DiagnosticLog(strict: log.strict)
         let body: [Segment]
@@ -133,11 +131,19 @@ public struct NCCOPlanner {
     /// are words.
     private func speechPlan(_ text: String, value: JSONValue, file: String, voice: VoiceSpec, log: DiagnosticLog) throws -> [Segment] {
         let start = SourceLocation(file: "<text>", line: 1, column: 1)
-        let root: XMLElement
+        var root: XMLElement
         if text.drop(while: { $0.isWhitespace }).hasPrefix("<speak") {
             root = try SSMLDocument.load(text, file: "<text>", parser: parser, limits: limits)
         } else {
             root = XMLElement(name: "speak", children: [.text(text, start)], location: start)
+        }
+        if let dialect {
+            for finding in Linter(dialect: dialect, parser: parser, catalog: resolver.catalog).lint(text, file: "<text>") where finding.rule != "speak" && !finding.repeatsVoiceReading {
+                // Vonage reads a talk text without <speak> as plain text: the wrapper is not missing there.
+                let message = "\(dialect.name): \(finding.message)"
+                if finding.severity == .note { log.note(message, at: finding.location) } else { try log.warn(message, at: finding.location) }
+            }
+            root = DialectTransform(dialect: dialect).apply(root)
         }
         let interpreter = Interpreter(resolver: resolver, log: log, limits: limits, capabilities: capabilities)
         interpreter.voiceFallback = voiceFallback

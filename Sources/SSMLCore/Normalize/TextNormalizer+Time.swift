@@ -36,8 +36,9 @@ public struct DateParts: Sendable, Equatable {
         // Compact digits ("20230304"): cut by the widths of the format's fields.
         // Vonage's yyyymmdd takes `?` for a field left out: `????0310` is March 10th.
         if tokens.count == 1, let only = tokens.first, only.contains("?"), only.allSatisfy({ $0.isASCIIDigit || $0 == "?" }),
-            let format, Self.order(of: format) == "ymd", only.count == 8
+            format.map({ Self.order(of: $0) == "ymd" }) ?? true, only.count == 8
         {
+            // Without a format, eight digits and `?` can only be Vonage's yyyymmdd.
             let fields = [("y", only.prefix(4)), ("m", only.dropFirst(4).prefix(2)), ("d", only.suffix(2))]
             let kept = fields.filter { !$0.1.contains("?") }
             guard kept.allSatisfy({ $0.1.allSatisfy(\.isASCIIDigit) }), !kept.isEmpty else {

@@ -205,7 +205,12 @@ public enum Segment: Sendable, Equatable {
 
 /// A sound made by the renderer rather than the synthesizer.
 public struct NoiseSegment: Sendable, Equatable, Codable {
-    public enum Kind: String, Sendable, Codable { case breath }
+    public enum Kind: String, Sendable, Codable {
+        case breath
+        /// Stands in for a clip that cannot be played (offline previews): a quiet tone, or silence.
+        case placeholderTone = "placeholder-tone"
+        case placeholderSilence = "placeholder-silence"
+    }
     public var kind: Kind
     public var seconds: Double
     /// Gain relative to the kind's own level (a breath at the voice's level is 0 dB).
@@ -213,12 +218,29 @@ public struct NoiseSegment: Sendable, Equatable, Codable {
     /// Whether the sound is heard at all (`volume="silent"` around it).
     public var silent: Bool
     public var location: SourceLocation
+    /// For a placeholder: the source of the clip it stands in for.
+    public var source: String?
 
-    public init(kind: Kind, seconds: Double, gainDB: Double, silent: Bool = false, location: SourceLocation) {
+    public init(kind: Kind, seconds: Double, gainDB: Double, silent: Bool = false, location: SourceLocation, source: String? = nil) {
         self.kind = kind
         self.seconds = seconds
         self.gainDB = gainDB
         self.silent = silent
         self.location = location
+        self.source = source
+    }
+
+    /// RMS level of a breath at 0 dB, dBFS: about 14 dB under the voice's speech (which renders near -20 dBFS RMS).
+    public static let breathLevelDB = -34.0
+    /// RMS level of a placeholder tone at 0 dB, dBFS: heard clearly, and quieter than speech.
+    public static let toneLevelDB = -26.0
+
+    /// The RMS level of the sound at 0 dB gain, dBFS (nil: silence).
+    public var levelDB: Double? {
+        switch kind {
+        case .breath: Self.breathLevelDB
+        case .placeholderTone: Self.toneLevelDB
+        case .placeholderSilence: nil
+        }
     }
 }

@@ -4,7 +4,11 @@ import Foundation
 /// envelope, a quick rise and a long fall. Deterministic: the same breath gives the same samples.
 struct NoiseGenerator {
     /// RMS level of a breath at 0 dB, dBFS: about 14 dB under the voice's speech (which renders near -20 dBFS RMS).
-    static let breathLevelDB = -34.0
+    static let breathLevelDB = NoiseSegment.breathLevelDB
+    /// The placeholder tone: 1 kHz (clear of most of the voice's energy, and heard through telephone band-pass).
+    static let toneHz = 1000.0
+    /// Its fades in and out, seconds: no clicks at the edges.
+    static let toneFade = 0.01
     static let lowHz = 500.0
     static let highHz = 4000.0
     /// The part of the breath spent rising; the rest falls.
@@ -35,6 +39,20 @@ struct NoiseGenerator {
         let bodyRMS = (energy / max(weight, 1e-12)).squareRoot()
         let scale = bodyRMS > 0 ? pow(10, breathLevelDB / 20) * gain / bodyRMS : 0
         return noise.map { Float($0 * scale) }
+    }
+
+    /// A placeholder tone of `count` samples, at `levelDB` RMS moved by `gain` (linear), with short fades.
+    static func tone(count: Int, sampleRate: Double, levelDB: Double, gain: Double) -> [Float] {
+        guard count > 0 else { return [] }
+        // A sine's RMS is its amplitude / sqrt(2).
+        let amplitude = pow(10, levelDB / 20) * 2.0.squareRoot() * gain
+        let fade = max(1, min(count / 2, Int(toneFade * sampleRate)))
+        let step = 2 * Double.pi * min(toneHz, 0.4 * sampleRate) / sampleRate
+        return (0..<count).map { n in
+            let edge = min(n, count - 1 - n)
+            let envelope = edge < fade ? 0.5 - 0.5 * cos(Double.pi * Double(edge) / Double(fade)) : 1
+            return Float(amplitude * envelope * sin(step * Double(n)))
+        }
     }
 }
 

@@ -140,7 +140,8 @@ public final class Renderer {
             case .noise(let noise):
                 try render(noise)
                 var attributes = ["seconds": Self.number(noise.seconds), "gainDB": noise.silent ? "-inf" : Self.number(noise.gainDB)]
-                attributes["levelDB"] = Self.number(NoiseGenerator.breathLevelDB + noise.gainDB)
+                if let level = noise.levelDB { attributes["levelDB"] = Self.number(level + noise.gainDB) }
+                if let source = noise.source { attributes["source"] = source }
                 entries.append(.init(kind: .noise, start: start, end: written, detail: noise.kind.rawValue, location: noise.location, attributes: attributes))
             case .mix(let mix):
                 try render(mix)
@@ -247,12 +248,18 @@ public final class Renderer {
         }
     }
 
-    /// A breath: band-limited noise under a breath envelope, at the breath level moved by its gain.
+    /// A renderer-made sound: a breath (band-limited noise under a breath envelope) or a placeholder, at its level moved by its gain.
     private func render(_ noise: NoiseSegment) throws {
         let count = Int((noise.seconds * options.sampleRate).rounded())
-        guard !noise.silent else { return try silence(count) }
-        // Seeded by the place in the output: every breath is its own, and a render is reproducible.
-        let samples = NoiseGenerator.breath(count: count, sampleRate: options.sampleRate, gain: pow(10, noise.gainDB / 20), seed: UInt64(written) &+ 0x9E37_79B9)
+        guard !noise.silent, let level = noise.levelDB else { return try silence(count) }
+        let samples: [Float]
+        switch noise.kind {
+        case .breath:
+            // Seeded by the place in the output: every breath is its own, and a render is reproducible.
+            samples = NoiseGenerator.breath(count: count, sampleRate: options.sampleRate, gain: pow(10, noise.gainDB / 20), seed: UInt64(written) &+ 0x9E37_79B9)
+        case .placeholderTone, .placeholderSilence:
+            samples = NoiseGenerator.tone(count: count, sampleRate: options.sampleRate, levelDB: level, gain: pow(10, noise.gainDB / 20))
+        }
         var start = 0
         while start < samples.count {
             try emit(Array(samples[start..<min(start + 8192, samples.count)]), gain: 1)

@@ -13,15 +13,20 @@ public final class AudioResolver: Sendable {
     public let decoder: any AudioDecoder
     /// Downloads remote sources; nil refuses them.
     public let fetcher: (any AudioFetcher)?
+    /// Local folders for remote prefixes, and what a clip that cannot be played becomes.
+    public let sources: AudioSources
     /// Downloads at once at most.
     public static let concurrentDownloads = 4
+    /// The length of a placeholder for a clip whose length nothing states (no `clipEnd`).
+    public static let placeholderSeconds = 1.0
 
     private let known = Mutex<[String: Resolution]>([:])
 
-    public init(baseDirectory: URL, decoder: any AudioDecoder, fetcher: (any AudioFetcher)? = nil) {
+    public init(baseDirectory: URL, decoder: any AudioDecoder, fetcher: (any AudioFetcher)? = nil, sources: AudioSources = AudioSources()) {
         self.baseDirectory = baseDirectory
         self.decoder = decoder
         self.fetcher = fetcher
+        self.sources = sources
     }
 
     /// A playable file, or why not.
@@ -58,10 +63,21 @@ public final class AudioResolver: Sendable {
                 if let warning { try once(warning) { try log.warn("\(clip.label): \(warning)", at: clip.sourceLocation, kind: .audioSource) } }
                 clip.file = url.path
                 resolved.append(.audio(clip))
+            case .unplayable(let reason) where sources.missing != .error:
+                // An offline preview hears what the caller would hear when the clip plays: its length in a
+                // placeholder, not the fallback text the service speaks only when the clip fails there too.
+                let seconds = clip.clipEnd.map { max(0, $0 - clip.clipBegin) / max(clip.speed, 0.01) } ?? Self.placeholderSeconds
+                let kind: NoiseSegment.Kind = sources.missing == .tone ? .placeholderTone : .placeholderSilence
+                try once(reason) {
+                    try log.warn(
+                        "\(clip.label) cannot be played: \(reason); a \(Self.seconds(seconds)) placeholder (\(sources.missing.rawValue)) stands in for it\(clip.clipEnd == nil ? " (its length is unknown: clipEnd would give it)" : "")",
+                        at: clip.sourceLocation, kind: .audioSource)
+                }
+                resolved.append(.noise(NoiseSegment(kind: kind, seconds: seconds, gainDB: clip.gainDB, location: clip.location, source: clip.source)))
             case .unplayable(let reason):
                 guard let fallback = clip.fallback else {
                     let hint = clip.location.element == "audio" ? " (and the element has no fallback text)" : ""
-                    throw SSMLError(.audioSource, "\(clip.label) cannot be played: \(reason)\(hint)", at: clip.sourceLocation)
+                    throw SSMLError(.audioSource, "\(clip.label) cannot be played: \(reason)\(hint)", at: clip.sourceLocation, setting: .missingAudio)
                 }
                 try once(reason) {
                     try log.warn("\(clip.label) cannot be played: \(reason); speaking its fallback text", at: clip.sourceLocation, kind: .audioSource)
@@ -83,6 +99,10 @@ public final class AudioResolver: Sendable {
             }
         }
         return resolved
+    }
+
+    static func seconds(_ value: Double) -> String {
+        value.rounded() == value ? "\(Int(value)) s" : String(format: "%.3g s", value)
     }
 
     /// Joins the speech at `index` to the speech before it when both are in one voice and prosody.
@@ -139,6 +159,11 @@ public final class AudioResolver: Sendable {
     private func resolveSource(_ source: String) -> Resolution {
         var path = source.trimmingCharacters(in: .whitespaces)
         if path.isEmpty { return .unplayable("the source is empty") }
+        if let (file, mapping) = sources.mapped(path) {
+            // A mapped prefix is read from its folder and never downloaded: offline previews stay offline.
+            if let reason = decoder.problem(with: file) { return .unplayable("mapped by \(mapping.prefix)=\(mapping.directory) to \(file.path): \(reason)") }
+            return .playable(file, warning: nil)
+        }
         let lowered = path.lowercased()
         if lowered.hasPrefix("http://") || lowered.hasPrefix("https://") {
             // Schemes are case-insensitive; HTTP clients take them in lowercase.

@@ -80,7 +80,7 @@ extension BatchRunner {
     func job(_ prompt: BatchPlan.Prompt, voice: BatchPlan.Voice, input: JobInput) -> RenderJob {
         RenderJob(
             input: input, voice: voice.name, dialect: prompt.dialect, voiceFallback: plan.voiceFallback, strict: plan.strict,
-            allowEmpty: plan.allowEmpty, force: options.force)
+            allowEmpty: plan.allowEmpty, force: options.force, audioSources: options.audioSources)
     }
 
     /// A planned and resolved job, or its error at its place in the manifest.

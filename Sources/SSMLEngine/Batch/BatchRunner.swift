@@ -35,6 +35,8 @@ public final class BatchRunner: Sendable {
         public var retries = 1
         /// Seconds between manifest rewrites during the run (the journal covers the time between).
         public var checkpointSeconds: Double = 2
+        /// Local folders for remote audio prefixes, and what a clip that cannot be played becomes.
+        public var audioSources = AudioSources()
 
         public init(output: URL) { self.output = output }
     }

@@ -29,11 +29,13 @@ public struct RenderJob: Sendable, Equatable, Codable {
     public var timeline: Bool
     /// Return the timeline drawn as SVG with the result (needs the waveform outline).
     public var timelineSVG: Bool
+    /// Local folders for remote prefixes, and what a clip that cannot be played becomes.
+    public var audioSources: AudioSources
 
     public init(
         input: JobInput, voice: String = "en-us-female", dialect: String? = nil, voiceFallback: Bool = false, strict: Bool = false,
         allowEmpty: Bool = false, force: Bool = false, output: OutputSettings = OutputSettings(), timeline: Bool = false,
-        timelineSVG: Bool = false
+        timelineSVG: Bool = false, audioSources: AudioSources = AudioSources()
     ) {
         self.input = input
         self.voice = voice
@@ -45,6 +47,7 @@ public struct RenderJob: Sendable, Equatable, Codable {
         self.output = output
         self.timeline = timeline
         self.timelineSVG = timelineSVG
+        self.audioSources = audioSources
     }
 }
 

@@ -21,6 +21,9 @@ public struct SnapshotRunner: Sendable {
         public var snapshotFolder: URL?
         /// Seconds a case may take to render before it is stopped and reported as failed.
         public var caseTimeout: Double = 300
+        /// Local folders for remote audio prefixes (`audioMap` in `ssml-test.json`), and what a clip that cannot
+        /// be played becomes.
+        public var audioSources = AudioSources()
         public init() {}
     }
 
@@ -209,7 +212,7 @@ public struct SnapshotRunner: Sendable {
     public func render(_ item: Case) throws -> (snapshot: Snapshot, wav: Data, samples: [Float]) {
         let source = try InputFile.read(item.input.path)
         let input = JobInput(kind: item.kind, text: source.text, name: item.name, baseDirectory: item.input.deletingLastPathComponent().path)
-        let job = RenderJob(input: input, voice: settings.voice, output: OutputSettings(rate: settings.rate), timeline: true)
+        let job = RenderJob(input: input, voice: settings.voice, output: OutputSettings(rate: settings.rate), timeline: true, audioSources: settings.audioSources)
         let log = DiagnosticLog()
         let plan = try engine.resolve(engine.plan(job, log: log), for: job, log: log)
         let cancellation = RenderWorkerPool.Cancellation()

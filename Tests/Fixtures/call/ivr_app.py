@@ -7,7 +7,8 @@ Vonage: GET/POST /answer -> menu (talk with bargeIn + input); POST /menu branche
 /answer-slow (answers after 8 s), /answer-huge (2 MB), /fallback (a fallback NCCO). /ws is a websocket that answers with a
 440 Hz tone (1 s of L16 at the connection's rate) and counts what it receives; /ws-echo sends back the first
 75 frames it receives; /ws-mute never answers the handshake. /answer-record-call records the whole call in the background; /answer-transfer moves
-the call into another conversation.
+the call into another conversation; /chime.wav serves Samples/chime.wav for /answer-ringback (a
+connect with ringbackTone) and /answer-stream-chime.
 
 seven.io: POST /seven/status takes status webhooks; POST /seven/dtmf steers: 1 -> new SSML and hang up,
 2 -> bridge, 3 -> new digits, 4 -> 500 (broken).
@@ -133,6 +134,15 @@ class Handler(BaseHTTPRequestHandler):
                                                      "content-type": "audio/l16;rate=8000"}]},
                 {"action": "talk", "text": "The echo has ended."},
             ])
+        if path == "/chime.wav":
+            with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "Samples", "chime.wav"), "rb") as f:
+                return self.reply(200, f.read(), "audio/wav")
+        if path == "/answer-ringback":
+            return self.reply(200, [
+                {"action": "connect", "ringbackTone": base + "/chime.wav", "endpoint": [{"type": "phone", "number": "447700900001"}]},
+            ])
+        if path == "/answer-stream-chime":
+            return self.reply(200, [{"action": "stream", "streamUrl": [base + "/chime.wav"]}])
         if path == "/answer-ws-mute":
             return self.reply(200, [
                 {"action": "connect", "endpoint": [{"type": "websocket", "uri": "ws://%s/ws-mute" % self.headers.get("Host"),
@@ -149,7 +159,7 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/answer-transfer":
             return self.reply(200, [
                 {"action": "talk", "text": "Please hold while we move you."},
-                {"action": "transfer", "conversation_id": "CON-agents-room"},
+                {"action": "transfer", "conversationId": "CON-agents-room"},
                 {"action": "talk", "text": "You will not hear this."},
             ])
         if path == "/answer-record":
