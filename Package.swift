@@ -15,7 +15,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
-        // YAML prompt manifests for `ssml batch` (libyaml, with line and column in its errors).
+        // `connect` to a websocket endpoint in `ssml call`: the client alone, without a server framework.
+        .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
+        // YAML prompt manifests for `ssml batch` and scenario files of `ssml call` and `ssml test` (libyaml, with
+        // line and column in its errors).
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         // `ssml serve`: HTTP (and HTTPS through NIOSSL), structured logs, graceful shutdown.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -56,6 +59,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "Yams", package: "Yams"),
             ]),
 

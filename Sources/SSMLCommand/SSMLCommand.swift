@@ -22,7 +22,8 @@ struct SSMLCommand: ParsableCommand {
         commandName: "ssml",
         abstract: "Render SSML (seven.io, Vonage, W3C) to telephony audio, locally.",
         subcommands: [
-            Render.self, Ncco.self, Text.self, Lint.self, Voices.self, Info.self, CheckAsset.self, Test.self, Diff.self, Batch.self, Serve.self,
+            Render.self, Ncco.self, Call.self, Text.self, Lint.self, Voices.self, Info.self, CheckAsset.self, Test.self, Diff.self, Batch.self,
+            Serve.self,
         ])
 }
 

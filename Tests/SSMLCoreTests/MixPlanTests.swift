@@ -238,3 +238,50 @@ import Testing
         #expect(planner.log.warnings.count == 1 && planner.log.warnings[0].location?.attribute == "ph")
     }
 }
+
+/// A synthesizer that, like espeak-ng within one process, gives a little more audio each time it is asked for
+/// the same text: a fitted duration must still come out exact.
+final class DriftingSynthesizer: SpeechSynthesizer, @unchecked Sendable {
+    let base = FakeSynthesizer()
+    private(set) var calls = 0
+    var languages: Set<String> { base.languages }
+    var version: String { base.version }
+    func sampleRate(for request: SpeechRequest) -> Double { base.sampleRate(for: request) }
+    func checkPronunciation(_ ipa: String, voice: VoiceSpec) -> PronunciationProblem? { base.checkPronunciation(ipa, voice: voice) }
+    func rendition(of request: SpeechRequest) -> EngineRendition { base.rendition(of: request) }
+
+    func synthesize(_ request: SpeechRequest, onAudio: ([Float]) throws -> Void) throws -> [SpeechEvent] {
+        calls += 1
+        var total = 0
+        let events = try base.synthesize(request) { chunk in
+            total += chunk.count
+            try onAudio(chunk)
+        }
+        // 3 % more each call: beyond the fit's 1.5 % aim below the target.
+        try onAudio([Float](repeating: 0.1, count: total * 3 * calls / 100))
+        return events
+    }
+}
+
+@Suite struct DurationFitDriftTests {
+    @Test(arguments: ["<speak><prosody duration=\"2s\">a sentence that is fitted to exactly two seconds</prosody> after</speak>",
+                      "<speak><prosody amazon:max-duration=\"1s\" xmlns:amazon=\"https://amazon.com/polly\">a sentence too long for one second</prosody></speak>"])
+    func aFitHoldsWhenTheEngineDrifts(_ text: String) throws {
+        let planner = try Planner()
+        let plan = try planner.plan(text)
+        let synthesizer = DriftingSynthesizer()
+        let renderer = Renderer(synthesizer: synthesizer, decoder: SndFileDecoder(), resamplers: SoxrResamplerFactory(), options: RenderOptions(sampleRate: 8000))
+        let sink = MemorySink()
+        let report = try renderer.render(plan, into: sink)
+        #expect(synthesizer.calls > 2, "measured, then rendered")
+        let fit = try #require(plan.first { if case .fit = $0 { true } else { false } })
+        guard case .fit(let duration) = fit else { return }
+        let target = Int(duration.seconds * 8000)
+        let fitted = report.entries.filter { $0.layer == nil && $0.start < target && ($0.kind == .speech || $0.kind == .pause) }
+        let end = fitted.map(\.end).max() ?? 0
+        #expect(duration.rule == .exact ? end == target : end <= target, "fit ends at \(end), target \(target)")
+        // The entries never pass the samples written, and the last samples fade out instead of stopping on a click.
+        #expect(report.entries.allSatisfy { $0.end <= sink.samples.count })
+        if end == target { #expect(abs(sink.samples[target - 1]) < 0.01) }
+    }
+}

@@ -12,7 +12,7 @@ public struct NCCO: Sendable, Equatable {
     public var file: String
 
     /// The actions the Voice API runs, and what each one's options mean here.
-    public static let actionNames = ["talk", "stream", "input", "record", "connect", "conversation", "notify", "wait", "pay"]
+    public static let actionNames = ["talk", "stream", "input", "record", "connect", "conversation", "notify", "wait", "pay", "transfer"]
 
     /// Parses and validates NCCO JSON. Options this tool does not know are warnings; everything the Voice
     /// API would refuse (wrong types, values out of range, missing required options) is an error.

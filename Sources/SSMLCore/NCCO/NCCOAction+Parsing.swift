@@ -100,6 +100,21 @@ extension NCCOAction {
             kind = .notify(Notify(payload: value["payload"]!, events: events))
         case "wait":
             kind = .wait(Wait(timeout: reader.number("timeout") ?? 10))
+        case "transfer":
+            // Vonage's models spell it conversationId; conversation_id (a Ruby SDK attribute's name) is read too.
+            let key = value["conversationId"] == nil && value["conversation_id"] != nil ? "conversation_id" : "conversationId"
+            guard let id = value[key] else {
+                throw SSMLError(
+                    .missingAttribute, "\(path).conversationId is missing: transfer needs \"conversationId\" (the conversation the call moves into, CON-…)",
+                    at: value.location.with(element: name))
+            }
+            guard let conversation = reader.string(key), !conversation.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw SSMLError(.invalidValue, "\(path).\(key) is empty; transfer needs the conversation it moves the call into", at: id.location.with(element: name, attribute: key))
+            }
+            if key == "conversation_id" {
+                try log.warn("\(path).conversation_id: Vonage's models spell it conversationId; read as that", at: id.location.with(element: name, attribute: key), kind: .unknownAttribute)
+            }
+            kind = .transfer(Transfer(conversationID: conversation, canHear: reader.strings("canHear"), canSpeak: reader.strings("canSpeak"), mute: reader.bool("mute")))
         case "pay":
             kind = .pay(Pay(amount: reader.number("amount") ?? 0, currency: reader.string("currency"), events: reader.events()))
         default:
@@ -175,7 +190,7 @@ extension NCCOAction {
                 if stream.bargeIn { pending = action }
             case .input:
                 pending = nil
-            case .record, .connect, .conversation, .notify, .wait, .pay:
+            case .record, .connect, .conversation, .notify, .wait, .pay, .transfer:
                 if let barge = pending {
                     try log.warn("\(barge.path).bargeIn is true, but the next action that is not talk or stream (\(action.path)) is not an input, as the Voice API requires", at: barge.location)
                     pending = nil
@@ -270,6 +285,9 @@ extension NCCOAction {
             options: ["payload": .object, "eventUrl": urlList, "eventMethod": .oneOf(["GET", "POST"])],
             required: ["payload", "eventUrl"]),
         "wait": Spec(options: ["timeout": .number(0.1...7200)]),
+        "transfer": Spec(options: [
+            "conversationId": .string, "conversation_id": .string, "canHear": .strings(0...Int.max), "canSpeak": .strings(0...Int.max), "mute": .bool,
+        ]),
         "pay": Spec(
             options: ["amount": .number(0.01...Double.greatestFiniteMagnitude), "currency": .string, "eventUrl": urlList, "prompts": .array, "voice": .object],
             required: ["amount"]),

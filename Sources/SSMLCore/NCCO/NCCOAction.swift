@@ -14,6 +14,7 @@ public struct NCCOAction: Sendable, Equatable {
         case notify(Notify)
         case wait(Wait)
         case pay(Pay)
+        case transfer(Transfer)
     }
 
     /// The action's options as written, for the timeline and notes (scalars as written, lists compact).
@@ -31,6 +32,7 @@ public struct NCCOAction: Sendable, Equatable {
         case .notify: "notify"
         case .wait: "wait"
         case .pay: "pay"
+        case .transfer: "transfer"
         }
     }
 
@@ -171,6 +173,15 @@ extension NCCOAction {
     public struct Wait: Sendable, Equatable {
         /// Seconds (0.1...7200, default 10).
         public var timeout: Double
+    }
+
+    /// Moving the call's leg into another, existing conversation.
+    public struct Transfer: Sendable, Equatable {
+        /// The conversation the leg moves into (`CON-…`).
+        public var conversationID: String
+        public var canHear: [String]?
+        public var canSpeak: [String]?
+        public var mute: Bool
     }
 
     /// Collecting a payment by keypad.

@@ -74,7 +74,7 @@ public struct NCCOPlanner {
         case .wait(let wait):
             segments.append(.callControl(CallControl(kind: .wait, attributes: action.options, location: action.location)))
             segments.append(.pause(seconds: wait.timeout, reason: .wait, location: action.location))
-        case .record, .connect, .conversation, .notify, .pay:
+        case .record, .connect, .conversation, .notify, .pay, .transfer:
             let kind = CallControl.Kind(rawValue: action.name) ?? .notify
             segments.append(.callControl(CallControl(kind: kind, attributes: action.options, location: action.location)))
             log.note("\(action.path): \(action.name) \(Self.meaning[kind] ?? "acts on a live call"); nothing is heard locally (\(Self.settings(action.options)))", at: action.location)
@@ -88,6 +88,7 @@ public struct NCCOPlanner {
         .conversation: "joins the call to a conversation (conference)",
         .notify: "sends its payload to the event URL",
         .pay: "collects card details by keypad",
+        .transfer: "moves the call into another conversation",
     ]
 
     // MARK: - talk

@@ -198,7 +198,19 @@ extension Renderer {
             length = try measure(fit.content, factor: factor)
             if abs(Double(length) - aim) < 0.005 * Double(target) { break }
         }
+        // Held back: espeak-ng does not always give the same length twice in one process (it drifts), so the
+        // rendering can come out a little longer than its measurement; then its last samples are cut, with a fade,
+        // and the target holds to the sample.
+        let outer = held
+        let firstEntry = entries.count
+        held = []
         try render(Self.scaled(fit.content, rate: factor))
+        var body = held ?? []
+        held = outer
+        if !limited, body.count > target {
+            trim(&body, to: target, from: start, entriesFrom: firstEntry)
+        }
+        if held != nil { held!.append(contentsOf: body) } else if !body.isEmpty { try sink.write(body) }
         let spoken = written - start
         let rest = target - spoken
         if fit.rule == .exact, rest > 0, !limited {
@@ -207,6 +219,20 @@ extension Renderer {
             entries.append(.init(kind: .pause, start: padStart, end: written, detail: "fit", location: fit.location, attributes: ["seconds": Self.number(Double(rest) / options.sampleRate), "rateFactor": Self.number(factor)]))
         } else {
             entries.append(.init(kind: .mark, start: written, end: written, detail: "fit", location: fit.location, attributes: ["rateFactor": Self.number(factor), "seconds": Self.number(Double(spoken) / options.sampleRate), "target": Self.number(fit.seconds)]))
+        }
+    }
+
+    /// Cuts `body` (which started at output sample `start`) to `target` samples with a 10 ms fade-out, and the
+    /// entries made since the fit began to the new end.
+    private func trim(_ body: inout [Float], to target: Int, from start: Int, entriesFrom firstEntry: Int) {
+        let fade = min(target, Int(0.01 * options.sampleRate))
+        body.removeLast(body.count - target)
+        for index in 0..<fade { body[target - fade + index] *= Float(fade - index) / Float(fade + 1) }
+        written = start + target
+        let end = start + target
+        for index in firstEntry..<entries.count {
+            entries[index].start = min(entries[index].start, end)
+            entries[index].end = min(entries[index].end, end)
         }
     }
 

@@ -92,6 +92,8 @@ public final class Renderer {
     var sink: (any AudioSink)!
     /// Mix layers numbered so far in this render.
     var layers = 0
+    /// While a fitted duration renders its content: the samples, held back so the fit can be made exact.
+    var held: [Float]?
 
     public init(synthesizer: any SpeechSynthesizer, decoder: any AudioDecoder, resamplers: any ResamplerFactory, options: RenderOptions) {
         self.synthesizer = synthesizer
@@ -293,7 +295,11 @@ public final class Renderer {
         if Double(written) > options.limits.maxOutputSeconds * options.sampleRate {
             throw SSMLError(.limitExceeded, "the output passes the limit of \(Int(options.limits.maxOutputSeconds)) s here", at: currentLocation)
         }
-        try sink.write(samples)
+        if held != nil {
+            held!.append(contentsOf: samples)
+        } else {
+            try sink.write(samples)
+        }
     }
 }
 

@@ -85,11 +85,11 @@ public struct SnapshotComparison: Sendable, Equatable {
             case (let o?, let n?):
                 let before = oldEvents[o], after = newEvents[n]
                 if before.kind != after.kind || before.name != after.name {
-                    changes.append("\(Self.describe(before)) at \(Self.seconds(before.time)) became \(Self.describe(after))")
+                    changes.append("\(Self.describe(before)) at \(Self.seconds(before.time))\(after.step.map { " (call step \($0))" } ?? "") became \(Self.describe(after))")
                     continue
                 }
                 let settings = Self.settingChanges(before.settings, after.settings, tolerances: tolerances)
-                if !settings.isEmpty { changes.append("\(Self.describe(after))\(after.location.map { " (\($0))" } ?? ""): " + settings.joined(separator: "; ")) }
+                if !settings.isEmpty { changes.append("\(Self.describe(after))\(after.step.map { " (call step \($0))" } ?? "")\(after.location.map { " (\($0))" } ?? ""): " + settings.joined(separator: "; ")) }
                 // Measured from the start of the segment it falls in: an event that moved only because
                 // something before it changed length is not a change of its own.
                 let (oldSegment, oldOffset) = Self.place(before.time, in: oldSegments)
@@ -99,10 +99,17 @@ public struct SnapshotComparison: Sendable, Equatable {
                 if compareAudio, !sameSegment || abs(newOffset - oldOffset) > tolerances.time, abs(shift) > tolerances.time {
                     changes.append("\(Self.describe(after)) moved \(Self.signed(shift)) s (now at \(Self.seconds(after.time)))")
                 }
-            case (let o?, nil): changes.append("\(Self.describe(oldEvents[o])) at \(Self.seconds(oldEvents[o].time)) removed")
-            case (nil, let n?): changes.append("\(Self.describe(newEvents[n])) added at \(Self.seconds(newEvents[n].time))")
+            case (let o?, nil): changes.append("\(Self.describe(oldEvents[o])) at \(Self.seconds(oldEvents[o].time))\(oldEvents[o].step.map { " (call step \($0))" } ?? "") removed")
+            case (nil, let n?): changes.append("\(Self.describe(newEvents[n])) added at \(Self.seconds(newEvents[n].time))\(newEvents[n].step.map { " (call step \($0))" } ?? "")")
             case (nil, nil): break
             }
+        }
+
+        // A simulated call's outcome (`ssml call` scenarios).
+        if let before = old.timeline.call, let after = new.timeline.call {
+            if before.status != after.status { changes.append("call status \(before.status) became \(after.status)") }
+            if before.keys != after.keys { changes.append("keys pressed '\(before.keys)' became '\(after.keys)'") }
+            if before.endedBy != after.endedBy { changes.append("the call was ended by the \(before.endedBy), now by the \(after.endedBy)") }
         }
 
         if compareAudio {
@@ -253,7 +260,7 @@ public struct SnapshotComparison: Sendable, Equatable {
     static func key(_ segment: Timeline.Segment) -> String { "\(segment.kind)|\(segment.text)" }
 
     static func name(_ segment: Timeline.Segment) -> String {
-        "segment \(segment.index + 1) (\(segment.kind)\(segment.location.map { ", \($0)" } ?? ""))"
+        "segment \(segment.index + 1) (\(segment.kind)\(segment.step.map { ", call step \($0)" } ?? "")\(segment.location.map { ", \($0)" } ?? ""))"
     }
 
     static func describe(_ segment: Timeline.Segment) -> String {

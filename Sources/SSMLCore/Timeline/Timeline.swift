@@ -19,6 +19,8 @@ public struct Timeline: Sendable, Equatable, Codable {
     /// What mix layers played over the main sequence (background audio, Google `media`), each with its `layer`;
     /// absent when nothing was mixed. Unlike ``segments`` these overlap.
     public var overlays: [Segment]?
+    /// What a simulated call did (`ssml call`): its service, final status and length; absent for renders.
+    public var call: CallSummary?
 
     public struct Segment: Sendable, Equatable, Codable {
         public var index: Int
@@ -37,6 +39,8 @@ public struct Timeline: Sendable, Equatable, Codable {
         public var location: String?
         /// The mix layer it played in (overlays only).
         public var layer: Int?
+        /// The step of a simulated call that played it (`4: talk $[0] of the NCCO from POST /input`).
+        public var step: String?
     }
 
     public struct Word: Sendable, Equatable, Codable {
@@ -60,6 +64,8 @@ public struct Timeline: Sendable, Equatable, Codable {
         public var name: String
         public var settings: [String: String]
         public var location: String?
+        /// The step of a simulated call it happened in.
+        public var step: String?
     }
 
     /// Builds the timeline of `report`.

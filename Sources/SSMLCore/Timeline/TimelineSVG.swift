@@ -82,7 +82,7 @@ public enum TimelineSVG {
         svg += "<g id=\"events\">\n<text x=\"8\" y=\"\(f(eventTop + 14))\" fill=\"#555\">events</text>\n"
         for (number, event) in timeline.events.enumerated() {
             let x0 = x(event.time)
-            let color = event.kind == "mark" ? "#2a9d4b" : event.kind == "loop" ? "#7b4bb3" : "#c0392b"
+            let color = eventColor(event.kind)
             let label = event.kind == event.name ? event.kind : "\(event.kind): \(event.name)"
             svg += "<line x1=\"\(f(x0))\" y1=\"\(f(segmentTop))\" x2=\"\(f(x0))\" y2=\"\(f(eventTop + 4))\" stroke=\"\(color)\" stroke-width=\"1.4\" stroke-dasharray=\"4 3\"/>"
             // Near the right edge the label ends at its line instead of running off the image.
@@ -95,8 +95,26 @@ public enum TimelineSVG {
 
     // MARK: - Pieces
 
+    /// Marks and loops in green and purple; a call's keys, webhooks and answers each in their own colour, so the
+    /// moments the caller and the application acted stand out from the plan's call control (red).
+    static func eventColor(_ kind: String) -> String {
+        switch kind {
+        case "mark": "#2a9d4b"
+        case "loop": "#7b4bb3"
+        case Timeline.CallEventKind.key.rawValue, Timeline.CallEventKind.speech.rawValue: "#e67e22"
+        case Timeline.CallEventKind.webhook.rawValue: "#1f6fb2"
+        case Timeline.CallEventKind.answer.rawValue: "#16a085"
+        case Timeline.CallEventKind.bargeIn.rawValue: "#d35400"
+        case Timeline.CallEventKind.call.rawValue: "#34495e"
+        default: "#c0392b"
+        }
+    }
+
     static func summary(_ timeline: Timeline) -> String {
         let voices = Array(Set(timeline.segments.compactMap(\.voice))).sorted().joined(separator: ", ")
+        if let call = timeline.call {
+            return "\(call.service) call \(call.status) · \(timeLabel(timeline.duration)) at \(timeline.sampleRate) Hz · keys \(call.keys.isEmpty ? "none" : call.keys) · \(call.webhooks) webhooks · \(timeline.segments.count) segments · \(timeline.engine)"
+        }
         return "\(timeLabel(timeline.duration)) at \(timeline.sampleRate) Hz · \(timeline.segments.count) segments · \(timeline.words.count) words · \(timeline.events.count) events · \(voices) · \(timeline.engine)"
     }
 
@@ -114,11 +132,13 @@ public enum TimelineSVG {
         if let voice = segment.voice { parts.append(voice) }
         if !segment.settings.isEmpty { parts.append(segment.settings.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")) }
         if let location = segment.location { parts.append(location) }
+        if let step = segment.step { parts.append("step \(step)") }
         return parts.joined(separator: "\n")
     }
 
     static func eventTooltip(_ event: Timeline.Event) -> String {
         var parts = ["\(event.kind) at \(timeLabel(event.time))", event.name]
+        if let step = event.step { parts.append("step \(step)") }
         if !event.settings.isEmpty { parts.append(event.settings.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")) }
         if let location = event.location { parts.append(location) }
         return parts.joined(separator: "\n")

@@ -25,10 +25,24 @@ extension Engine {
         _ plan: [Segment], job: RenderJob, to destination: JobDestination, pool: RenderWorkerPool? = nil,
         cancellation: RenderWorkerPool.Cancellation? = nil
     ) throws -> JobResult {
+        let parts = PartRenderer(engine: self, pool: pool, sampleRate: job.output.rate, cancellation: cancellation)
+        return try write(job: job, to: destination) { sink in try parts.render(plan, into: sink) }
+    }
+
+    /// Encodes the audio `produce` writes into `destination` with the job's output settings (format, frames,
+    /// loudness), and makes the timeline and its drawing the job asks for: the output step of every render, for
+    /// audio assembled elsewhere (a simulated call's steps).
+    /// - Parameters:
+    ///   - produce: writes every sample, in order, and returns what they are; it may be called more than once
+    ///     (a lossy file corrected for loudness is encoded again), and must write the same samples each time.
+    ///   - timeline: makes the timeline from the report instead of the render's own (a call adds its webhooks and keys).
+    public func write(
+        job: RenderJob, to destination: JobDestination, timeline makeTimeline: ((RenderReport) -> Timeline)? = nil,
+        produce render: @escaping (any AudioSink) throws -> RenderReport
+    ) throws -> JobResult {
         let settings = job.output
-        let parts = PartRenderer(engine: self, pool: pool, sampleRate: settings.rate, cancellation: cancellation)
         var report: RenderReport?
-        let produce: (any AudioSink) throws -> Void = { sink in report = try parts.render(plan, into: sink) }
+        let produce: (any AudioSink) throws -> Void = { sink in report = try render(sink) }
         var result = JobResult(report: RenderReport(sampleRate: Double(settings.rate), sampleCount: 0, entries: []), notes: [], warnings: [])
         let target = OutputTarget(destination, force: job.force)
         defer { target.abandon() }
@@ -58,7 +72,7 @@ extension Engine {
         result.audio = try target.complete()
         result.report = report ?? result.report
         if job.timeline || job.timelineSVG {
-            let timeline = Timeline(report: result.report, engine: synthesizer.version)
+            let timeline = makeTimeline?(result.report) ?? Timeline(report: result.report, engine: synthesizer.version)
             if job.timeline { result.timeline = timeline }
             if job.timelineSVG, let envelope { result.timelineSVG = TimelineSVG.render(timeline, envelope: envelope.outline, title: job.input.name) }
         }

@@ -37,6 +37,8 @@ public struct SnapshotRunner: Sendable {
         public var audio: URL
         /// SSML (or text), or a Vonage NCCO.
         public var kind: JobInput.Kind
+        /// A call scenario (`name.call.json`, `name.call.yaml`) run by ``CallSimulator``.
+        public var isCall = false
     }
 
     /// Cases whose audio an HTML report shows.
@@ -81,6 +83,10 @@ public struct SnapshotRunner: Sendable {
         for file in files.sorted(by: { $0.path < $1.path }) {
             let name = file.lastPathComponent
             if name.hasSuffix(".snap.json") || name == "ssml-test.json" { continue }
+            if CallScenario.isScenario(name) {
+                cases.append(callCase(file, base: base))
+                continue
+            }
             let kind: JobInput.Kind
             switch file.pathExtension.lowercased() {
             case "ssml": kind = .ssml
@@ -146,8 +152,15 @@ public struct SnapshotRunner: Sendable {
             oldAudio = nil
         }
         let rendered: (snapshot: Snapshot, wav: Data, samples: [Float])
+        var expectationFailures: [String] = []
         do {
-            rendered = try render(item)
+            if item.isCall {
+                let call = try renderCall(item)
+                rendered = (call.snapshot, call.wav, call.samples)
+                expectationFailures = call.failures
+            } else {
+                rendered = try render(item)
+            }
         } catch {
             return SnapshotCaseReport(name: item.name, status: .failed, error: (error as? SSMLError)?.message ?? "\(error)", old: old, oldAudio: oldAudio, seconds: Date().timeIntervalSince(started))
         }
@@ -174,6 +187,11 @@ public struct SnapshotRunner: Sendable {
                 report.status = .failed
                 report.error = "cannot record the snapshot: \(error)"
             }
+        }
+        // A scenario's expectations fail the case whatever its snapshot says.
+        if !expectationFailures.isEmpty {
+            report.changes += expectationFailures
+            report.status = .changed
         }
         if settings.reportAudio == .changed, report.status == .passed {
             report.oldAudio = nil
