@@ -1,19 +1,24 @@
 import Foundation
+import SSMLCore
 import SSMLTestSupport
 import Synchronization
 import Testing
 
 /// The server under load and misuse: a full queue answers 503 at once, a render that takes too long is stopped
 /// (504), a client that leaves stops its render, a body that does not arrive is 408.
-@Suite(.serialized, .timeLimit(.minutes(5))) struct LoadLimitTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct LoadLimitTests {
     /// About `seconds` of speech, in sentences (espeak-ng renders it in a fraction of that).
     static func speech(seconds: Int) -> String {
         let sentence = "The teacher walked to the market with her family early in the morning, and they talked about the weather. "
         return "<speak>" + String(repeating: sentence, count: max(1, seconds / 6)) + "</speak>"
     }
 
-    /// Seconds of output the tests with long renders allow (the server's default is 600).
-    static let hour = 3600.0 + 60
+    /// Seconds of output the tests with long renders allow: the library's cap (the server's default is 600).
+    static let cap = Limits.standard.maxOutputSeconds
+
+    /// An hour of speech: far under the cap, and rendering it holds a worker far longer than any check here
+    /// takes, even on a loaded machine.
+    static let long = speech(seconds: 3600)
 
     /// Starts `POST /render` of `body` on its own connection and returns the client without reading the answer.
     static func startRender(_ server: TestServer, _ text: String) throws -> HTTPTestClient {
@@ -29,21 +34,20 @@ import Testing
         let server = try await TestServer.start {
             $0.workers = 1
             $0.queueLength = 1
-            $0.maxOutputSeconds = Self.hour
+            $0.maxOutputSeconds = Self.cap
         }
         defer { Task { await server.stop() } }
-        // An hour of speech holds the worker far longer than the checks below take, even on a loaded machine.
-        let long = Self.speech(seconds: 3600)
+        let long = Self.long
         let running = try Self.startRender(server, long)
         #expect(try await TestServer.eventually(20) { try await server.load().running == 1 })
         let waiting = try Self.startRender(server, long)
         #expect(try await TestServer.eventually(20) { try await server.load().waiting == 1 })
         let refused = try await server.render(["input": "Hello"])
+        // queue-full is only ever said at admission, to a request that found no room: it did not wait for a
+        // worker. (How fast the refusal is belongs to the benchmark; this machine is shared and loaded.)
         #expect(refused.status == 503)
-        // Refused at once, not after waiting for a worker: both admitted renders are still where they were.
-        // (How fast is for the benchmark; a test on a loaded machine says only what happened.)
-        #expect(try await server.load() == (1, 1), "the refusal waited for the queue")
         #expect(refused.error("kind") as? String == "queue-full")
+        #expect((refused.error("message") as? String)?.contains("1 requests are waiting") == true)
         let retry = try #require(refused.headers["retry-after"].flatMap { Int($0) })
         #expect(retry >= 1 && retry <= 60)
         // The two admitted requests leave; their renders stop and the server takes work again.
@@ -57,17 +61,19 @@ import Testing
     @Test func aRenderOverTheTimeLimitIsStoppedWith504() async throws {
         let server = try await TestServer.start {
             $0.workers = 1
-            $0.renderTimeout = 3
-            $0.maxOutputSeconds = Self.hour
+            $0.renderTimeout = 5
+            $0.maxOutputSeconds = Self.cap
         }
         defer { Task { await server.stop() } }
         let started = Date()
-        let response = try await server.render(["input": Self.speech(seconds: 3600)])
+        // Half an hour of speech: longer to render than the limit, and quick to plan (planning is not stopped
+        // midway, so a huge document would hold the worker until its plan is made).
+        let response = try await server.render(["input": Self.speech(seconds: 1800)])
         #expect(response.status == 504)
         #expect(response.error("kind") as? String == "render-timeout")
-        #expect(Date().timeIntervalSince(started) < 10)
-        // The render process was killed: the worker is free for the next request at once.
-        #expect(try await TestServer.eventually(5) { try await server.load().running == 0 })
+        #expect(Date().timeIntervalSince(started) < 30)
+        // The render process was killed: the worker is free for the next request.
+        #expect(try await TestServer.eventually(10) { try await server.load().running == 0 })
         let next = try await server.render(["input": "Hello"])
         #expect(next.status == 200)
     }
@@ -75,11 +81,10 @@ import Testing
     @Test func aClientThatClosesItsConnectionStopsItsRender() async throws {
         let server = try await TestServer.start {
             $0.workers = 1
-            $0.maxOutputSeconds = Self.hour
+            $0.maxOutputSeconds = Self.cap
         }
         defer { Task { await server.stop() } }
-        // An hour of speech: rendering it takes far longer than the ten seconds allowed below.
-        let client = try Self.startRender(server, Self.speech(seconds: 3600))
+        let client = try Self.startRender(server, Self.long)
         #expect(try await TestServer.eventually(20) { try await server.load().running == 1 })
         try await Task.sleep(for: .milliseconds(300))
         let closedAt = Date()
