@@ -27,8 +27,11 @@ let package = Package(
     ],
     targets: [
         // Thin system-library targets: a module map and a shim header each, found by pkg-config.
+        // espeak-ng is linked from its static archive (libespeak-ng-dev ships it; see SSMLEngine's linker settings):
+        // its shared library pulls in PulseAudio, ALSA and X11 through pcaudio, about 20 libraries and 9 ms of start
+        // for an audio output this tool never opens. No pkgConfig here: it would add -lespeak-ng (the shared one).
         .systemLibrary(
-            name: "CEspeakNG", pkgConfig: "espeak-ng",
+            name: "CEspeakNG",
             providers: [.apt(["libespeak-ng-dev"])]),
         .systemLibrary(
             name: "CSndFile", pkgConfig: "sndfile",
@@ -61,6 +64,10 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "Yams", package: "Yams"),
+            ],
+            linkerSettings: [
+                // The archive, not the shared library (`-l:` names the file); its one other dependency is libsonic.
+                .linkedLibrary(":libespeak-ng.a"), .linkedLibrary(":libsonic.so.0"), .linkedLibrary("m"),
             ]),
 
         // The HTTP server of `ssml serve`: render API, lint, catalog, OpenAPI document and preview page, over the

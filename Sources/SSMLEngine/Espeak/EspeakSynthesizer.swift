@@ -259,3 +259,39 @@ private func synthCallback(_ wav: UnsafeMutablePointer<Int16>?, _ count: Int32, 
     let samples = UnsafeBufferPointer(start: wav, count: Int(count)).map { Float($0) * (1.0 / 32768.0) }
     return collector.channel.push(collector.trimmer.push(samples)) ? 0 : 1
 }
+
+// MARK: - No audio device
+
+// espeak-ng is linked from its static archive, whose audio output calls pcaudio (PulseAudio, ALSA). This tool
+// initialises espeak-ng for retrieval only (`AUDIO_OUTPUT_SYNCHRONOUS`), where espeak-ng never opens a device, so
+// pcaudio's eight functions are defined here as a device that does not exist: `create_audio_device_object` gives
+// nil, which espeak-ng reads as "no audio device", and the others are never reached. This keeps PulseAudio, ALSA,
+// X11, D-Bus and systemd's libraries (about 20, and 9 ms of every start) out of the process.
+
+@_cdecl("create_audio_device_object")
+public func pcaudioCreateDevice(_ device: UnsafePointer<CChar>?, _ application: UnsafePointer<CChar>?, _ description: UnsafePointer<CChar>?) -> OpaquePointer? {
+    nil
+}
+
+@_cdecl("audio_object_open")
+public func pcaudioOpen(_ object: OpaquePointer?, _ format: UInt32, _ rate: UInt32, _ channels: UInt8) -> Int32 { ENODEV }
+
+@_cdecl("audio_object_close")
+public func pcaudioClose(_ object: OpaquePointer?) {}
+
+@_cdecl("audio_object_destroy")
+public func pcaudioDestroy(_ object: OpaquePointer?) {}
+
+@_cdecl("audio_object_write")
+public func pcaudioWrite(_ object: OpaquePointer?, _ data: UnsafeRawPointer?, _ bytes: Int) -> Int32 { ENODEV }
+
+@_cdecl("audio_object_drain")
+public func pcaudioDrain(_ object: OpaquePointer?) -> Int32 { 0 }
+
+@_cdecl("audio_object_flush")
+public func pcaudioFlush(_ object: OpaquePointer?) -> Int32 { 0 }
+
+@_cdecl("audio_object_strerror")
+public func pcaudioError(_ object: OpaquePointer?, _ error: Int32) -> UnsafePointer<CChar>? {
+    UnsafeRawPointer(("no audio device: swift-ssml renders to files" as StaticString).utf8Start).assumingMemoryBound(to: CChar.self)
+}
