@@ -79,7 +79,7 @@ final class TestServer: Sendable {
 
     /// Renders in progress and waiting, from `GET /healthz`.
     func load() throws -> (running: Int, waiting: Int) {
-        let health = try request("GET", "/healthz", timeout: 10).json
+        let health = try request("GET", "/healthz", timeout: 60).json
         return (health["running"] as? Int ?? -1, health["waiting"] as? Int ?? -1)
     }
 
@@ -92,7 +92,7 @@ final class TestServer: Sendable {
     }
 
     func load() async throws -> (running: Int, waiting: Int) {
-        let health = try await request("GET", "/healthz", timeout: 10).json
+        let health = try await request("GET", "/healthz", timeout: 60).json
         return (health["running"] as? Int ?? -1, health["waiting"] as? Int ?? -1)
     }
 
