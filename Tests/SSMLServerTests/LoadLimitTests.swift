@@ -4,6 +4,10 @@ import SSMLTestSupport
 import Synchronization
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The server under load and misuse: a full queue answers 503 at once, a render that takes too long is stopped
 /// (504), a client that leaves stops its render, a body that does not arrive is 408.
 @Suite(.serialized, .timeLimit(.minutes(10))) struct LoadLimitTests {
@@ -22,7 +26,11 @@ import Testing
 
     /// Starts `POST /render` of `body` on its own connection and returns the client without reading the answer.
     static func startRender(_ server: TestServer, _ text: String) throws -> HTTPTestClient {
-        let client = try HTTPTestClient(port: server.port, timeout: 120)
+        try startRender(port: server.port, text)
+    }
+
+    static func startRender(port: Int, _ text: String) throws -> HTTPTestClient {
+        let client = try HTTPTestClient(port: port, timeout: 120)
         let body = HTTPTestClient.json(["input": text])
         var message = HTTPTestClient.head("POST", "/render", headers: [("Content-Type", "application/json")], bodyLength: body.count)
         message.append(body)
@@ -30,19 +38,24 @@ import Testing
         return client
     }
 
+    /// Against `ssml serve` in a process of its own: while other suites block this process's threads, an
+    /// in-process server can be starved long enough for an hour's render to finish before the queue is seen full.
     @Test func aFullQueueAnswers503WithRetryAfterAtOnce() async throws {
-        let server = try await TestServer.start {
-            $0.workers = 1
-            $0.queueLength = 1
-            $0.maxOutputSeconds = Self.cap
+        let served = try ServeCommandTests.Served(["--port", "0", "--workers", "1", "--queue", "1", "--max-output-seconds", "\(Int(Self.cap))"], limit: 300)
+        defer { kill(served.pid, SIGTERM) }
+        let port = served.port
+        func load() async throws -> (Int, Int) {
+            let health = try await HTTPTestClient.fetch(port: port, "GET", "/healthz", timeout: 60).json
+            return (health["running"] as? Int ?? -1, health["waiting"] as? Int ?? -1)
         }
-        defer { Task { await server.stop() } }
-        let long = Self.long
-        let running = try Self.startRender(server, long)
-        #expect(try await TestServer.eventually(20) { try await server.load().running == 1 })
-        let waiting = try Self.startRender(server, long)
-        #expect(try await TestServer.eventually(20) { try await server.load().waiting == 1 })
-        let refused = try await server.render(["input": "Hello"])
+        func hello() async throws -> HTTPTestClient.Response {
+            try await HTTPTestClient.fetch(port: port, "POST", "/render", headers: [("Content-Type", "text/plain")], body: Data("Hello".utf8), timeout: 120)
+        }
+        let running = try Self.startRender(port: port, Self.long)
+        #expect(try await TestServer.eventually(20) { try await load().0 == 1 })
+        let waiting = try Self.startRender(port: port, Self.long)
+        #expect(try await TestServer.eventually(20) { try await load().1 == 1 })
+        let refused = try await hello()
         // queue-full is only ever said at admission, to a request that found no room: it did not wait for a
         // worker. (How fast the refusal is belongs to the benchmark; this machine is shared and loaded.)
         #expect(refused.status == 503)
@@ -53,8 +66,8 @@ import Testing
         // The two admitted requests leave; their renders stop and the server takes work again.
         running.close()
         waiting.close()
-        #expect(try await TestServer.eventually(10) { try await server.load() == (0, 0) })
-        let after = try await server.render(["input": "Hello"])
+        #expect(try await TestServer.eventually(30) { try await load() == (0, 0) })
+        let after = try await hello()
         #expect(after.status == 200)
     }
 
@@ -87,10 +100,9 @@ import Testing
         let client = try Self.startRender(server, Self.long)
         #expect(try await TestServer.eventually(20) { try await server.load().running == 1 })
         try await Task.sleep(for: .milliseconds(300))
-        let closedAt = Date()
+
         client.close()
         #expect(try await TestServer.eventually(10) { try await server.load().running == 0 }, "the render went on after its client left")
-        #expect(Date().timeIntervalSince(closedAt) < 10)
         #expect(try await TestServer.eventually(10) { server.logs.all.contains { $0.contains("path=/render") && $0.contains("status=499") } })
         let next = try await server.render(["input": "Hello"])
         #expect(next.status == 200)
