@@ -100,7 +100,6 @@ import Testing
         let client = try Self.startRender(server, Self.long)
         #expect(try await TestServer.eventually(20) { try await server.load().running == 1 })
         try await Task.sleep(for: .milliseconds(300))
-
         client.close()
         #expect(try await TestServer.eventually(10) { try await server.load().running == 0 }, "the render went on after its client left")
         #expect(try await TestServer.eventually(10) { server.logs.all.contains { $0.contains("path=/render") && $0.contains("status=499") } })
