@@ -85,7 +85,7 @@ import Testing
         #expect(response.status == 200)
         let header = try #require(WAVHeader(response.body))
         #expect(Double(header.dataBytes) / 2 / 16000 > 50)
-        #expect(served.wait(seconds: 20) == 0, "\(served.stderr)")
+        #expect(served.wait(seconds: 120) == 0, "\(served.stderr)")
         // It no longer listens, and it said what it did.
         #expect((try? HTTPTestClient(port: served.port, timeout: 2)) == nil)
         #expect(served.stderr.contains("path=/render") && served.stderr.contains("status=200"))
@@ -95,7 +95,7 @@ import Testing
         let served = try Served(["--port", "0", "--workers", "1", "--log-format", "json"])
         #expect(try HTTPTestClient.fetch(port: served.port, "GET", "/voices?gender=robot").status == 400)
         kill(served.pid, SIGTERM)
-        #expect(served.wait(seconds: 20) == 0)
+        #expect(served.wait(seconds: 60) == 0)
         let lines = served.stderr.split(separator: "\n").map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         #expect(!lines.isEmpty && lines.allSatisfy { $0 != nil }, "\(served.stderr)")
         #expect(lines.contains { $0?["message"] as? String == "request" && $0?["status"] as? String == "400" && $0?["path"] as? String == "/voices" })
@@ -121,7 +121,7 @@ import Testing
             ["-sk", "--max-time", "30", "-H", "Content-Type: text/plain", "--data-binary", "Hello over TLS.", "\(served.url.absoluteString)/render"], timeLimit: 40)
         #expect(WAVHeader(render.stdout) != nil)
         kill(served.pid, SIGTERM)
-        #expect(served.wait(seconds: 20) == 0)
+        #expect(served.wait(seconds: 60) == 0)
     }
 
     @Test func wrongSettingsAreUsageErrors() throws {
@@ -141,7 +141,7 @@ import Testing
         #expect(second.status == 1)
         #expect(second.stderr.lowercased().contains("address already in use"), "\(second.stderr)")
         kill(first.pid, SIGTERM)
-        #expect(first.wait(seconds: 20) == 0)
+        #expect(first.wait(seconds: 60) == 0)
     }
 }
 
