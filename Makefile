@@ -3,6 +3,10 @@
 
 SWIFT        ?= swift
 BUILD_FLAGS  ?=
+# The release binaries carry the Swift runtime and Foundation inside them: a start maps one file instead of a dozen
+# shared libraries (measured: ssml --help 32 -> 21 MB peak RSS; with espeak-ng from its static archive, 87 -> 23
+# shared libraries).
+RELEASE_FLAGS ?= --static-swift-stdlib
 RELEASE_BIN  := .build/release/ssml
 PREFIX       ?= /usr/local
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -46,7 +50,7 @@ build: deps
 	$(SWIFT) build $(BUILD_FLAGS)
 
 release: deps
-	$(SWIFT) build -c release $(BUILD_FLAGS)
+	$(SWIFT) build -c release $(RELEASE_FLAGS) $(BUILD_FLAGS)
 
 ## test: unit, engine and end-to-end tests (the command CI runs).
 test: deps

@@ -228,3 +228,51 @@ import Testing
         #expect(durations.max()! - durations.min()! < 0.003, "durations \(durations)")
     }
 }
+
+/// What a rewrite keeps of the file it replaces: mode, read-only protection, and the other names of a hard link.
+@Suite struct OutputPermissionTests {
+    func mode(_ url: URL) -> mode_t {
+        var status = stat()
+        return stat(url.path, &status) == 0 ? status.st_mode & 0o7777 : 0
+    }
+
+    @Test func aPrivateFileStaysPrivate() throws {
+        let directory = try Repository.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let output = directory.appendingPathComponent("p.wav")
+        try Data("old".utf8).write(to: output)
+        #expect(chmod(output.path, 0o600) == 0)
+        let result = try run(Repository.ssmlBinary, ["render", "-", "-o", output.path], stdin: Data("hello".utf8))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(mode(output) == 0o600)
+        #expect(try Data(contentsOf: output).count > 1000)
+    }
+
+    @Test func aReadOnlyFileIsRefusedUnlessForcedEvenForRoot() throws {
+        let directory = try Repository.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let output = directory.appendingPathComponent("r.wav")
+        try Data("old".utf8).write(to: output)
+        #expect(chmod(output.path, 0o444) == 0)
+        let refused = try run(Repository.ssmlBinary, ["render", "-", "-o", output.path], stdin: Data("hello".utf8))
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("read-only") && refused.stderr.contains("--force"), "\(refused.stderr)")
+        #expect(try Data(contentsOf: output) == Data("old".utf8))
+        let forced = try run(Repository.ssmlBinary, ["render", "-", "-o", output.path, "--force"], stdin: Data("hello".utf8))
+        #expect(forced.status == 0, "\(forced.stderr)")
+        #expect(mode(output) == 0o444)
+        #expect(try Data(contentsOf: output).count > 1000)
+    }
+
+    @Test func aHardLinkKeepsTheOldContent() throws {
+        let directory = try Repository.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let output = directory.appendingPathComponent("h.wav"), other = directory.appendingPathComponent("other.wav")
+        try Data("old".utf8).write(to: output)
+        #expect(link(output.path, other.path) == 0)
+        let result = try run(Repository.ssmlBinary, ["render", "-", "-o", output.path], stdin: Data("hello".utf8))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try Data(contentsOf: other) == Data("old".utf8))
+        #expect(try Data(contentsOf: output).count > 1000)
+    }
+}

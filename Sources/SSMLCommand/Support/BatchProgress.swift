@@ -81,7 +81,11 @@ final class BatchProgress: Sendable {
                 if dryRun {
                     line += "\(summary.outputs - summary.upToDate) to render, \(summary.upToDate) up to date (dry run: nothing was written)"
                 } else {
-                    line += "\(summary.rendered) rendered, \(summary.upToDate) up to date, \(summary.failures.count) failed in \(String(format: "%.1f", summary.seconds)) s"
+                    // Counted in outputs, so the three add up; one failing row can cost several outputs (voices, formats).
+                    let failed = max(0, summary.outputs - summary.rendered - summary.upToDate)
+                    line += "\(summary.rendered) rendered, \(summary.upToDate) up to date, \(failed) failed"
+                    if summary.failures.count != failed { line += " (\(summary.failures.count) problem\(summary.failures.count == 1 ? "" : "s"))" }
+                    line += " in \(String(format: "%.1f", summary.seconds)) s"
                 }
                 if let manifest = summary.manifest { line += "; manifest: \(Self.display(manifest))" }
                 CommandSupport.printLine(line)

@@ -39,7 +39,9 @@ public final class AtomicFile {
         existing = Posix.status(target)
         if let existing {
             guard existing.st_mode & S_IFMT == S_IFREG else { throw SSMLError(.io, "\(target) is not a regular file") }
-            if !force && access(target, W_OK) != 0 {
+            // No write bit at all is read-only for everyone: root may write anything (access() says yes), but a
+            // 444 file was made read-only on purpose.
+            if !force && (existing.st_mode & 0o222 == 0 || access(target, W_OK) != 0) {
                 throw SSMLError(.io, "\(target) is read-only; it is not replaced (force to replace it)", setting: .force)
             }
         }
