@@ -396,6 +396,73 @@ final class PythonApp: @unchecked Sendable {
         return try source.read(maxFrames: max(source.frameCount, 1))
     }
 
+    @Test func anUnplayableStreamFailsThatActionAndTheCallGoesOn() throws {
+        let app = try PythonApp()
+        let folder = try Repository.scratchDirectory()
+        let output = folder.appendingPathComponent("s.wav")
+        let result = try call(["--answer-url", "\(app.url)/answer-stream-missing", "--event-url", "\(app.url)/event", "--hangup-after", "6s", "-o", output.path])
+        // The application's URLs answer 404: its fault (exit 1), but the call ran to its end.
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("PROBLEM: $[0] stream"), "\(result.stderr)")
+        #expect(result.stderr.contains("musicOnHoldUrl"), "\(result.stderr)")
+        let events = try app.bodies("/event")
+        let errors = events.filter { $0["level"] as? String == "error" }
+        #expect(errors.count == 2, "\(events)")
+        #expect(events.last?["status"] as? String == "completed")
+        // The talk after the stream was heard: the file holds speech, and lasts the call.
+        let audio = try Self.read(output)
+        #expect(audio.map { abs($0) }.max() ?? 0 > 0.05)
+        #expect(Double(audio.count) / 16000 > 5.9)
+    }
+
+    @Test func aRecordingsFolderThatIsNotThereIsAUsageErrorBeforeTheCall() throws {
+        let app = try PythonApp()
+        let folder = try Repository.scratchDirectory()
+        let output = folder.appendingPathComponent("r.wav")
+        let missing = folder.appendingPathComponent("no-such-folder").path
+        let result = try call(["--answer-url", "\(app.url)/answer-record", "--event-url", "\(app.url)/event", "--recordings", missing, "-o", output.path])
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(result.stderr.contains("--recordings \(missing) does not exist"), "\(result.stderr)")
+        #expect(!result.stderr.contains(".tmp"))
+        #expect(try app.requests().isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: output.path))
+    }
+
+    @Test func webhookURLsThatAreNotHTTPAreUsageErrors() throws {
+        let folder = try Repository.scratchDirectory()
+        let output = folder.appendingPathComponent("u.wav")
+        let seven = folder.appendingPathComponent("u.ssml")
+        try "<speak>Hello.</speak>".write(to: seven, atomically: true, encoding: .utf8)
+        for (arguments, option) in [
+            (["--answer-url", "not a url"], "--answer-url"), (["--answer-url", "ftp://127.0.0.1/answer"], "--answer-url"),
+            (["--answer-url", "http://127.0.0.1:9/a", "--event-url", "ftp://127.0.0.1/e"], "--event-url"),
+            (["--seven", seven.path, "--webhook", "mailto:x@example.com"], "--webhook"),
+        ] {
+            let result = try call(arguments + ["-o", output.path])
+            #expect(result.status == 64, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains(option), "\(arguments): \(result.stderr)")
+            #expect(!result.stderr.contains("→"), "the call ran: \(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: output.path))
+        }
+    }
+
+    @Test func anUnansweredOrFailedCallSaysSoAndWritesNoEmptyFile() throws {
+        let folder = try Repository.scratchDirectory()
+        let output = folder.appendingPathComponent("f.wav")
+        for flag in ["--busy", "--no-answer"] {
+            let result = try call(["--answer-url", "http://127.0.0.1:9/answer", flag, "-o", output.path])
+            #expect(!result.stderr.contains("the nobody"), "\(result.stderr)")
+            #expect(result.stderr.contains(flag == "--busy" ? "the line was busy" : "nobody answered"), "\(result.stderr)")
+        }
+        try? FileManager.default.removeItem(at: output)
+        // Nothing answers the answer URL: exit 1, and no empty audio file that looks like a result.
+        let failed = try call(["--answer-url", "http://127.0.0.1:9/answer", "-o", output.path, "--timeline", folder.appendingPathComponent("f.json").path])
+        #expect(failed.status == 1, "\(failed.stderr)")
+        #expect(failed.stderr.contains("no audio written"), "\(failed.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: output.path))
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("f.json").path))
+    }
+
     @Test func usageErrorsExit64() throws {
         let folder = try Repository.scratchDirectory()
         let out = folder.appendingPathComponent("x.wav").path

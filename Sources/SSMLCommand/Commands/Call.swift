@@ -151,7 +151,15 @@ struct Call: ParsableCommand {
         try timeline.validate(against: audio.output)
         var (setup, script, expectations) = try makeScenario()
         if setup.recordingsDirectory == nil {
-            setup.recordingsDirectory = recordings ?? (audio.output == "-" ? nil : URL(fileURLWithPath: audio.output).deletingLastPathComponent().path)
+            setup.recordingsDirectory = recordings ?? (audio.output == "-" ? FileManager.default.currentDirectoryPath : URL(fileURLWithPath: audio.output).deletingLastPathComponent().path)
+        }
+        // Checked before the call starts: a recording made into a folder that is not there would be lost mid-call.
+        if let folder = setup.recordingsDirectory {
+            var isFolder: ObjCBool = false
+            let named = recordings != nil ? "--recordings \(folder)" : "the recordings folder \(folder) (the folder of -o; --recordings names another)"
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) else { throw SSMLError(.usage, "\(named) does not exist; create it first") }
+            guard isFolder.boolValue else { throw SSMLError(.usage, "\(named) is not a folder") }
+            guard FileManager.default.isWritableFile(atPath: folder) else { throw SSMLError(.usage, "\(named) is not writable") }
         }
         let fetcher = try fetch.fetcher()
         defer { fetcher.cleanUp() }
@@ -186,18 +194,29 @@ struct Call: ParsableCommand {
         let job = RenderJob(
             input: JobInput(ssml: "", name: name, baseDirectory: setup.baseDirectory), allowEmpty: true, force: audio.force, output: settings,
             timeline: timeline.timeline != nil, timelineSVG: timeline.timelineSVG != nil)
-        let result = try recording.write(job: job, to: destination)
+        let failures = recording.check(expectations)
+        let failed = !failures.isEmpty || !recording.problems.isEmpty
+        // A call that failed before the caller heard anything (busy, no answer, no NCCO) has no audio: an empty
+        // file with exit status 1 would look like a result. The timeline is still written (it shows why).
+        let silentFailure = failed && recording.isSilent && destination != .standardOutput
+        let result = try recording.write(job: job, to: silentFailure ? .memory : destination)
         for warning in result.warnings { CommandSupport.printLine("warning: \(warning)") }
         for note in result.notes where !quiet { CommandSupport.printLine("note: \(note)") }
         try timeline.write(result)
+        if silentFailure { CommandSupport.printLine("no audio written to \(audio.output): the caller heard nothing") }
         let summary = recording.summary
         CommandSupport.printLine(
-            "call \(summary.status) after \(String(format: "%.2f", summary.duration)) s (ended by the \(summary.endedBy)); keys \(summary.keys.isEmpty ? "none" : summary.keys); \(summary.webhooks) webhooks")
+            "call \(summary.status) after \(String(format: "%.2f", summary.duration)) s (\(Self.describeEnd(summary))); keys \(summary.keys.isEmpty ? "none" : summary.keys); \(summary.webhooks) webhooks")
         for problem in recording.problems where quiet { CommandSupport.printLine("problem: \(problem)") }
-        let failures = recording.check(expectations)
         for failure in failures { CommandSupport.printLine("expectation failed: \(failure)") }
         if !recording.problems.isEmpty { CommandSupport.printLine("the application misbehaved (\(recording.problems.count) problem\(recording.problems.count == 1 ? "" : "s")): exit status 1") }
-        return !failures.isEmpty || !recording.problems.isEmpty
+        return failed
+    }
+
+    /// Who ended the call, as a phrase: `ended by the caller`; an unanswered call was ended by no one.
+    static func describeEnd(_ summary: CallSummary) -> String {
+        guard summary.endedBy == "nobody" else { return "ended by the \(summary.endedBy)" }
+        return summary.status == "busy" ? "the line was busy" : "nobody answered"
     }
 
     /// The call from the scenario file or the options (a scenario takes its own setup and script).
@@ -216,6 +235,9 @@ struct Call: ParsableCommand {
         }
         let source: CallSetup.Source
         var base = FileManager.default.currentDirectoryPath
+        for (flag, value) in [("--answer-url", answerUrl), ("--event-url", eventUrl), ("--fallback-answer-url", fallbackAnswerUrl), ("--webhook", webhook)] {
+            if let value { try Self.checkURL(value, option: flag) }
+        }
         if let answerUrl {
             source = .answerURL(answerUrl)
         } else if let ncco {
@@ -254,6 +276,11 @@ struct Call: ParsableCommand {
         if let hangupAfter { script.hangupAfter = try CallScript.seconds(hangupAfter, origin: "--hangup-after") }
         script.pickup = noAnswer ? .noAnswer : busy ? .busy : .answer
         return (setup, script, CallExpectations())
+    }
+
+    /// Refuses a webhook URL the services would refuse, naming the option.
+    static func checkURL(_ text: String, option: String) throws {
+        if let problem = CallSetup.webhookURLProblem(text) { throw SSMLError(.usage, "\(option) \"\(text)\": \(problem)") }
     }
 
     /// The script steps of the command line in their order (argument parsing keeps each option's values, but not

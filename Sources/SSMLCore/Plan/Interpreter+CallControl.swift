@@ -11,6 +11,11 @@ extension Interpreter {
                 throw SSMLError(.invalidValue, "dtmf \(name) \"\(attribute.value)\" is not a whole number of \(name == "wait" ? "seconds" : "digits")", at: attribute.location.with(element: "dtmf", attribute: name))
             }
         }
+        // `tries` (how often invalid input is asked again) is read by the call simulator; seven.io's callback
+        // answer takes the same field.
+        if let tries = element.attribute("tries"), Int(tries.value).map({ $0 < 1 }) ?? true {
+            throw SSMLError(.invalidValue, "dtmf tries \"\(tries.value)\" is not a whole number of 1 or more", at: tries.location.with(element: "dtmf", attribute: "tries"))
+        }
         if let min = element.attribute("min").flatMap({ Int($0.value) }), let max = element.attribute("max").flatMap({ Int($0.value) }), min > max {
             throw SSMLError(.invalidValue, "dtmf min \(min) is greater than max \(max)", at: place)
         }

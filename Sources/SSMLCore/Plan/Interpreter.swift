@@ -165,7 +165,7 @@ public final class Interpreter {
             try check(element, allowed: ["ph", "alphabet", "id"])
             try phoneme(element, frame: frame)
         case "dtmf":
-            try check(element, allowed: ["callback", "min", "max", "wait", "digits", "invalid", "short", "exit", "id"])
+            try check(element, allowed: ["callback", "min", "max", "wait", "digits", "invalid", "short", "exit", "tries", "id"])
             try dtmf(element, frame: frame)
         case "bridge":
             try check(element, allowed: ["number", "digit", "id"])

@@ -54,6 +54,20 @@ public indirect enum CallJSON: Sendable, Equatable {
         }
     }
 
+    /// The fields of a GET webhook's query: objects flatten into dotted keys (`dtmf.digits=12`), and an array is one
+    /// key holding its JSON text, empty or not (`speech.results=[]`, `speech.results=[{"confidence":"1.0","text":"yes"}]`),
+    /// so an application reads one key the same way whatever the caller did.
+    public func queryFields(prefix: String = "") -> [(String, String)] {
+        switch self {
+        case .object(let members):
+            return members.flatMap { $0.1.queryFields(prefix: prefix.isEmpty ? $0.0 : "\(prefix).\($0.0)") }
+        case .array: return [(prefix, text())]
+        case .string(let value): return [(prefix, value)]
+        case .null: return [(prefix, "null")]
+        default: return [(prefix, text())]
+        }
+    }
+
     /// The member `key` of an object.
     public subscript(key: String) -> CallJSON? {
         guard case .object(let members) = self else { return nil }

@@ -147,9 +147,21 @@ final class CallRecorder {
         return timeline
     }
 
-    /// Everything that was spoken, in order (for `heard` expectations).
+    /// Everything the caller heard spoken, in order (for `heard` expectations). A speech that barge-in (or a
+    /// hang-up) cut counts only its words that started before the cut, by the word times of the report: a talk
+    /// cut at 1.5 s did not say its later words.
     var spokenText: String {
-        entries.filter { $0.kind == .speech }.map(\.detail).joined(separator: " ")
+        var parts: [String] = []
+        for (index, entry) in entries.enumerated() where entry.kind == .speech {
+            guard entry.attributes["cut"] != nil else {
+                parts.append(entry.detail)
+                continue
+            }
+            // The words of this speech are the word entries after it that lie inside it (cut ones were dropped).
+            let words = entries[(index + 1)...].prefix { $0.kind != .speech }.filter { $0.kind == .word && $0.start >= entry.start && $0.start < entry.end }
+            parts += words.map(\.detail).filter { !$0.isEmpty }
+        }
+        return parts.joined(separator: " ")
     }
 }
 

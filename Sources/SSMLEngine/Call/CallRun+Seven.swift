@@ -5,8 +5,9 @@ import SSMLCore
 /// `callback` (whose answer steers the call), `<bridge>` transferring, and status events to the account webhook.
 extension CallRun {
     /// A wrapped seven.io webhook body.
-    func sevenBody(_ event: String, data: [(String, CallJSON)], beforeAnswer: Bool = false) -> CallJSON {
-        .object([("webhook_event", .string(event)), ("webhook_timestamp", .string(sevenTimestamp(now, beforeAnswer: beforeAnswer))), ("data", .object(data))])
+    /// - Parameter time: the call time of the event (a key inside a prompt being played), when it is not now.
+    func sevenBody(_ event: String, data: [(String, CallJSON)], beforeAnswer: Bool = false, at time: Double? = nil) -> CallJSON {
+        .object([("webhook_event", .string(event)), ("webhook_timestamp", .string(sevenTimestamp(time ?? now, beforeAnswer: beforeAnswer))), ("data", .object(data))])
     }
 
     func sevenStatus(_ status: String, beforeAnswer: Bool = false) async {
@@ -33,7 +34,7 @@ extension CallRun {
         recorder.pressed(String(key))
         recorder.say("the caller presses \(key) outside any <dtmf>", at: time)
         guard let url = setup.webhookURL else {
-            recorder.say("no webhook URL: the voice_dtmf event goes nowhere")
+            recorder.say("no webhook URL: the voice_dtmf event goes nowhere", at: time)
             return
         }
         let data: [(String, CallJSON)] = [
@@ -41,7 +42,8 @@ extension CallRun {
             ("timestamp", .string(sevenTimestamp(time))), ("duration", .string("\(Int(time.rounded()))")), ("pricePerMinute", .string("0.000")),
             ("total_price", .string("0.000")), ("dtmf_digit", .string(String(key))),
         ]
-        _ = await send("voice_dtmf", method: "POST", url: url, payload: sevenBody("voice_dtmf", data: data))
+        // Sent at the key's time (the prompt it landed in is still being assembled), with one timestamp in both places.
+        _ = await send("voice_dtmf", method: "POST", url: url, payload: sevenBody("voice_dtmf", data: data, at: time), at: time)
     }
 
     func runSeven(text: String, name: String) async throws {
@@ -88,24 +90,28 @@ extension CallRun {
                 context.voice = voice
             }
             let dtmf = step.control.flatMap(SevenDTMF.init)
-            let interruptible = dtmf != nil || !context.bridges.isEmpty
-            if !step.segments.isEmpty {
-                let rendered = try await render(step.segments)
-                recorder.say("speaks \"\(Self.excerpt(step.segments))\"")
+            // A <dtmf> listens only while its own text is spoken: what comes before it in the document (text, a
+            // break) is not its prompt, and a key there is a voice_dtmf event (or an armed bridge's key).
+            let (before, own) = dtmf != nil ? Self.splitPrompt(step.segments, of: step.control!) : (step.segments, [])
+            for (part, listening) in [(before, false), (own, true)] where !part.isEmpty && !ended {
+                let rendered = try await render(part)
+                recorder.say("speaks \"\(Self.describe(part))\"\(listening ? " (the <dtmf>'s prompt)" : "")")
                 let bridges = context.bridges
                 // Where only armed bridges listen, only their keys stop the announcement; other keys are voice_dtmf events.
                 let outcome = try await play(
-                    rendered, interruptible: interruptible,
-                    interrupting: dtmf != nil ? nil : { step in Self.triggers(step, bridges) }
+                    rendered, interruptible: listening || !bridges.isEmpty,
+                    interrupting: listening ? nil : { step in Self.triggers(step, bridges) }
                 ) { step, time in
                     await self.sevenStray(step, at: time, bridges: bridges)
                 }
                 if case .interrupted(let time) = outcome {
                     recorder.event(.bargeIn, "announcement", at: time)
                     recorder.say("the caller's key stops the announcement at \(String(format: "%.2f", time)) s")
-                    if dtmf == nil {
+                    if !listening {
                         // Only an armed bridge listens here: its keys transfer, others are voice_dtmf events.
                         if try await pressTowardBridges(context.bridges) { return }
+                    } else {
+                        break
                     }
                 }
             }
@@ -114,7 +120,7 @@ extension CallRun {
             switch control.kind {
             case .dtmf:
                 guard let dtmf else { continue }
-                try await runDTMF(dtmf, prompt: Self.ownPrompt(step.segments, of: control), file: file, context: &context)
+                try await runDTMF(dtmf, prompt: Self.splitPrompt(step.segments, of: control).own, file: file, context: &context)
             case .bridge:
                 guard let bridge = SevenBridge(control) else { continue }
                 if bridge.digit == nil || bridge.digit?.isEmpty == true {
@@ -129,38 +135,69 @@ extension CallRun {
         }
     }
 
-    /// The segments a `<dtmf>` element itself holds (written inside it), which a retry speaks again; the text
-    /// before the element in the same step is not repeated.
-    static func ownPrompt(_ segments: [Segment], of control: CallControl) -> [Segment] {
+    /// A step's segments split at its `<dtmf>` element: those before it in the document (not its prompt; a key
+    /// there is no input of it) and those the element itself holds (its prompt, spoken again on a retry). Segments
+    /// without a place in the document count as the element's own when it holds any, else as before it.
+    static func splitPrompt(_ segments: [Segment], of control: CallControl) -> (before: [Segment], own: [Segment]) {
         let start = (control.location.line, control.location.column)
-        let own = segments.filter { segment in
+        guard let first = segments.firstIndex(where: { segment in
             guard let place = segment.location, place.file == control.location.file else { return false }
             return (place.line, place.column) >= start
+        }) else { return (segments, []) }
+        return (Array(segments[..<first]), Array(segments[first...]))
+    }
+
+    /// The text of segments for the transcript, breaks shown as `[break 2 s]` (a wait the caller hears).
+    static func describe(_ segments: [Segment]) -> String {
+        let parts = segments.compactMap { segment -> String? in
+            switch segment {
+            case .speech(let speech): return speech.displayText
+            case .pause(let seconds, .break, _): return "[break \(NCCOPlanner.seconds(seconds))]"
+            default: return nil
+            }
         }
-        return own.isEmpty ? segments : own
+        let text = parts.joined(separator: " ")
+        return text.count > 70 ? String(text.prefix(69)) + "…" : text
     }
 
     /// Whether some keys of a press step trigger one of the bridges.
     static func triggers(_ step: CallScript.Step, _ bridges: [SevenBridge]) -> Bool {
         guard case .press(let keys) = step.action else { return false }
-        return keys.indices.contains { index in bridges.contains { $0.triggered(by: String(keys[...index])) } }
+        return bridgeMatch(Array(keys), bridges) != nil
     }
 
-    /// Keys of a timed step that landed where only armed bridges listen.
+    /// The first run of keys that triggers a bridge: the keys `start...end` (the keys before `start` are not the
+    /// bridge's), or nil when none does. A pattern may start anywhere (`*~9{3}` in `5*999`).
+    static func bridgeMatch(_ keys: [Character], _ bridges: [SevenBridge]) -> (start: Int, end: Int, bridge: SevenBridge)? {
+        for end in keys.indices {
+            for start in 0...end {
+                if let bridge = bridges.first(where: { $0.triggered(by: String(keys[start...end])) }) { return (start, end, bridge) }
+            }
+        }
+        return nil
+    }
+
+    /// Keys of a timed step that landed where only armed bridges listen: the keys of a bridge's pattern transfer
+    /// (none of them is a voice_dtmf event); the keys before or without a match are voice_dtmf events.
     func pressTowardBridges(_ bridges: [SevenBridge]) async throws -> Bool {
-        guard let step = pending, case .press(let keys) = step.action else { return false }
+        guard let step = pending, case .press(let text) = step.action else { return false }
         consume()
         let start = now
-        var typed = ""
+        let keys = Array(text)
+        let match = Self.bridgeMatch(keys, bridges)
         for (index, key) in keys.enumerated() {
-            typed.append(key)
             let time = start + Double(index) * CallScript.keyGap
-            if let bridge = bridges.first(where: { $0.triggered(by: typed) }) {
+            if let match, index >= match.start {
                 try wait(until: time, reason: "dtmf")
-                recorder.event(.key, String(key), settings: ["bridge": bridge.number])
+                if ended { return true }
+                recorder.event(.key, String(key), settings: ["bridge": match.bridge.number])
                 recorder.pressed(String(key))
-                try transfer(to: bridge.number)
-                return true
+                recorder.say("the caller presses \(key) (the bridge to \(match.bridge.number) listens for \(match.bridge.digit ?? ""))")
+                if index == match.end {
+                    try transfer(to: match.bridge.number)
+                    return true
+                }
+                continue
             }
             await sevenStrayKey(key, at: time)
         }
@@ -226,7 +263,7 @@ extension CallRun {
             var data: [(String, CallJSON)] = [("id", .string(ids.seven)), ("callerId", .string(setup.from)), ("recipient", .string(setup.to))]
             data.append(("foreign_id", setup.foreignID.map { .string($0) } ?? .null))
             data += [("voice_name", .string(context.voice ?? setup.voice)), ("digits", .string(input))]
-            let (delivery, _) = await send("dtmf callback", method: "POST", url: callback, payload: sevenBody("dtmf", data: data))
+            let (delivery, _) = await send("dtmf callback", method: "POST", url: callback, payload: sevenBody("dtmf", data: data), blocking: true)
             switch steer(delivery) {
             case .hangup:
                 try await hangUp(dtmf, voice: context.voice, why: "the callback answered hangup")

@@ -56,6 +56,9 @@ extension CallRun {
             break
         }
         recorder.begin("answer")
+        // Vonage asks the answer URL when the callee has picked up: from here the caller hears the call, so a
+        // timed-out answer URL or a retry's second is silence in the call (and later timestamps move with it).
+        answered = true
         let ncco: NCCO?
         switch setup.source {
         case .answerURL(let url):
@@ -68,7 +71,6 @@ extension CallRun {
         default:
             ncco = nil
         }
-        answered = true
         if !ended {
             recorder.event(.call, "answered")
             _ = await postEvent("answered", extra: [("start_time", .string(isoTimestamp(0)))])
@@ -149,13 +151,12 @@ extension CallRun {
                 return .failed("too many webhooks")
             }
             let started = now
-            let (delivery, _) = await send(purpose, method: method, url: url, payload: payload, attempt: attempt)
+            let (delivery, _) = await send(purpose, method: method, url: url, payload: payload, attempt: attempt, blocking: true)
             var transient = false
             switch delivery {
             case .failed(let failure):
                 reason = failure.message
                 transient = failure.kind == .connection || failure.kind == .timeout
-                if failure.kind == .timeout, !isBeforeAudio { _ = try? wait(setup.webhookTimeout, reason: "webhook") }
             case .answered(let response):
                 if [429, 503, 504].contains(response.status) {
                     reason = "HTTP \(response.status)"
@@ -220,7 +221,7 @@ extension CallRun {
                 try await playPrompt(plan, bargeIn: talk.bargeIn, action: action, laterBargeIn: Self.bargeInAhead(ncco.actions[index...]))
             case .stream(let stream):
                 if bargedIn { recorder.say("\(action.path) stream skipped: the caller already barged in"); continue }
-                let plan = try resolve(planner.plan(action, file: ncco.file), log: log)
+                guard let plan = try await playable(planner.plan(action, file: ncco.file), log: log, what: "\(action.path) stream \(stream.url)") else { continue }
                 report(log)
                 recorder.say("\(action.path) stream\(stream.bargeIn ? " (bargeIn)" : ""): \(stream.url)")
                 try await playPrompt(plan, bargeIn: stream.bargeIn, action: action, laterBargeIn: Self.bargeInAhead(ncco.actions[index...]))
@@ -289,6 +290,20 @@ extension CallRun {
         }
     }
 
+    /// Resolves the audio of a stream (or music on hold, a ringback tone). Audio that cannot be played (a URL
+    /// answering 404, a file that is not audio, a download too large or too slow) fails that one action, as on
+    /// Vonage: an error event goes to the event URL, the transcript has a PROBLEM line, and the call goes on with
+    /// the next action (nil). Other errors (usage) still stop the simulation.
+    func playable(_ plan: [Segment], log: DiagnosticLog, what: String) async throws -> [Segment]? {
+        do {
+            return try resolve(plan, log: log)
+        } catch let error as SSMLError where [.audioSource, .io, .limitExceeded].contains(error.kind) {
+            recorder.problem("\(what) cannot be played: \(error.message); the call goes on with the next action")
+            await postError("\(what) failed: \(error.message)")
+            return nil
+        }
+    }
+
     /// Whether a talk or stream with `bargeIn` comes before the next input.
     static func bargeInAhead(_ actions: ArraySlice<NCCOAction>) -> Bool {
         for action in actions {
@@ -330,7 +345,7 @@ extension CallRun {
         var lastKey: Double?
         var ended = false
         var timedOut = true
-        var speech: (text: String, end: Double)?
+        var speech: (text: String, end: Double, cutAtMaxDuration: Bool)?
         var noKeyDeadline: Double { (lastKey ?? listenStart) + input.dtmfTimeOut }
         var inputEnd: Double { max(input.dtmf ? noKeyDeadline : listenStart, input.speech && speech == nil ? listenStart + input.speechStartTimeout : listenStart) }
         recorder.say("\(action.path) input listens for \([input.dtmf ? "keys (maxDigits \(input.maxDigits), timeOut \(NCCOPlanner.seconds(input.dtmfTimeOut))\(input.submitOnHash ? ", # submits" : ""))" : nil, input.speech ? "speech (startTimeout \(NCCOPlanner.seconds(input.speechStartTimeout)))" : nil].compactMap { $0 }.joined(separator: " and "))")
@@ -380,7 +395,8 @@ extension CallRun {
                 let spoken = min(Double(words) * CallScript.secondsPerWord, input.maxDuration)
                 recorder.event(.speech, text, settings: ["input": action.path, "seconds": String(format: "%.2f", spoken)])
                 recorder.say("the caller says \"\(text)\" (\(String(format: "%.1f", spoken)) s)")
-                speech = (text, max(time, now) + spoken + input.endOnSilence)
+                let cut = Double(words) * CallScript.secondsPerWord > input.maxDuration
+                speech = (text, max(time, now) + spoken + (cut ? 0 : input.endOnSilence), cut)
                 try wait(until: speech!.end, reason: "input")
                 ended = true
                 timedOut = false
@@ -409,10 +425,12 @@ extension CallRun {
             var result: [(String, CallJSON)] = []
             if let speech {
                 result.append(("results", .array([.object([("confidence", .string("1.0")), ("text", .string(speech.text))])])))
-                result.append(("timeout_reason", .string("end_on_silence_timeout")))
+                result.append(("timeout_reason", .string(speech.cutAtMaxDuration ? "max_duration" : "end_on_silence_timeout")))
             } else {
                 result.append(("results", .array([])))
-                result.append(("timeout_reason", .string("start_timeout")))
+                // Only a start timeout that really ran out is reported: a key that ended the input before it did
+                // leaves the speech without a timeout reason.
+                if now + 1e-9 >= listenStart + input.speechStartTimeout { result.append(("timeout_reason", .string("start_timeout"))) }
             }
             fields.append(("speech", .object(result)))
         }
@@ -492,26 +510,39 @@ extension CallRun {
         }
     }
 
-    /// Saves a recording in the recordings folder and posts the record event with its local `recording_url`.
+    /// Saves a recording in the recordings folder and posts the record event with its local `recording_url`. A
+    /// recording that could not be saved (no folder, a folder that is gone or not writable) is lost: no record
+    /// event is posted (an event with an empty `recording_url` would tell the application a lie), and the
+    /// transcript says why.
     func finishRecording(_ record: NCCOAction.Record, start: Double, samples: [Float]) async {
-        var recordingURL = ""
-        var size = 0
-        if let folder = setup.recordingsDirectory {
-            var number = 1
-            let format = OutputFormat(rawValue: record.format) ?? .mp3
-            var url = URL(fileURLWithPath: folder).appendingPathComponent("recording-\(number).\(record.format)")
-            while FileManager.default.fileExists(atPath: url.path) {
-                number += 1
-                url = URL(fileURLWithPath: folder).appendingPathComponent("recording-\(number).\(record.format)")
-            }
-            do {
-                try AudioFile.write(samples.isEmpty ? [0] : samples, to: url, sampleRate: rate, format: format)
-                recordingURL = url.absoluteString
-                size = ((try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int) ?? 0
-                recorder.say("the recording is saved as \(url.path)")
-            } catch {
-                recorder.say("the recording could not be saved: \(error)")
-            }
+        guard let folder = setup.recordingsDirectory else {
+            recorder.say("note: no recordings folder: the recording is not saved and no record event is posted")
+            return
+        }
+        var number = 1
+        let format = OutputFormat(rawValue: record.format) ?? .mp3
+        var url = URL(fileURLWithPath: folder).appendingPathComponent("recording-\(number).\(record.format)")
+        while FileManager.default.fileExists(atPath: url.path) {
+            number += 1
+            url = URL(fileURLWithPath: folder).appendingPathComponent("recording-\(number).\(record.format)")
+        }
+        var isFolder: ObjCBool = false
+        let recordingURL: String
+        let size: Int
+        if !FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) || !isFolder.boolValue {
+            recorder.problem("the recording could not be saved: the recordings folder \(folder) does not exist; no record event is posted")
+            return
+        }
+        do {
+            try AudioFile.write(samples.isEmpty ? [0] : samples, to: url, sampleRate: rate, format: format)
+            recordingURL = url.absoluteString
+            size = ((try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int) ?? 0
+            recorder.say("the recording is saved as \(url.path)")
+        } catch {
+            // The writer's own message may name its temporary file; the user knows the folder and the name.
+            let why = FileManager.default.isWritableFile(atPath: folder) ? ((error as? SSMLError)?.kind.rawValue ?? "a write error") : "the folder is not writable"
+            recorder.problem("the recording could not be saved as \(url.path) (\(why)); no record event is posted")
+            return
         }
         let target = record.events ?? setup.eventURL.map { EventTarget(url: $0, method: setup.eventMethod) }
         if let target {
@@ -591,7 +622,7 @@ extension CallRun {
                 recorder.say("\(action.path) connect to \(number): ringbackTone \(tone) for \(NCCOPlanner.seconds(ring))")
                 let log = DiagnosticLog()
                 let clip = AudioClip(source: tone, gainDB: 0, location: action.location, label: "\(action.path).ringbackTone \"\(tone)\"")
-                let rendered = try await render(try resolve([.audio(clip)], log: log))
+                let rendered = try await render(try await playable([.audio(clip)], log: log, what: "\(action.path) connect ringbackTone \(tone)") ?? [])
                 report(log)
                 let until = now + ring
                 while now < until - 1e-9, !ended, rendered.seconds > 0 {
@@ -626,7 +657,7 @@ extension CallRun {
         if !conversation.startOnEnter, let music = conversation.musicOnHoldUrl {
             let log = DiagnosticLog()
             let clip = AudioClip(source: music, gainDB: 0, location: action.location, label: "\(action.path).musicOnHoldUrl[0] \"\(music)\"")
-            let plan = try resolve([.audio(clip)], log: log)
+            let plan = try await playable([.audio(clip)], log: log, what: "\(action.path) conversation musicOnHoldUrl \(music)") ?? []
             report(log)
             let rendered = try await render(plan)
             var played = 0.0

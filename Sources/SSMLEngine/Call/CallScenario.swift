@@ -68,7 +68,7 @@ public struct CallScenario: Sendable {
             throw reader.error(root, "$", sources.isEmpty ? "the scenario needs one of answer_url, ncco or seven" : "the scenario has \(sources.joined(separator: " and ")); give one")
         }
         if let value = root["answer_url"] {
-            setup.source = .answerURL(try reader.string(value, "answer_url"))
+            setup.source = .answerURL(try reader.url(value, "answer_url"))
         } else if let value = root["ncco"] {
             if case .array = value.kind {
                 setup.source = .ncco(text: value.jsonText(), name: "\(name) ncco")
@@ -86,10 +86,10 @@ public struct CallScenario: Sendable {
             }
         }
         if let value = root["answer_method"] { setup.answerMethod = try reader.method(value, "answer_method") }
-        if let value = root["event_url"] { setup.eventURL = try reader.string(value, "event_url") }
+        if let value = root["event_url"] { setup.eventURL = try reader.url(value, "event_url") }
         if let value = root["event_method"] { setup.eventMethod = try reader.method(value, "event_method") }
-        if let value = root["fallback_answer_url"] { setup.fallbackAnswerURL = try reader.string(value, "fallback_answer_url") }
-        if let value = root["webhook"] { setup.webhookURL = try reader.string(value, "webhook") }
+        if let value = root["fallback_answer_url"] { setup.fallbackAnswerURL = try reader.url(value, "fallback_answer_url") }
+        if let value = root["webhook"] { setup.webhookURL = try reader.url(value, "webhook") }
         if let value = root["from"] { setup.from = try reader.string(value, "from") }
         if let value = root["to"] { setup.to = try reader.string(value, "to") }
         if let value = root["foreign_id"] { setup.foreignID = try reader.string(value, "foreign_id") }
@@ -238,6 +238,13 @@ struct ScenarioReader {
     }
 
     /// A string, with `${NAME}` taken from the environment (an unset name is an error, not an empty string).
+    /// A webhook URL (http or https with a host).
+    func url(_ value: ScenarioValue, _ path: String) throws -> String {
+        let text = try string(value, path)
+        if let problem = CallSetup.webhookURLProblem(text) { throw error(value, path, "\"\(text)\": \(problem)") }
+        return text
+    }
+
     func string(_ value: ScenarioValue, _ path: String) throws -> String {
         let raw: String
         switch value.kind {

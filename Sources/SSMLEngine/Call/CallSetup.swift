@@ -52,6 +52,16 @@ public struct CallSetup: Sendable, Equatable {
         self.baseDirectory = baseDirectory
     }
 
+    /// Why `text` cannot be a webhook URL (the services call only absolute http or https URLs with a host), or nil.
+    public static func webhookURLProblem(_ text: String) -> String? {
+        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased() else {
+            return "not a URL; give an http:// or https:// URL"
+        }
+        guard scheme == "http" || scheme == "https" else { return "the scheme \(scheme) is not http or https; webhooks are HTTP requests" }
+        guard let host = components.host, !host.isEmpty else { return "the URL has no host" }
+        return nil
+    }
+
     /// `vonage` or `seven`.
     public var service: String {
         if case .seven = source { return "seven" }

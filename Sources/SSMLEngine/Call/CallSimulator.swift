@@ -51,6 +51,9 @@ public final class CallRecording: @unchecked Sendable {
     public var problems: [String] { recorder.problems }
     /// Everything spoken to the caller, in order.
     public var spokenText: String { recorder.spokenText }
+    /// Whether the caller heard nothing at all: not answered, or only silence (an answer URL that never gave an
+    /// NCCO); no speech, audio or tone.
+    public var isSilent: Bool { !recorder.entries.contains { $0.kind != .pause && $0.kind != .word && $0.end > $0.start } }
     /// The call's audio at its rate, in order.
     public func forEachChunk(_ body: ([Float]) throws -> Void) throws { try recorder.audio.forEachChunk(body) }
 
@@ -355,36 +358,51 @@ final class CallRun {
         case failed(WebhookFailure)
     }
 
-    /// Sends one request and records it; returns what came back. The round trip takes no call time.
-    func send(_ purpose: String, method: String, url: String, payload: CallJSON, attempt: Int = 1) async -> (Delivery, CallExchange) {
+    /// Sends one request and records it; returns what came back. A round trip that is answered takes no call time
+    /// (so the same answers give the same bytes); a webhook the call waits on (`blocking`: an answer URL, an input's
+    /// or notify's `eventUrl`, a seven.io callback) that times out costs the call its timeout in silence once the
+    /// call is answered, so what comes after it (audio, timestamps) is that much later. Status events are not waited
+    /// on by either service.
+    /// - Parameter time: the call time the request belongs to (a key pressed inside a prompt being played), when
+    ///   it is not now.
+    func send(
+        _ purpose: String, method: String, url: String, payload: CallJSON, attempt: Int = 1, at time: Double? = nil, blocking: Bool = false
+    ) async -> (Delivery, CallExchange) {
+        let time = time ?? now
         webhookCount += 1
         var request: WebhookRequest
         if method == "GET" {
-            request = WebhookRequest(method: "GET", url: Self.url(url, query: payload.flattened()))
+            request = WebhookRequest(method: "GET", url: Self.url(url, query: payload.queryFields()))
         } else {
             request = WebhookRequest(method: method, url: url, headers: [("Content-Type", "application/json")], body: Data(payload.text().utf8))
         }
-        var exchange = CallExchange(purpose: purpose, time: now, request: request, payload: payload, attempts: attempt)
+        var exchange = CallExchange(purpose: purpose, time: time, request: request, payload: payload, attempts: attempt)
         let name = "\(method) \(exchange.path) \(purpose)"
         var settings = [String: String]()
         for (key, value) in payload.flattened() { settings[key] = key.hasSuffix("recording_url") ? URL(string: value)?.lastPathComponent ?? value : value }
         if attempt > 1 { settings["attempt"] = "\(attempt)" }
-        recorder.event(.webhook, name, settings: settings)
-        recorder.say("→ \(method) \(request.url)  \(purpose)\(attempt > 1 ? " (attempt \(attempt))" : "")\(Self.brief(payload))")
+        recorder.event(.webhook, name, at: time, settings: settings)
+        recorder.say("→ \(method) \(request.url)  \(purpose)\(attempt > 1 ? " (attempt \(attempt))" : "")\(Self.brief(payload))", at: time)
         let delivery: Delivery
         do {
             let response = try await client.send(request, timeout: setup.webhookTimeout)
             exchange.response = response
             delivery = .answered(response)
             let body = String(decoding: response.body.prefix(160), as: UTF8.self).replacingOccurrences(of: "\n", with: " ")
-            recorder.event(.answer, "\(response.status) for \(method) \(exchange.path)", settings: ["status": "\(response.status)"])
-            recorder.say("← \(response.status)\(response.contentType.map { " \($0)" } ?? "")\(body.isEmpty ? "" : "  \(body)\(response.body.count > 160 ? "…" : "")")")
+            recorder.event(.answer, "\(response.status) for \(method) \(exchange.path)", at: time, settings: ["status": "\(response.status)"])
+            recorder.say("← \(response.status)\(response.contentType.map { " \($0)" } ?? "")\(body.isEmpty ? "" : "  \(body)\(response.body.count > 160 ? "…" : "")")", at: time)
         } catch {
             let failure = (error as? WebhookFailure) ?? WebhookFailure(.connection, "\(error)")
             exchange.failure = failure.message
             delivery = .failed(failure)
-            recorder.event(.answer, "no answer for \(method) \(exchange.path)", settings: ["failure": failure.kind.rawValue])
-            recorder.say("← no answer: \(failure.message)")
+            var answerTime = time
+            if blocking, failure.kind == .timeout, answered, !ended {
+                // The call waited the whole timeout for this answer; the caller heard silence.
+                _ = try? wait(setup.webhookTimeout, reason: "webhook")
+                answerTime = now
+            }
+            recorder.event(.answer, "no answer for \(method) \(exchange.path)", at: answerTime, settings: ["failure": failure.kind.rawValue])
+            recorder.say("← no answer: \(failure.message)", at: answerTime)
         }
         recorder.record(exchange)
         return (delivery, exchange)

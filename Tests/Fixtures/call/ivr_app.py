@@ -8,7 +8,7 @@ Vonage: GET/POST /answer -> menu (talk with bargeIn + input); POST /menu branche
 440 Hz tone (1 s of L16 at the connection's rate) and counts what it receives; /ws-echo sends back the first
 75 frames it receives; /ws-mute never answers the handshake. /answer-record-call records the whole call in the background; /answer-transfer moves
 the call into another conversation; /chime.wav serves Samples/chime.wav for /answer-ringback (a
-connect with ringbackTone) and /answer-stream-chime.
+connect with ringbackTone) and /answer-stream-chime; /answer-stream-missing streams a URL that answers 404.
 
 seven.io: POST /seven/status takes status webhooks; POST /seven/dtmf steers: 1 -> new SSML and hang up,
 2 -> bridge, 3 -> new digits, 4 -> 500 (broken).
@@ -143,6 +143,13 @@ class Handler(BaseHTTPRequestHandler):
             ])
         if path == "/answer-stream-chime":
             return self.reply(200, [{"action": "stream", "streamUrl": [base + "/chime.wav"]}])
+        if path == "/answer-stream-missing":
+            # A stream and a music on hold whose URLs answer 404: each fails alone, the call goes on.
+            return self.reply(200, [
+                {"action": "stream", "streamUrl": [base + "/missing.mp3"]},
+                {"action": "talk", "text": "The music is not there."},
+                {"action": "conversation", "name": "hold-room", "startOnEnter": False, "musicOnHoldUrl": [base + "/missing-hold.mp3"]},
+            ])
         if path == "/answer-ws-mute":
             return self.reply(200, [
                 {"action": "connect", "endpoint": [{"type": "websocket", "uri": "ws://%s/ws-mute" % self.headers.get("Host"),
