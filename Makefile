@@ -73,6 +73,7 @@ release: deps
 ## test: unit, engine and end-to-end tests (the command CI runs). The server's answers are checked against its
 ## OpenAPI document (required here); the preview page runs in headless Chromium when chromium is installed.
 test: deps py-tools browser-deps
+	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	SSML_REQUIRE_OPENAPI_CHECK=1 $(SWIFT) test --skip-build $(BUILD_FLAGS)
 

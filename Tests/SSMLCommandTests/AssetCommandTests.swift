@@ -23,7 +23,7 @@ import Testing
             let header = try #require(WAVHeader(wav))
             #expect(raw.count == header.dataBytes && raw.count % bytesPerSample == 0)
             let dataChunk = try #require(wav.range(of: Data("data".utf8)))
-            let payload = wav[dataChunk.upperBound + 4 ..< dataChunk.upperBound + 4 + header.dataBytes]
+            let payload = wav[dataChunk.upperBound + 4..<dataChunk.upperBound + 4 + header.dataBytes]
             #expect(payload == raw, "raw holds exactly the WAV's samples (\(rate) \(encoding))")
             let samples = raw.count / bytesPerSample
             #expect(abs(Double(samples) / Double(rate) - 1.6) < 1.2, "\(samples) samples")

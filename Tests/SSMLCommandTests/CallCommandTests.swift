@@ -15,7 +15,8 @@ final class PythonApp: @unchecked Sendable {
     init(welcome: String? = nil, lifetime: Int = 240) throws {
         log = try Repository.scratchDirectory().appendingPathComponent("requests.jsonl")
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Repository.root.appendingPathComponent("Tests/Fixtures/call/ivr_app.py").path, "--log", log.path, "--lifetime", "\(lifetime)"]
+        process.arguments =
+            ["python3", Repository.root.appendingPathComponent("Tests/Fixtures/call/ivr_app.py").path, "--log", log.path, "--lifetime", "\(lifetime)"]
             + (welcome.map { ["--welcome", $0] } ?? [])
         let out = Pipe()
         process.standardOutput = out
@@ -189,7 +190,9 @@ final class PythonApp: @unchecked Sendable {
     @Test func aRecordSavesTheCallersSideAndPostsItsURL() throws {
         let app = try PythonApp()
         let folder = try Repository.scratchDirectory()
-        let result = try call(["--answer-url", "\(app.url)/answer-record", "--event-url", "\(app.url)/event", "--caller-audio", Repository.root.appendingPathComponent("Samples/chime.wav").path, "-o", folder.appendingPathComponent("r.wav").path])
+        let result = try call([
+            "--answer-url", "\(app.url)/answer-record", "--event-url", "\(app.url)/event", "--caller-audio", Repository.root.appendingPathComponent("Samples/chime.wav").path, "-o", folder.appendingPathComponent("r.wav").path,
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         let record = try #require(try app.bodies("/recording").first)
         let url = try #require((record["recording_url"] as? String).flatMap(URL.init(string:)))
@@ -316,8 +319,8 @@ final class PythonApp: @unchecked Sendable {
         let folder = try Repository.scratchDirectory()
         let document = folder.appendingPathComponent("menu.ssml")
         try """
-            <speak><s>Welcome to Example Company.</s><dtmf callback="\(app.url)/seven/dtmf" min="1" max="1" wait="4000" digits="[1-4]" invalid="Sorry, that key is not valid." exit="Thank you for calling.">Press 1 for sales, 2 for an agent, 3 for a code.</dtmf><s>We did not get your choice.</s></speak>
-            """.write(to: document, atomically: true, encoding: .utf8)
+        <speak><s>Welcome to Example Company.</s><dtmf callback="\(app.url)/seven/dtmf" min="1" max="1" wait="4000" digits="[1-4]" invalid="Sorry, that key is not valid." exit="Thank you for calling.">Press 1 for sales, 2 for an agent, 3 for a code.</dtmf><s>We did not get your choice.</s></speak>
+        """.write(to: document, atomically: true, encoding: .utf8)
         let sales = try call(["--seven", document.path, "--webhook", "\(app.url)/seven/status", "--press", "1", "-o", folder.appendingPathComponent("s.wav").path])
         #expect(sales.status == 0, "\(sales.stderr)")
         #expect(sales.stderr.contains("You chose sales"))
@@ -348,21 +351,21 @@ final class PythonApp: @unchecked Sendable {
     @Test func scenariosInSSMLTestPassAndAChangedPromptFailsNamingTheStep() throws {
         let folder = try Repository.scratchDirectory()
         try """
-            # The menu flow, pinned.
-            answer_url: ${IVR_APP}/answer
-            event_url: ${IVR_APP}/event
-            script:
-              - press: "9"
-              - press: "1"
-                after: 1.2s
-            expect:
-              heard: ["Welcome to Example Bank", "not an option", "Connecting you to sales"]
-              webhooks:
-                - { path: /menu, fields: { dtmf.digits: "9", dtmf.timed_out: false } }
-                - { path: /menu, fields: { dtmf.digits: "1" } }
-                - { path: /event, fields: { status: completed } }
-              status: completed
-            """.write(to: folder.appendingPathComponent("menu.call.yaml"), atomically: true, encoding: .utf8)
+        # The menu flow, pinned.
+        answer_url: ${IVR_APP}/answer
+        event_url: ${IVR_APP}/event
+        script:
+          - press: "9"
+          - press: "1"
+            after: 1.2s
+        expect:
+          heard: ["Welcome to Example Bank", "not an option", "Connecting you to sales"]
+          webhooks:
+            - { path: /menu, fields: { dtmf.digits: "9", dtmf.timed_out: false } }
+            - { path: /menu, fields: { dtmf.digits: "1" } }
+            - { path: /event, fields: { status: completed } }
+          status: completed
+        """.write(to: folder.appendingPathComponent("menu.call.yaml"), atomically: true, encoding: .utf8)
         try #"{"answer_url": "${IVR_APP}/answer", "script": [{"silent": true}], "expect": {"heard": ["Press 1 for sales"], "status": "completed"}}"#
             .write(to: folder.appendingPathComponent("quiet.call.json"), atomically: true, encoding: .utf8)
         func test(_ app: PythonApp, _ extra: [String] = []) throws -> ProcessResult {

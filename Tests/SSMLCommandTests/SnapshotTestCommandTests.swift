@@ -3,7 +3,7 @@ import SSMLTestSupport
 import Testing
 
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 /// `ssml test` and `ssml diff` end to end: snapshots recorded, planted changes named, reports written.
@@ -113,9 +113,9 @@ import FoundationXML
         let strict = try test([folder.path, "--fail-on-engine-change"])
         #expect(strict.status == 1)
         #if canImport(FoundationXML)
-        let document = try XMLDocument(contentsOf: junit)
-        #expect(try document.nodes(forXPath: "//testcase").count == 1)
-        #expect(try document.nodes(forXPath: "//failure").isEmpty)
+            let document = try XMLDocument(contentsOf: junit)
+            #expect(try document.nodes(forXPath: "//testcase").count == 1)
+            #expect(try document.nodes(forXPath: "//failure").isEmpty)
         #endif
     }
 
@@ -128,11 +128,11 @@ import FoundationXML
         let result = try test([folder.path, "--junit", junit.path, "--report", report.path])
         #expect(result.status == 1)
         #if canImport(FoundationXML)
-        let document = try XMLDocument(contentsOf: junit)
-        #expect(try document.nodes(forXPath: "//testcase").count == 2)
-        let failures = try document.nodes(forXPath: "//testcase[@name='menu.ssml']/failure")
-        #expect(failures.count == 1)
-        #expect(failures.first?.stringValue?.contains("'Goodbye.' became 'Farewell.'") == true)
+            let document = try XMLDocument(contentsOf: junit)
+            #expect(try document.nodes(forXPath: "//testcase").count == 2)
+            let failures = try document.nodes(forXPath: "//testcase[@name='menu.ssml']/failure")
+            #expect(failures.count == 1)
+            #expect(failures.first?.stringValue?.contains("'Goodbye.' became 'Farewell.'") == true)
         #endif
         let html = try String(contentsOf: report, encoding: .utf8)
         // One changed case: its snapshot (FLAC) and this render (WAV), each with a player and a waveform.

@@ -9,7 +9,8 @@ import Testing
     func parse(_ json: String) throws -> NCCO { try NCCO.parse(json, file: "call.json", log: DiagnosticLog()) }
 
     @Test func nccoActionsAreTypedValues() throws {
-        let ncco = try parse("""
+        let ncco = try parse(
+            """
             [
               {"action": "input", "type": ["dtmf"], "dtmf": {"maxDigits": 2, "submitOnHash": true, "timeOut": 5}, "eventUrl": ["https://app.example/input"]},
               {"action": "connect", "from": "447700900000", "endpoint": [{"type": "websocket", "uri": "ws://127.0.0.1:9000/socket", "content-type": "audio/l16;rate=8000"}]},
@@ -46,7 +47,8 @@ import Testing
     }
 
     @Test func sevenDTMFAndBridgeAreStepBoundariesWithTheirSettings() throws {
-        let plan = try Planner().plan("""
+        let plan = try Planner().plan(
+            """
             <speak>Welcome. <dtmf callback="https://app.example/dtmf" min="1" max="2" wait="4000" digits="[12]" invalid="Wrong key" tries="3">Press 1 or 2.</dtmf>
             <bridge number="+4930123" digit="*~9{3}"/></speak>
             """)

@@ -66,7 +66,8 @@ extension Segment {
     }
 
     @Test func voiceNamesResolve() throws {
-        let plan = try Planner().plan("""
+        let plan = try Planner().plan(
+            """
             <speak><voice name="de-DE-KatjaNeural">a</voice><voice name="Matthew">b</voice>\
             <voice name="fr-fr-male">c</voice><voice gender="male">d</voice><voice age="8">e</voice></speak>
             """)

@@ -107,11 +107,14 @@ enum Dialects {
     }
 
     static let clean: [(String, String)] = [
-        ("azure", """
+        (
+            "azure",
+            """
             <speak version="1.0" xmlns="http://www.w3.org/2001/10/synthesis" xml:lang="en-US">
               <voice name="en-US-JennyNeural">Hello <break time="750ms"/> <prosody rate="+10%" volume="-5">there</prosody></voice>
             </speak>
-            """),
+            """
+        ),
         ("polly", "<speak>Hello <break time=\"3s\"/> <prosody rate=\"80%\" volume=\"-6dB\">there</prosody> <say-as interpret-as=\"characters\">A7</say-as></speak>"),
         ("vonage", "<speak><p>Hello.</p><p>How are <prosody rate=\"slow\" pitch=\"+10%\">you</prosody>?</p><say-as interpret-as=\"spell-out\">RSVP</say-as></speak>"),
         ("google", "<speak><voice name=\"en-US-Wavenet-A\">Here are <say-as interpret-as=\"characters\">SSML</say-as> samples. <audio src=\"https://example.com/a.mp3\">a sound</audio></voice></speak>"),

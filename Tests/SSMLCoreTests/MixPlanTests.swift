@@ -11,7 +11,8 @@ import Testing
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("ssml-mix-plan-\(getpid())")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         for (name, seconds) in [("tone.wav", 1.0), ("short.wav", 0.25)] {
-            try! AudioFile.write((0..<Int(seconds * 16000)).map { Float(0.3 * sin(2 * Double.pi * 440 * Double($0) / 16000)) },
+            try! AudioFile.write(
+                (0..<Int(seconds * 16000)).map { Float(0.3 * sin(2 * Double.pi * 440 * Double($0) / 16000)) },
                 to: url.appendingPathComponent(name), sampleRate: 16000, format: .wav, channels: 1)
         }
         return url
@@ -113,7 +114,8 @@ import Testing
     // MARK: - Rendered with the fake synthesizer: exact timings
 
     @Test func parPlacesEachMediaWhereItsBeginSays() throws {
-        let text = "<speak><par><media xml:id=\"q\" begin=\"0.5s\"><speak>question</speak></media><media xml:id=\"a\" begin=\"q.end+2s\"><speak>answer</speak></media><media begin=\"a.end-0.25s\"><audio src=\"short.wav\"/></media></par></speak>"
+        let text =
+            "<speak><par><media xml:id=\"q\" begin=\"0.5s\"><speak>question</speak></media><media xml:id=\"a\" begin=\"q.end+2s\"><speak>answer</speak></media><media begin=\"a.end-0.25s\"><audio src=\"short.wav\"/></media></par></speak>"
         let (samples, report) = try Self.render(text)
         let speech = report.entries.filter { $0.kind == .speech }
         #expect(speech.count == 2 && speech.allSatisfy { $0.layer != nil })
@@ -264,8 +266,10 @@ final class DriftingSynthesizer: SpeechSynthesizer, @unchecked Sendable {
 }
 
 @Suite struct DurationFitDriftTests {
-    @Test(arguments: ["<speak><prosody duration=\"2s\">a sentence that is fitted to exactly two seconds</prosody> after</speak>",
-                      "<speak><prosody amazon:max-duration=\"1s\" xmlns:amazon=\"https://amazon.com/polly\">a sentence too long for one second</prosody></speak>"])
+    @Test(arguments: [
+        "<speak><prosody duration=\"2s\">a sentence that is fitted to exactly two seconds</prosody> after</speak>",
+        "<speak><prosody amazon:max-duration=\"1s\" xmlns:amazon=\"https://amazon.com/polly\">a sentence too long for one second</prosody></speak>",
+    ])
     func aFitHoldsWhenTheEngineDrifts(_ text: String) throws {
         let planner = try Planner()
         let plan = try planner.plan(text)

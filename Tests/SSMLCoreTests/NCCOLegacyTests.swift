@@ -39,7 +39,8 @@ import Testing
     }
 
     @Test func stringBooleansAndNumbersAreReadAsTheirValues() throws {
-        let (ncco, log) = try parse("""
+        let (ncco, log) = try parse(
+            """
             [{"action": "talk", "text": "Press a key", "bargeIn": "true", "loop": "2", "level": "-0.5"},
              {"action": "input", "type": ["dtmf"], "dtmf": {"maxDigits": "3", "submitOnHash": "TRUE"}},
              {"action": "record", "endOnSilence": "3", "beepStart": "false"}]

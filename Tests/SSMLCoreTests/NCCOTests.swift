@@ -28,7 +28,8 @@ import Testing
     }
 
     @Test func talkAndStreamKeepTheirOrderAndVoices() throws {
-        let (plan, _) = try plan("""
+        let (plan, _) = try plan(
+            """
             [
               {"action": "talk", "text": "Hallo", "language": "de-DE"},
               {"action": "stream", "streamUrl": ["chime.wav"]},
@@ -54,7 +55,10 @@ import Testing
         let speech = plan.filter { if case .speech = $0 { true } else { false } }.count
         let clips = plan.filter { if case .audio = $0 { true } else { false } }.count
         #expect(speech == 2 && clips == NCCOPlanner.foreverPlays)
-        #expect(log.warnings.map(\.message).filter { !$0.contains("is not an http(s) URL") } == ["$[1].loop is 0 (forever): rendered 3 times; on a live call it repeats until the caller hangs up or barges in, and later actions run only after a barge-in"])
+        #expect(
+            log.warnings.map(\.message).filter { !$0.contains("is not an http(s) URL") } == [
+                "$[1].loop is 0 (forever): rendered 3 times; on a live call it repeats until the caller hangs up or barges in, and later actions run only after a barge-in"
+            ])
         #expect(throws: SSMLError.self) { try self.plan(#"[{"action": "talk", "text": "One", "loop": 0}]"#, strict: true) }
     }
 
@@ -87,7 +91,8 @@ import Testing
     }
 
     @Test func callControlIsReportedNotDropped() throws {
-        let (plan, log) = try plan("""
+        let (plan, log) = try plan(
+            """
             [{"action": "talk", "text": "Connecting"},
              {"action": "record", "beepStart": true},
              {"action": "connect", "endpoint": [{"type": "sip", "uri": "sip:a@example.com"}]},

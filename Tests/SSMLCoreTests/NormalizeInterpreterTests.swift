@@ -16,11 +16,13 @@ import Testing
     }
 
     @Test func aWordTheTimeAlreadySaidIsNotRepeated() throws {
-        #expect(try text("Kommen Sie um <say-as interpret-as=\"time\" format=\"hms24\">14:30</say-as> Uhr vorbei.", voice: "de-de-female")
-            == "Kommen Sie um vierzehn Uhr dreißig vorbei.")
+        #expect(
+            try text("Kommen Sie um <say-as interpret-as=\"time\" format=\"hms24\">14:30</say-as> Uhr vorbei.", voice: "de-de-female")
+                == "Kommen Sie um vierzehn Uhr dreißig vorbei.")
         // Only right after the element, and only a word the reading said.
-        #expect(try text("Um <say-as interpret-as=\"time\" format=\"hms24\">9:00</say-as> beginnt es. Uhr", voice: "de-de-female")
-            .hasSuffix("beginnt es. Uhr"))
+        #expect(
+            try text("Um <say-as interpret-as=\"time\" format=\"hms24\">9:00</say-as> beginnt es. Uhr", voice: "de-de-female")
+                .hasSuffix("beginnt es. Uhr"))
     }
 
     @Test func aliasesOfTheCloudServicesAreAccepted() throws {

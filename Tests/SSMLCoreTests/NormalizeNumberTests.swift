@@ -87,8 +87,10 @@ import Testing
         #expect(de.cardinal(754_312, style: .spoken) == "siebenhundert vierundfünfzigtausend dreihundert zwölf")
     }
 
-    @Test(arguments: [("en-US", "three point one four"), ("de-DE", "drei Komma eins vier"), ("fr-FR", "trois virgule quatorze"),
-                      ("es-ES", "tres coma catorce"), ("it-IT", "tre virgola quattordici"), ("nl-NL", "drie komma veertien"), ("pt-BR", "três vírgula quatorze")])
+    @Test(arguments: [
+        ("en-US", "three point one four"), ("de-DE", "drei Komma eins vier"), ("fr-FR", "trois virgule quatorze"),
+        ("es-ES", "tres coma catorce"), ("it-IT", "tre virgola quattordici"), ("nl-NL", "drie komma veertien"), ("pt-BR", "três vírgula quatorze"),
+    ])
     func decimals(locale: String, expected: String) throws {
         let words = NumberWords(try #require(SpokenLanguage(locale: locale)))
         #expect(words.decimal(DecimalNumber(integer: 3, fraction: "14")) == expected)

@@ -2,8 +2,10 @@ import Testing
 @testable import SSMLCore
 
 @Suite struct ProsodyValueTests {
-    @Test(arguments: [("x-slow", 0.5), ("slow", 0.7), ("medium", 1.0), ("fast", 1.4), ("x-fast", 1.8),
-                      ("50%", 0.5), ("200%", 2.0), ("+20%", 1.2), ("-25%", 0.75), ("1.5", 1.5), (" SLOW ", 0.7)])
+    @Test(arguments: [
+        ("x-slow", 0.5), ("slow", 0.7), ("medium", 1.0), ("fast", 1.4), ("x-fast", 1.8),
+        ("50%", 0.5), ("200%", 2.0), ("+20%", 1.2), ("-25%", 0.75), ("1.5", 1.5), (" SLOW ", 0.7),
+    ])
     func rateForms(text: String, expected: Double) throws {
         #expect(abs(try ProsodyValue.rate(text) - expected) < 1e-9)
     }

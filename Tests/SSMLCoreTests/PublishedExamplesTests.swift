@@ -169,14 +169,15 @@ enum Published {
 /// `lint --fix` on every planted fault: the fixed text lints without a fixable error and renders, and a fix keeps
 /// what is heard (a 3 s break stays 3 s).
 @Suite struct FixRoundTripTests {
-    static let faults: [(String, String)] = LintTests.planted.flatMap { fault in fault.reportedBy.keys.sorted().map { (fault.text, $0) } } + [
-        ("<speak>Tom & Jerry <break time=\"3\"/> wait</speak>", "w3c"),
-        ("<speak>Tom & Jerry <break time=\"3\"/> wait</speak>", "polly"),
-        ("<speak>Code <say-as interpret-as=\"character\">A7</say-as></speak>", "polly"),
-        ("<speak>Code <say-as interpret-as=\"number_digit\">12</say-as></speak>", "google"),
-        ("Hello <break time=\"30s\"/> there", "polly"),
-        ("<speak><prosody rate=\"300%\">quick</prosody> <shout>loud</shout></speak>", "polly"),
-    ]
+    static let faults: [(String, String)] =
+        LintTests.planted.flatMap { fault in fault.reportedBy.keys.sorted().map { (fault.text, $0) } } + [
+            ("<speak>Tom & Jerry <break time=\"3\"/> wait</speak>", "w3c"),
+            ("<speak>Tom & Jerry <break time=\"3\"/> wait</speak>", "polly"),
+            ("<speak>Code <say-as interpret-as=\"character\">A7</say-as></speak>", "polly"),
+            ("<speak>Code <say-as interpret-as=\"number_digit\">12</say-as></speak>", "google"),
+            ("Hello <break time=\"30s\"/> there", "polly"),
+            ("<speak><prosody rate=\"300%\">quick</prosody> <shout>loud</shout></speak>", "polly"),
+        ]
 
     @Test(arguments: faults)
     func fixedTextLintsCleanAndRenders(_ text: String, _ dialect: String) throws {

@@ -149,7 +149,9 @@ final class FakeApplication: WebhookClient {
             let job = RenderJob(input: JobInput(ssml: "", name: "call"), allowEmpty: true, output: OutputSettings(rate: 16000))
             let audio = try #require(try recording.write(job: job, to: .memory).audio)
             let bodies = app.requests.map { String(decoding: $0.body ?? Data($0.url.utf8), as: UTF8.self) }
-            if round == 0 { first = (audio, bodies) } else {
+            if round == 0 {
+                first = (audio, bodies)
+            } else {
                 #expect(audio == first.0)
                 #expect(bodies == first.1)
             }
@@ -295,7 +297,8 @@ final class FakeApplication: WebhookClient {
         let end = String(format: "%.3f", 3 + recording.summary.duration)
         let seconds = Int(recording.summary.duration.rounded())
         #expect(
-            bodies.last == #"{"status":"completed","direction":"outbound",\#(ids),"timestamp":"2025-01-01T09:00:0\#(end)Z","duration":"\#(seconds)","start_time":"2025-01-01T09:00:03.000Z","end_time":"2025-01-01T09:00:0\#(end)Z","rate":"0.00000000","price":"0.00000000"}"#,
+            bodies.last
+                == #"{"status":"completed","direction":"outbound",\#(ids),"timestamp":"2025-01-01T09:00:0\#(end)Z","duration":"\#(seconds)","start_time":"2025-01-01T09:00:03.000Z","end_time":"2025-01-01T09:00:0\#(end)Z","rate":"0.00000000","price":"0.00000000"}"#,
             "\(bodies.last ?? "")")
         // Every POST is JSON.
         #expect(app.requests.filter { $0.method == "POST" }.allSatisfy { $0.headers.contains { $0.0 == "Content-Type" && $0.1 == "application/json" } })

@@ -10,7 +10,8 @@ import Testing
     static let directory: URL = {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("ssml-mix-measure-\(getpid())")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        try! AudioFile.write((0..<Int(0.8 * 22050)).map { Float(0.25 * sin(2 * Double.pi * 110 * Double($0) / 22050)) },
+        try! AudioFile.write(
+            (0..<Int(0.8 * 22050)).map { Float(0.25 * sin(2 * Double.pi * 110 * Double($0) / 22050)) },
             to: url.appendingPathComponent("hum.wav"), sampleRate: 22050, format: .wav, channels: 1)
         return url
     }()

@@ -22,21 +22,22 @@ import Testing
         #expect((response.error("message") as? String)?.contains("did you mean de-de-female?") == true)
     }
 
-    @Test(arguments: [
-        (["rate": 12345], "rate", "not supported"),
-        (["rate": "8000"], "rate", "must be a number"),
-        (["encoding": "mulaw"], "encoding", "8000 Hz only"),
-        (["preset": "vonage-stream", "rate": 8000], "rate", "conflicts with preset"),
-        (["format": "aiff"], "format", "is not one of"),
-        (["bitrate": 33, "format": "mp3"], "bitrate", "not an MP3 bit rate"),
-        (["truePeak": -2], "truePeak", "loudness target only"),
-        (["loudness": -80], "loudness", "outside"),
-        (["timeline": "yes"], "timeline", "true or false"),
-        (["dialect": "alexa"], "dialect", "is not one of"),
-        (["kind": "mp3"], "kind", "is not one of"),
-        (["rat": 8000], "rat", "did you mean rate?"),
-        (["output": "/tmp/x.wav"], "output", "not a field"),
-    ] as [([String: any Sendable], String, String)])
+    @Test(
+        arguments: [
+            (["rate": 12345], "rate", "not supported"),
+            (["rate": "8000"], "rate", "must be a number"),
+            (["encoding": "mulaw"], "encoding", "8000 Hz only"),
+            (["preset": "vonage-stream", "rate": 8000], "rate", "conflicts with preset"),
+            (["format": "aiff"], "format", "is not one of"),
+            (["bitrate": 33, "format": "mp3"], "bitrate", "not an MP3 bit rate"),
+            (["truePeak": -2], "truePeak", "loudness target only"),
+            (["loudness": -80], "loudness", "outside"),
+            (["timeline": "yes"], "timeline", "true or false"),
+            (["dialect": "alexa"], "dialect", "is not one of"),
+            (["kind": "mp3"], "kind", "is not one of"),
+            (["rat": 8000], "rat", "did you mean rate?"),
+            (["output": "/tmp/x.wav"], "output", "not a field"),
+        ] as [([String: any Sendable], String, String)])
     func anOptionThatIsWrongIsNamed(_ options: [String: any Sendable], _ field: String, _ words: String) async throws {
         var fields: [String: Any] = ["input": "Hello"]
         for (key, value) in options { fields[key] = value }

@@ -5,7 +5,7 @@ import SSMLEngine
 
 /// `GET` or `POST`, as Vonage's `answer_method` and `event_method` take them.
 enum HTTPMethodChoice: String, ExpressibleByArgument, CaseIterable {
-    case GET, POST
+    case get = "GET", post = "POST"
     init?(argument: String) { self.init(rawValue: argument.uppercased()) }
 }
 

@@ -45,7 +45,8 @@ struct CheckAsset: ParsableCommand {
             let findings = target.check(properties, name: file)
             let fits = !findings.contains { $0.severity == .error }
             if !fits { allFit = false }
-            let summary = String(format: "%@, %@, %d Hz, %d channel%@, %.2f s", properties.containerName, properties.encodingName, properties.sampleRate,
+            let summary = String(
+                format: "%@, %@, %d Hz, %d channel%@, %.2f s", properties.containerName, properties.encodingName, properties.sampleRate,
                 properties.channels, properties.channels == 1 ? "" : "s", properties.durationSeconds)
             print("\(file): \(fits ? "fits" : "does not fit") \(target.rawValue) (\(summary))")
             for finding in findings { print("  \(finding.severity.rawValue): \(finding.message)") }

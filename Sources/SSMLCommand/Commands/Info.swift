@@ -63,8 +63,11 @@ struct Info: ParsableCommand {
             ("duration", String(format: "%.3f s", file.durationSeconds)),
             ("frames", "\(file.frames)"),
             ("size", "\(file.fileBytes) bytes"),
-            ("integrated loudness", file.integratedLUFS.map { String(format: "%.1f LUFS", $0) }
-                ?? file.loudnessNote ?? "silent (below -70 LUFS)"),
+            (
+                "integrated loudness",
+                file.integratedLUFS.map { String(format: "%.1f LUFS", $0) }
+                    ?? file.loudnessNote ?? "silent (below -70 LUFS)"
+            ),
             ("loudness range", String(format: "%.1f LU", file.loudnessRangeLU)),
             ("sample peak", decibels(file.samplePeakDBFS, "dBFS")),
             ("true peak", file.loudnessUnmeasurable == nil ? decibels(file.truePeakDBTP, "dBTP") : "not measurable"),

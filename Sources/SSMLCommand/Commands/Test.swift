@@ -131,14 +131,15 @@ struct Test: ParsableCommand {
     }
 
     static func line(_ item: SnapshotCaseReport) -> String {
-        let label = switch item.status {
-        case .passed: "PASS  "
-        case .changed: "FAIL  "
-        case .new: "NEW   "
-        case .recorded: "SAVED "
-        case .engineChanged: "ENGINE"
-        case .failed: "ERROR "
-        }
+        let label =
+            switch item.status {
+            case .passed: "PASS  "
+            case .changed: "FAIL  "
+            case .new: "NEW   "
+            case .recorded: "SAVED "
+            case .engineChanged: "ENGINE"
+            case .failed: "ERROR "
+            }
         var text = "\(label) \(item.name)" + String(format: " (%.1f s)", item.seconds)
         for detail in item.details { text += "\n       \(detail)" }
         return text

@@ -106,9 +106,10 @@ extension AssetTarget {
         if file.container == .raw, file.encoding == .pcm16, file.channels == 1, [8000, 16000].contains(file.sampleRate) {
             let frameBytes = file.sampleRate / 50 * 2
             if file.fileBytes % frameBytes != 0 {
-                findings.append(AssetFinding(
-                    .recommendation, "\(file.fileBytes) bytes is not a whole number of 20 ms messages (\(frameBytes) bytes each); pad the last one with silence",
-                    fix: "ssml render … --format raw --frames"))
+                findings.append(
+                    AssetFinding(
+                        .recommendation, "\(file.fileBytes) bytes is not a whole number of 20 ms messages (\(frameBytes) bytes each); pad the last one with silence",
+                        fix: "ssml render … --format raw --frames"))
             }
         }
         findings += levelFindings(file, name: name)
@@ -122,9 +123,11 @@ extension AssetTarget {
             return [AssetFinding(.recommendation, "the file is silent (below -70 LUFS)")]
         }
         if file.truePeakDBTP > -1 {
-            return [AssetFinding(
-                .recommendation, String(format: "true peak %.1f dBTP is above -1 dBTP; telephony codecs may clip it", file.truePeakDBTP),
-                fix: "ssml render … --loudness -19, or sox \(name) out.wav gain -n -1")]
+            return [
+                AssetFinding(
+                    .recommendation, String(format: "true peak %.1f dBTP is above -1 dBTP; telephony codecs may clip it", file.truePeakDBTP),
+                    fix: "ssml render … --loudness -19, or sox \(name) out.wav gain -n -1")
+            ]
         }
         return []
     }

@@ -60,7 +60,8 @@ public struct LintReport: Sendable {
                 let excerpt = (window.cutBefore ? "…" : "") + window.text + (window.cutAfter ? "…" : "")
                 out += "    " + excerpt + "\n"
                 // Tabs stay tabs so the caret lines up under any tab width.
-                let lead = (window.cutBefore ? " " : "")
+                let lead =
+                    (window.cutBefore ? " " : "")
                     + window.text.unicodeScalars.prefix(window.column - 1).map { $0 == "\t" ? "\t" : " " }.joined()
                 out += "    " + lead + "^\n"
             }
@@ -104,13 +105,15 @@ public struct LintReport: Sendable {
             dialect: dialect.name, service: dialect.title, failOn: failOn.rawValue, failed: failed,
             errors: count(.error), warnings: count(.warning), notes: count(.note),
             files: files.map { file in
-                JSONFile(file: file.name, findings: file.findings.map { finding in
-                    JSONFinding(
-                        severity: finding.severity.rawValue, rule: finding.rule, message: finding.message,
-                        file: finding.location.file, line: finding.location.line, column: finding.location.column,
-                        element: finding.location.element, attribute: finding.location.attribute,
-                        source: finding.source, fixable: finding.fix != nil)
-                })
+                JSONFile(
+                    file: file.name,
+                    findings: file.findings.map { finding in
+                        JSONFinding(
+                            severity: finding.severity.rawValue, rule: finding.rule, message: finding.message,
+                            file: finding.location.file, line: finding.location.line, column: finding.location.column,
+                            element: finding.location.element, attribute: finding.location.attribute,
+                            source: finding.source, fixable: finding.fix != nil)
+                    })
             })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -87,7 +87,8 @@ struct Walk {
         let place = element.location.with(element: name)
         counts[name, default: []].append(place)
         if let prefix = element.prefix, element.namespace == nil, !(dialect.speak.undeclaredPrefixes ?? []).contains(prefix) {
-            add(.error, "xml", "namespace prefix \(prefix) on <\(name)> is not declared: add xmlns:\(prefix)=\"…\" to <speak> (an XML parser rejects it)",
+            add(
+                .error, "xml", "namespace prefix \(prefix) on <\(name)> is not declared: add xmlns:\(prefix)=\"…\" to <speak> (an XML parser rejects it)",
                 at: place, source: "https://www.w3.org/TR/xml-names/#nsc-NSDeclared")
         }
         guard let rule = dialect.elements[name] else {
@@ -112,7 +113,8 @@ struct Walk {
             // and a processor that validates reads them as hints.
             if rule.attributes.contains(qualified) || attribute.isSchemaInstance { continue }
             let verdict = dialect.unknownAttribute
-            add(verdict.severity, "attribute", "\(qualified) on <\(name)> is not an attribute \(dialect.title) reads: \(verdict.reason)",
+            add(
+                verdict.severity, "attribute", "\(qualified) on <\(name)> is not an attribute \(dialect.title) reads: \(verdict.reason)",
                 at: attribute.location.with(element: name, attribute: qualified), source: rule.source,
                 fix: dropAttribute(attribute, of: element, why: "\(dialect.title) does not read it"))
         }
@@ -162,7 +164,8 @@ struct Walk {
                     let bound = number.value < low ? low : high
                     let clamped = Walk.replacing(number, in: value, with: bound)
                     let why = form.outsideReason ?? rule.reason
-                    add(form.outside ?? rule.severity, "range", "\(name) \(rule.attribute)=\"\(attribute.value)\" is out of range: \(why)",
+                    add(
+                        form.outside ?? rule.severity, "range", "\(name) \(rule.attribute)=\"\(attribute.value)\" is out of range: \(why)",
                         at: place, source: rule.source, fix: replaceValue(attribute, of: element, with: clamped, why: "clamped to the range \(dialect.title) takes"))
                 }
                 break
@@ -194,21 +197,25 @@ struct Walk {
                 let written = BreakValue.format(number)
                 let fix = replaceValue(time, of: element, with: written, why: "a time needs its unit")
                 if let unit = dialect.readings?.unitlessTime {
-                    add(.note, "break-time", "break time \"\(time.value)\" has no unit: \(dialect.title) reads it as \(written), other services refuse it; write \(written)",
+                    add(
+                        .note, "break-time", "break time \"\(time.value)\" has no unit: \(dialect.title) reads it as \(written), other services refuse it; write \(written)",
                         at: place, source: unit.source, fix: fix)
                 } else {
-                    add(.error, "break-time", "break time \"\(time.value)\" has no unit, which \(dialect.title) requires (SSML times are like 500ms or 3s); it renders here as \(written)",
+                    add(
+                        .error, "break-time", "break time \"\(time.value)\" has no unit, which \(dialect.title) requires (SSML times are like 500ms or 3s); it renders here as \(written)",
                         at: place, source: Linter.breakSource, fix: fix)
                 }
                 return
             }
-            add(.error, "break-time", error.message, at: place, source: Linter.breakSource,
+            add(
+                .error, "break-time", error.message, at: place, source: Linter.breakSource,
                 fix: dropAttribute(time, of: element, why: "not a time any service reads"))
             return
         }
         guard let cap = dialect.breakTime, seconds > cap.maxSeconds else { return }
         let capText = cap.maxSeconds == cap.maxSeconds.rounded() ? "\(Int(cap.maxSeconds))s" : "\(Int(cap.maxSeconds * 1000))ms"
-        add(cap.severity, "break-cap", "break time \(time.value) is longer than \(dialect.title)'s \(capText): \(cap.reason)",
+        add(
+            cap.severity, "break-cap", "break time \(time.value) is longer than \(dialect.title)'s \(capText): \(cap.reason)",
             at: place, source: cap.source, fix: replaceValue(time, of: element, with: capText, why: "\(dialect.title) plays at most \(capText)"))
     }
 
@@ -314,7 +321,8 @@ struct Walk {
                     let innerName = Walk.ruleName(inner)
                     if rule.requires?.contains(innerName) == true { sawRequired = true }
                     if let allowed = rule.allowed, !allowed.contains(innerName) {
-                        add(rule.severity, "nesting", "<\(innerName)> inside <\(name)>: \(rule.reason)",
+                        add(
+                            rule.severity, "nesting", "<\(innerName)> inside <\(name)>: \(rule.reason)",
                             at: inner.location.with(element: innerName), source: rule.source)
                     }
                 case .text(let text, let location):
@@ -326,7 +334,8 @@ struct Walk {
                 if case .element(let inner) = child { previous = inner }
             }
             if let requires = rule.requires, !sawRequired {
-                add(rule.severity, "nesting", "<\(name)> holds no <\(requires.joined(separator: "> or <"))>: \(rule.reason)",
+                add(
+                    rule.severity, "nesting", "<\(name)> holds no <\(requires.joined(separator: "> or <"))>: \(rule.reason)",
                     at: element.location.with(element: name), source: rule.source)
             }
         }

@@ -35,19 +35,22 @@ public struct Linter: Sendable {
             let location = SourceLocation(file: file, line: place.line, column: place.column)
             switch problem.kind {
             case .bareAmpersand:
-                findings.append(LintFinding(
-                    .error, "escape", "unescaped '&': write &amp; (an XML parser rejects a bare &)",
-                    at: location, source: Self.xmlSource,
-                    fix: LintFix(kind: .safe, description: "escaped '&' as &amp;", edits: [TextEdit(range: problem.offset..<problem.offset + 1, replacement: "&amp;")])))
+                findings.append(
+                    LintFinding(
+                        .error, "escape", "unescaped '&': write &amp; (an XML parser rejects a bare &)",
+                        at: location, source: Self.xmlSource,
+                        fix: LintFix(kind: .safe, description: "escaped '&' as &amp;", edits: [TextEdit(range: problem.offset..<problem.offset + 1, replacement: "&amp;")])))
             case .strayLessThan:
-                findings.append(LintFinding(
-                    .error, "escape", "stray '<' that starts no tag: write &lt; (an XML parser rejects it)",
-                    at: location, source: Self.xmlSource,
-                    fix: LintFix(kind: .safe, description: "escaped '<' as &lt;", edits: [TextEdit(range: problem.offset..<problem.offset + 1, replacement: "&lt;")])))
+                findings.append(
+                    LintFinding(
+                        .error, "escape", "stray '<' that starts no tag: write &lt; (an XML parser rejects it)",
+                        at: location, source: Self.xmlSource,
+                        fix: LintFix(kind: .safe, description: "escaped '<' as &lt;", edits: [TextEdit(range: problem.offset..<problem.offset + 1, replacement: "&lt;")])))
             case .undefinedEntity(let name):
-                findings.append(LintFinding(
-                    .error, "escape", "entity &\(name); is not defined in XML (only &amp; &lt; &gt; &quot; &apos; are); write the character itself",
-                    at: location, source: Self.xmlSource))
+                findings.append(
+                    LintFinding(
+                        .error, "escape", "entity &\(name); is not defined in XML (only &amp; &lt; &gt; &quot; &apos; are); write the character itself",
+                        at: location, source: Self.xmlSource))
             }
         }
 
@@ -72,9 +75,10 @@ public struct Linter: Sendable {
         let rootIsSpeak = firstTag.map { $0.name.split(separator: ":").last == "speak" } ?? false
         if !rootIsSpeak {
             if let rule = dialect.speak.required {
-                findings.append(LintFinding(
-                    rule.severity, "speak", "the markup has no <speak> root: \(rule.reason)", at: start, source: rule.source,
-                    fix: wrapFix(text)))
+                findings.append(
+                    LintFinding(
+                        rule.severity, "speak", "the markup has no <speak> root: \(rule.reason)", at: start, source: rule.source,
+                        fix: wrapFix(text)))
             }
             // The wrapper the loader added is not the user's: check what is inside it.
             for case .element(let child) in root.children { walker.visit(child, parent: nil) }
@@ -104,10 +108,12 @@ public struct Linter: Sendable {
             insertAt = text.utf8.distance(from: text.startIndex, to: declaration.upperBound)
         }
         let open = dialect.speak.wrapper
-        return LintFix(kind: .safe, description: "wrapped the markup in \(open)", edits: [
-            TextEdit(range: insertAt..<insertAt, replacement: (insertAt == 0 ? "" : "\n") + open + "\n"),
-            TextEdit(range: text.utf8.count..<text.utf8.count, replacement: text.hasSuffix("\n") ? "</speak>\n" : "\n</speak>"),
-        ])
+        return LintFix(
+            kind: .safe, description: "wrapped the markup in \(open)",
+            edits: [
+                TextEdit(range: insertAt..<insertAt, replacement: (insertAt == 0 ? "" : "\n") + open + "\n"),
+                TextEdit(range: text.utf8.count..<text.utf8.count, replacement: text.hasSuffix("\n") ? "</speak>\n" : "\n</speak>"),
+            ])
     }
 
     /// Length limits. Without a tree only the raw measures are checked; with one, the text without tags.
@@ -126,15 +132,18 @@ public struct Linter: Sendable {
                     count = tree.textContent.unicodeScalars.count
                 } else if case .plainText = SSMLInput.classify(text) {
                     count = text.unicodeScalars.count
-                } else { continue }
+                } else {
+                    continue
+                }
                 what = "characters (tags excluded)"
             default:
                 guard tree == nil else { continue }
                 count = text.unicodeScalars.count; what = "characters (tags included)"
             }
             if count > limit.max {
-                findings.append(LintFinding(
-                    limit.severity, "text-length", "the text is \(count) \(what); \(limit.reason)", at: start, source: limit.source))
+                findings.append(
+                    LintFinding(
+                        limit.severity, "text-length", "the text is \(count) \(what); \(limit.reason)", at: start, source: limit.source))
             }
         }
         return findings

@@ -59,10 +59,11 @@ extension NCCOAction {
                     url: url, urlValue: entry, loop: reader.int("loop") ?? 1, loopValue: value["loop"],
                     level: reader.number("level") ?? 0, bargeIn: reader.bool("bargeIn")))
         case "input":
-            let types = value["type"].flatMap { value -> [String]? in
-                guard case .array(let items) = value.kind else { return nil }
-                return items.compactMap { if case .string(let s) = $0.kind { s } else { nil } }
-            } ?? []
+            let types =
+                value["type"].flatMap { value -> [String]? in
+                    guard case .array(let items) = value.kind else { return nil }
+                    return items.compactMap { if case .string(let s) = $0.kind { s } else { nil } }
+                } ?? []
             let dtmf = value["dtmf"], speech = value["speech"]
             kind = .input(
                 Input(

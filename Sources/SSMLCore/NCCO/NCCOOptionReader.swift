@@ -75,7 +75,8 @@ struct OptionReader {
                 throw fail("\(place).type", endpoint["type"] ?? endpoint, "must be one of \(NCCOAction.endpointSpecs.keys.sorted().map { "\"\($0)\"" }.joined(separator: ", "))")
             }
             for key in spec.required where endpoint[key] == nil {
-                throw SSMLError(.missingAttribute, "\(place).\(key) is missing: \(typeName == "app" ? "an" : "a") \(typeName) endpoint needs \"\(key)\"\(spec.requiredHint[key] ?? "")", at: endpoint.location.with(element: action, attribute: "endpoint"))
+                throw SSMLError(
+                    .missingAttribute, "\(place).\(key) is missing: \(typeName == "app" ? "an" : "a") \(typeName) endpoint needs \"\(key)\"\(spec.requiredHint[key] ?? "")", at: endpoint.location.with(element: action, attribute: "endpoint"))
             }
             for member in members {
                 if let option = spec.options[member.key] { try check(member.value, option, name: "\(place).\(member.key)") }

@@ -97,7 +97,8 @@ public struct NCCOPlanner {
         let path = action.path
         let voice = try voice(for: talk, path: path)
         for (key, value) in talk.reported.sorted(by: { $0.key < $1.key }) {
-            let meaning = key == "premium" ? "a premium voice is a service-side choice; the local voice is the same" : key == "bargeIn" ? "on a live call a key press or speech stops the talk early; rendered in full" : "has no effect on the audio"
+            let meaning =
+                key == "premium" ? "a premium voice is a service-side choice; the local voice is the same" : key == "bargeIn" ? "on a live call a key press or speech stops the talk early; rendered in full" : "has no effect on the audio"
             log.note("\(path).\(key) = \(value): \(meaning)", at: action.location.with(element: "talk", attribute: key))
         }
         let text = talk.textString

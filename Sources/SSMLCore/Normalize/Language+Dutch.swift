@@ -1,8 +1,10 @@
 /// Dutch: one word below a million, units before tens with "en"/"ën" ("eenentwintig", "tweeëntwintig"),
 /// invariable "miljoen", long scale (miljard, biljoen).
 struct Dutch: LanguageRules {
-    static let ones = ["nul", "een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "elf", "twaalf",
-                       "dertien", "veertien", "vijftien", "zestien", "zeventien", "achttien", "negentien"]
+    static let ones = [
+        "nul", "een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "elf", "twaalf",
+        "dertien", "veertien", "vijftien", "zestien", "zeventien", "achttien", "negentien",
+    ]
     static let tens = ["", "", "twintig", "dertig", "veertig", "vijftig", "zestig", "zeventig", "tachtig", "negentig"]
     static let scales = ["", "duizend", "miljoen", "miljard", "biljoen", "biljard"]
 
@@ -93,8 +95,10 @@ struct Dutch: LanguageRules {
             minus: "min", decimalWord: "komma", plus: "plus", and: "en", capital: "hoofdletter", extensionWord: "toestel",
             months: ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"],
             weekdays: ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"],
-            punctuation: ["-": "streepje", ".": "punt", ",": "komma", "/": "schuine streep", "_": "laag streepje", "@": "apenstaartje", "#": "hekje", "*": "sterretje",
-                          "+": "plus", ":": "dubbele punt", "&": "en", "!": "uitroepteken", "?": "vraagteken", "(": "haakje openen", ")": "haakje sluiten"],
+            punctuation: [
+                "-": "streepje", ".": "punt", ",": "komma", "/": "schuine streep", "_": "laag streepje", "@": "apenstaartje", "#": "hekje", "*": "sterretje",
+                "+": "plus", ":": "dubbele punt", "&": "en", "!": "uitroepteken", "?": "vraagteken", "(": "haakje openen", ")": "haakje sluiten",
+            ],
             units: [
                 "km": Noun("kilometer"), "m": Noun("meter"), "cm": Noun("centimeter"), "mm": Noun("millimeter"),
                 "kg": Noun("kilogram"), "g": Noun("gram"), "mg": Noun("milligram"), "t": Noun("ton"),

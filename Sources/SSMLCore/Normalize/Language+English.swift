@@ -2,8 +2,10 @@
 struct English: LanguageRules {
     var british: Bool
 
-    static let ones = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-                       "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+    static let ones = [
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+        "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+    ]
     static let tens = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
     static let scales = ["", "thousand", "million", "billion", "trillion", "quadrillion"]
 
@@ -102,8 +104,10 @@ struct English: LanguageRules {
             minus: "minus", decimalWord: "point", plus: "plus", and: "and", capital: "capital", extensionWord: "extension",
             months: ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],
             weekdays: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
-            punctuation: ["-": "dash", ".": "dot", ",": "comma", "/": "slash", "_": "underscore", "@": "at", "#": "hash", "*": "star",
-                          "+": "plus", ":": "colon", "&": "and", "!": "exclamation mark", "?": "question mark", "(": "open bracket", ")": "close bracket"],
+            punctuation: [
+                "-": "dash", ".": "dot", ",": "comma", "/": "slash", "_": "underscore", "@": "at", "#": "hash", "*": "star",
+                "+": "plus", ":": "colon", "&": "and", "!": "exclamation mark", "?": "question mark", "(": "open bracket", ")": "close bracket",
+            ],
             units: [
                 "km": unit("kilo" + metre), "m": unit(metre), "cm": unit("centi" + metre), "mm": unit("milli" + metre),
                 "kg": unit("kilogram"), "g": unit("gram"), "mg": unit("milligram"), "t": unit("tonne"),

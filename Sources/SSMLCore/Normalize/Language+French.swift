@@ -1,8 +1,10 @@
 /// French: "et un" in 21..71, vigesimal 70..99 ("quatre-vingt-dix-sept"), plural "cents"/"quatre-vingts"
 /// only at the end of a number, invariable "mille", long scale (milliard, billion).
 struct French: LanguageRules {
-    static let ones = ["zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze",
-                       "treize", "quatorze", "quinze", "seize", "dix-sept", "dix-huit", "dix-neuf"]
+    static let ones = [
+        "zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze",
+        "treize", "quatorze", "quinze", "seize", "dix-sept", "dix-huit", "dix-neuf",
+    ]
     static let tens = ["", "dix", "vingt", "trente", "quarante", "cinquante", "soixante"]
     static let scales = ["", "mille", "million", "milliard", "billion", "billiard"]
 
@@ -95,8 +97,10 @@ struct French: LanguageRules {
             minus: "moins", decimalWord: "virgule", plus: "plus", and: "et", capital: "majuscule", extensionWord: "poste",
             months: ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"],
             weekdays: ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"],
-            punctuation: ["-": "tiret", ".": "point", ",": "virgule", "/": "barre oblique", "_": "tiret bas", "@": "arobase", "#": "dièse", "*": "étoile",
-                          "+": "plus", ":": "deux-points", "&": "et", "!": "point d'exclamation", "?": "point d'interrogation", "(": "parenthèse ouvrante", ")": "parenthèse fermante"],
+            punctuation: [
+                "-": "tiret", ".": "point", ",": "virgule", "/": "barre oblique", "_": "tiret bas", "@": "arobase", "#": "dièse", "*": "étoile",
+                "+": "plus", ":": "deux-points", "&": "et", "!": "point d'exclamation", "?": "point d'interrogation", "(": "parenthèse ouvrante", ")": "parenthèse fermante",
+            ],
             units: [
                 "km": unit("kilomètre"), "m": unit("mètre"), "cm": unit("centimètre"), "mm": unit("millimètre"),
                 "kg": unit("kilogramme"), "g": unit("gramme"), "mg": unit("milligramme"), "t": unit("tonne", f),

@@ -1,14 +1,18 @@
 /// German: numbers below a million are one word ("zweitausenddreiundzwanzig"), units before tens
 /// ("einundzwanzig"), "Million"/"Milliarde" as nouns with plurals.
 struct German: LanguageRules {
-    static let ones = ["null", "eins", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun", "zehn", "elf", "zwölf",
-                       "dreizehn", "vierzehn", "fünfzehn", "sechzehn", "siebzehn", "achtzehn", "neunzehn"]
+    static let ones = [
+        "null", "eins", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun", "zehn", "elf", "zwölf",
+        "dreizehn", "vierzehn", "fünfzehn", "sechzehn", "siebzehn", "achtzehn", "neunzehn",
+    ]
     static let tens = ["", "", "zwanzig", "dreißig", "vierzig", "fünfzig", "sechzig", "siebzig", "achtzig", "neunzig"]
     static let scales: [(singular: String, plural: String)] = [
         ("", ""), ("tausend", "tausend"), ("Million", "Millionen"), ("Milliarde", "Milliarden"), ("Billion", "Billionen"), ("Billiarde", "Billiarden"),
     ]
-    static let smallOrdinals = ["nullte", "erste", "zweite", "dritte", "vierte", "fünfte", "sechste", "siebte", "achte", "neunte", "zehnte",
-                                "elfte", "zwölfte", "dreizehnte", "vierzehnte", "fünfzehnte", "sechzehnte", "siebzehnte", "achtzehnte", "neunzehnte"]
+    static let smallOrdinals = [
+        "nullte", "erste", "zweite", "dritte", "vierte", "fünfte", "sechste", "siebte", "achte", "neunte", "zehnte",
+        "elfte", "zwölfte", "dreizehnte", "vierzehnte", "fünfzehnte", "sechzehnte", "siebzehnte", "achtzehnte", "neunzehnte",
+    ]
 
     /// `final`: the number ends here ("eins"); otherwise a prefix ("ein" in "einhundert", "einundzwanzig").
     func below100(_ n: Int, final: Bool) -> String {
@@ -127,8 +131,10 @@ struct German: LanguageRules {
             minus: "minus", decimalWord: "Komma", plus: "plus", and: "und", capital: "groß", extensionWord: "Durchwahl",
             months: ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"],
             weekdays: ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"],
-            punctuation: ["-": "Bindestrich", ".": "Punkt", ",": "Komma", "/": "Schrägstrich", "_": "Unterstrich", "@": "at", "#": "Raute", "*": "Stern",
-                          "+": "plus", ":": "Doppelpunkt", "&": "und", "!": "Ausrufezeichen", "?": "Fragezeichen", "(": "Klammer auf", ")": "Klammer zu"],
+            punctuation: [
+                "-": "Bindestrich", ".": "Punkt", ",": "Komma", "/": "Schrägstrich", "_": "Unterstrich", "@": "at", "#": "Raute", "*": "Stern",
+                "+": "plus", ":": "Doppelpunkt", "&": "und", "!": "Ausrufezeichen", "?": "Fragezeichen", "(": "Klammer auf", ")": "Klammer zu",
+            ],
             units: [
                 "km": Noun("Kilometer"), "m": Noun("Meter"), "cm": Noun("Zentimeter"), "mm": Noun("Millimeter"),
                 "kg": Noun("Kilogramm", nil, n), "g": Noun("Gramm", nil, n), "mg": Noun("Milligramm", nil, n), "t": Noun("Tonne", "Tonnen", f),

@@ -1,8 +1,10 @@
 /// Italian: one word below a million, tens drop their vowel before "uno" and "otto" ("ventuno", "ventotto"),
 /// a final "tre" takes an accent ("ventitré"), "mille"/"-mila", "un milione"/"milioni".
 struct Italian: LanguageRules {
-    static let ones = ["zero", "uno", "due", "tre", "quattro", "cinque", "sei", "sette", "otto", "nove", "dieci", "undici", "dodici",
-                       "tredici", "quattordici", "quindici", "sedici", "diciassette", "diciotto", "diciannove"]
+    static let ones = [
+        "zero", "uno", "due", "tre", "quattro", "cinque", "sei", "sette", "otto", "nove", "dieci", "undici", "dodici",
+        "tredici", "quattordici", "quindici", "sedici", "diciassette", "diciotto", "diciannove",
+    ]
     static let tens = ["", "", "venti", "trenta", "quaranta", "cinquanta", "sessanta", "settanta", "ottanta", "novanta"]
     static let scales: [(singular: String, plural: String)] = [("", ""), ("", ""), ("milione", "milioni"), ("miliardo", "miliardi"), ("bilione", "bilioni"), ("biliardo", "biliardi")]
 
@@ -113,8 +115,10 @@ struct Italian: LanguageRules {
             minus: "meno", decimalWord: "virgola", plus: "più", and: "e", capital: "maiuscola", extensionWord: "interno",
             months: ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"],
             weekdays: ["lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica"],
-            punctuation: ["-": "trattino", ".": "punto", ",": "virgola", "/": "barra", "_": "trattino basso", "@": "chiocciola", "#": "cancelletto", "*": "asterisco",
-                          "+": "più", ":": "due punti", "&": "e", "!": "punto esclamativo", "?": "punto interrogativo", "(": "aperta parentesi", ")": "chiusa parentesi"],
+            punctuation: [
+                "-": "trattino", ".": "punto", ",": "virgola", "/": "barra", "_": "trattino basso", "@": "chiocciola", "#": "cancelletto", "*": "asterisco",
+                "+": "più", ":": "due punti", "&": "e", "!": "punto esclamativo", "?": "punto interrogativo", "(": "aperta parentesi", ")": "chiusa parentesi",
+            ],
             units: [
                 "km": unit("chilometro"), "m": unit("metro"), "cm": unit("centimetro"), "mm": unit("millimetro"),
                 "kg": unit("chilogrammo"), "g": unit("grammo"), "mg": unit("milligrammo"), "t": unit("tonnellata", f),

@@ -5,9 +5,11 @@ struct Portuguese: LanguageRules {
     var brazilian: Bool
 
     var ones: [String] {
-        ["zero", "um", "dois", "três", "quatro", "cinco", "seis", "sete", "oito", "nove", "dez", "onze", "doze", "treze",
-         brazilian ? "quatorze" : "catorze", "quinze", brazilian ? "dezesseis" : "dezasseis", brazilian ? "dezessete" : "dezassete",
-         "dezoito", brazilian ? "dezenove" : "dezanove"]
+        [
+            "zero", "um", "dois", "três", "quatro", "cinco", "seis", "sete", "oito", "nove", "dez", "onze", "doze", "treze",
+            brazilian ? "quatorze" : "catorze", "quinze", brazilian ? "dezesseis" : "dezasseis", brazilian ? "dezessete" : "dezassete",
+            "dezoito", brazilian ? "dezenove" : "dezanove",
+        ]
     }
     static let tens = ["", "", "vinte", "trinta", "quarenta", "cinquenta", "sessenta", "setenta", "oitenta", "noventa"]
     static let hundreds = ["", "cento", "duzentos", "trezentos", "quatrocentos", "quinhentos", "seiscentos", "setecentos", "oitocentos", "novecentos"]
@@ -83,8 +85,10 @@ struct Portuguese: LanguageRules {
 
     static let unitOrdinals = ["", "primeiro", "segundo", "terceiro", "quarto", "quinto", "sexto", "sétimo", "oitavo", "nono"]
     static let tenOrdinals = ["", "décimo", "vigésimo", "trigésimo", "quadragésimo", "quinquagésimo", "sexagésimo", "septuagésimo", "octogésimo", "nonagésimo"]
-    static let hundredOrdinals = ["", "centésimo", "ducentésimo", "trecentésimo", "quadringentésimo", "quingentésimo", "sexcentésimo",
-                                  "septingentésimo", "octingentésimo", "nongentésimo"]
+    static let hundredOrdinals = [
+        "", "centésimo", "ducentésimo", "trecentésimo", "quadringentésimo", "quingentésimo", "sexcentésimo",
+        "septingentésimo", "octingentésimo", "nongentésimo",
+    ]
 
     func ordinal(_ n: Int) -> String {
         if n == 0 { return "zero" }
@@ -147,8 +151,10 @@ struct Portuguese: LanguageRules {
             minus: "menos", decimalWord: "vírgula", plus: "mais", and: "e", capital: "maiúscula", extensionWord: "ramal",
             months: ["janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro", "novembro", "dezembro"],
             weekdays: ["segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira", "sábado", "domingo"],
-            punctuation: ["-": "hífen", ".": "ponto", ",": "vírgula", "/": "barra", "_": "sublinhado", "@": "arroba", "#": "cerquilha", "*": "asterisco",
-                          "+": "mais", ":": "dois pontos", "&": "e", "!": "ponto de exclamação", "?": "ponto de interrogação", "(": "abre parênteses", ")": "fecha parênteses"],
+            punctuation: [
+                "-": "hífen", ".": "ponto", ",": "vírgula", "/": "barra", "_": "sublinhado", "@": "arroba", "#": "cerquilha", "*": "asterisco",
+                "+": "mais", ":": "dois pontos", "&": "e", "!": "ponto de exclamação", "?": "ponto de interrogação", "(": "abre parênteses", ")": "fecha parênteses",
+            ],
             units: [
                 "km": unit(kilometre), "m": unit("metro"), "cm": unit("centímetro"), "mm": unit("milímetro"),
                 "kg": unit("quilograma"), "g": unit("grama"), "mg": unit("miligrama"), "t": unit("tonelada", f),

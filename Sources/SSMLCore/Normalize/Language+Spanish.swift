@@ -1,9 +1,11 @@
 /// Spanish: one word up to thirty ("veintiuno"), "y" between tens and units, "cien"/"ciento",
 /// irregular hundreds ("quinientos"), long scale ("mil millones", "billón"), "un"/"una" before nouns.
 struct Spanish: LanguageRules {
-    static let ones = ["cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez", "once", "doce", "trece",
-                       "catorce", "quince", "dieciséis", "diecisiete", "dieciocho", "diecinueve", "veinte", "veintiuno", "veintidós",
-                       "veintitrés", "veinticuatro", "veinticinco", "veintiséis", "veintisiete", "veintiocho", "veintinueve"]
+    static let ones = [
+        "cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez", "once", "doce", "trece",
+        "catorce", "quince", "dieciséis", "diecisiete", "dieciocho", "diecinueve", "veinte", "veintiuno", "veintidós",
+        "veintitrés", "veinticuatro", "veinticinco", "veintiséis", "veintisiete", "veintiocho", "veintinueve",
+    ]
     static let tens = ["", "", "", "treinta", "cuarenta", "cincuenta", "sesenta", "setenta", "ochenta", "noventa"]
     static let hundreds = ["", "ciento", "doscientos", "trescientos", "cuatrocientos", "quinientos", "seiscientos", "setecientos", "ochocientos", "novecientos"]
 
@@ -54,11 +56,15 @@ struct Spanish: LanguageRules {
     }
 
     static let unitOrdinals = ["", "primero", "segundo", "tercero", "cuarto", "quinto", "sexto", "séptimo", "octavo", "noveno"]
-    static let teenOrdinals = ["décimo", "undécimo", "duodécimo", "decimotercero", "decimocuarto", "decimoquinto", "decimosexto",
-                               "decimoséptimo", "decimoctavo", "decimonoveno"]
+    static let teenOrdinals = [
+        "décimo", "undécimo", "duodécimo", "decimotercero", "decimocuarto", "decimoquinto", "decimosexto",
+        "decimoséptimo", "decimoctavo", "decimonoveno",
+    ]
     static let tenOrdinals = ["", "", "vigésimo", "trigésimo", "cuadragésimo", "quincuagésimo", "sexagésimo", "septuagésimo", "octogésimo", "nonagésimo"]
-    static let hundredOrdinals = ["", "centésimo", "ducentésimo", "tricentésimo", "cuadringentésimo", "quingentésimo", "sexcentésimo",
-                                  "septingentésimo", "octingentésimo", "noningentésimo"]
+    static let hundredOrdinals = [
+        "", "centésimo", "ducentésimo", "tricentésimo", "cuadringentésimo", "quingentésimo", "sexcentésimo",
+        "septingentésimo", "octingentésimo", "noningentésimo",
+    ]
 
     func ordinal(_ n: Int) -> String {
         if n == 0 { return "cero" }
@@ -70,7 +76,9 @@ struct Spanish: LanguageRules {
         var words: [String] = []
         if n >= 100 { words.append(Self.hundredOrdinals[n / 100]) }
         let rest = n % 100
-        if rest >= 10 && rest < 20 { words.append(Self.teenOrdinals[rest - 10]) } else {
+        if rest >= 10 && rest < 20 {
+            words.append(Self.teenOrdinals[rest - 10])
+        } else {
             if rest >= 20 { words.append(Self.tenOrdinals[rest / 10]) }
             if rest % 10 > 0 { words.append(Self.unitOrdinals[rest % 10]) }
         }
@@ -128,8 +136,10 @@ struct Spanish: LanguageRules {
             minus: "menos", decimalWord: "coma", plus: "más", and: "y", capital: "mayúscula", extensionWord: "extensión",
             months: ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"],
             weekdays: ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"],
-            punctuation: ["-": "guion", ".": "punto", ",": "coma", "/": "barra", "_": "guion bajo", "@": "arroba", "#": "almohadilla", "*": "asterisco",
-                          "+": "más", ":": "dos puntos", "&": "y", "!": "exclamación", "?": "interrogación", "(": "abre paréntesis", ")": "cierra paréntesis"],
+            punctuation: [
+                "-": "guion", ".": "punto", ",": "coma", "/": "barra", "_": "guion bajo", "@": "arroba", "#": "almohadilla", "*": "asterisco",
+                "+": "más", ":": "dos puntos", "&": "y", "!": "exclamación", "?": "interrogación", "(": "abre paréntesis", ")": "cierra paréntesis",
+            ],
             units: [
                 "km": unit("kilómetro"), "m": unit("metro"), "cm": unit("centímetro"), "mm": unit("milímetro"),
                 "kg": unit("kilogramo"), "g": unit("gramo"), "mg": unit("miligramo"), "t": unit("tonelada", f),

@@ -69,7 +69,7 @@ extension TextNormalizer {
         if suffix.hasPrefix(".") { suffix.removeFirst() }
         let suffixes: Set<String> = ["", "st", "nd", "rd", "th", "e", "er", "re", "ère", "ème", "eme", "ieme", "ième", "de", "ste", "o", "a", "º", "ª", "°", "os", "as", "ºs", "ªs", "te", "ten", "ter"]
         guard !digits.isEmpty, suffixes.contains(suffix),
-              digits.count <= 18, let value = Int(digits)
+            digits.count <= 18, let value = Int(digits)
         else { throw NormalizationError("\"\(raw)\" is not an ordinal number (write it as digits, e.g. 3 or 3rd)") }
         return value
     }
@@ -82,7 +82,8 @@ extension TextNormalizer {
         switch words.language.code {
         case .es, .it, .pt:
             let suffix = text.trimmingCharacters(in: .whitespaces).drop { $0.isASCIIDigit }.lowercased()
-            let feminine = ["ª", "a", ".ª", ".a", "ªs", "as"].contains(suffix)
+            let feminine =
+                ["ª", "a", ".ª", ".a", "ªs", "as"].contains(suffix)
                 || (suffix.isEmpty && ["la", "una", "a", "las", "as", "le"].contains(previous ?? ""))
             guard feminine else { return masculine }
             return masculine.split(separator: " ").map { $0.hasSuffix("o") ? $0.dropLast() + "a" : String($0) }.joined(separator: " ")
@@ -143,7 +144,8 @@ struct FractionValue: Equatable {
         if parts.count == 2 { guard let w = Int(parts[0]), w >= 0, w <= NumberWords.maximum else { throw fail }; value.whole = w }
         let sides = ratio.split(separator: "/", omittingEmptySubsequences: false)
         guard sides.count == 2, let n = Int(sides[0]), let d = Int(sides[1]), n >= 0, d >= 0,
-              n <= NumberWords.maximum, d <= NumberWords.maximum else { throw fail }
+            n <= NumberWords.maximum, d <= NumberWords.maximum
+        else { throw fail }
         guard d > 0 else { throw NormalizationError("\"\(raw)\" divides by zero") }
         value.numerator = n
         value.denominator = d

@@ -40,7 +40,8 @@ extension TextNormalizer {
             let tail = lower[range.upperBound...].trimmingCharacters(in: .whitespaces)
             let before = lower[..<range.lowerBound]
             guard !tail.isEmpty, tail.allSatisfy(\.isASCIIDigit), before.contains(where: \.isASCIIDigit),
-                  before.last.map({ !$0.isLetter }) ?? true else { continue }
+                before.last.map({ !$0.isLetter }) ?? true
+            else { continue }
             extensionDigits = tail
             text = String(text[..<text.index(text.startIndex, offsetBy: before.count)]).trimmingCharacters(in: .whitespaces)
             break
@@ -95,17 +96,20 @@ extension TextNormalizer {
             var expanded: String?
             let next = index + 1 < tokens.count ? tokens[index + 1] : ""
             if bare.allSatisfy(\.isASCIIDigit), !bare.isEmpty, language.code == .de, token.hasSuffix("."), trailing.isEmpty,
-               next.first?.isLetter == true, bare.count <= 3, let number = Int(bare) {
+                next.first?.isLetter == true, bare.count <= 3, let number = Int(bare)
+            {
                 expanded = words.ordinal(number, style: .spoken)  // "2. OG", "3. Stock"
             } else if bare.allSatisfy(\.isASCIIDigit), !bare.isEmpty, language.code == .nl, bare.count == 4, trailing.isEmpty,
-                      next.count == 2 || next.count == 3 && next.last == ",", next.prefix(2).allSatisfy({ $0.isASCII && $0.isUppercase }) {
+                next.count == 2 || next.count == 3 && next.last == ",", next.prefix(2).allSatisfy({ $0.isASCII && $0.isUppercase })
+            {
                 say(words.digits(bare))  // a Dutch postcode, "1012 PX": digits, then the letters spelled
                 pieces.append(.characters(String(next.prefix(2))))
                 if next.count == 3 { say(",") }
                 skipNext = true
                 continue
             } else if case let groups = bare.split(separator: "-", omittingEmptySubsequences: false), groups.count == 2,
-                      groups.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCIIDigit) }), (groups.last?.count ?? 0) >= 3 {
+                groups.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCIIDigit) }), (groups.last?.count ?? 0) >= 3
+            {
                 // Postcodes with a hyphen ("1100-053", "01310-100"): digit by digit, group by group.
                 expanded = groups.map { words.digits(String($0)) }.joined(separator: ", ")
             } else if language.code == .fr, let range = token.range(of: #"^Ste?-"#, options: .regularExpression) {
@@ -113,7 +117,8 @@ extension TextNormalizer {
             } else if bare.allSatisfy(\.isASCIIDigit), !bare.isEmpty {
                 expanded = bare.count >= 5 || bare.hasPrefix("0") ? words.digits(bare) : words.cardinal(Int(bare) ?? 0, style: .spoken)
             } else if let digitsEnd = bare.firstIndex(where: { !$0.isASCIIDigit }), digitsEnd != bare.startIndex,
-                      let number = Int(bare[..<digitsEnd]), number <= NumberWords.maximum {
+                let number = Int(bare[..<digitsEnd]), number <= NumberWords.maximum
+            {
                 let suffix = bare[digitsEnd...]
                 // "12a" is a house number with a letter; "3º", "2ª" (not ASCII letters) are ordinals everywhere.
                 let houseLetter = suffix.count == 1 && suffix.first.map { $0.isASCII && $0.isLetter } == true && language.code != .en

@@ -75,7 +75,8 @@ public struct DateParts: Sendable, Equatable {
                 if field == "m", let month = monthName(rawToken) { parts.month = month; continue }
                 // A day may carry its ordinal ending: "March 3rd", "1er mai", "1º de maio".
                 let ending = rawToken.drop { $0.isASCIIDigit }.lowercased()
-                let token = field == "d" && ["st", "nd", "rd", "th", "er", "e", "º", "o"].contains(ending) && rawToken.first?.isASCIIDigit == true
+                let token =
+                    field == "d" && ["st", "nd", "rd", "th", "er", "e", "º", "o"].contains(ending) && rawToken.first?.isASCIIDigit == true
                     ? String(rawToken.prefix { $0.isASCIIDigit }) : rawToken
                 guard token.allSatisfy(\.isASCIIDigit), let value = Int(token) else { return nil }
                 switch field {
@@ -240,7 +241,8 @@ struct DurationParts: Equatable {
             rest = rest.dropFirst(unit.count)
             if amount.isEmpty && unit.isEmpty && rest.isEmpty { break }
             guard !amount.isEmpty, let key = unitNames[unit.lowercased()],
-                  let value = TextNormalizer.parseNumber(String(amount), decimalComma: true), value.integer <= NumberWords.maximum else { throw fail }
+                let value = TextNormalizer.parseNumber(String(amount), decimalComma: true), value.integer <= NumberWords.maximum
+            else { throw fail }
             parts.append((key, value))
         }
         guard !parts.isEmpty else { throw fail }

@@ -29,7 +29,9 @@ extension Interpreter {
             do { inner.prosody.rate *= try ProsodyValue.rate(rate.value) } catch { throw fail(rate, error.message) }
             let clamped = min(max(inner.prosody.rate, ProsodyValue.rateRange.lowerBound), ProsodyValue.rateRange.upperBound)
             if clamped != inner.prosody.rate {
-                try log.warn("prosody rate \"\(rate.value)\" gives \(String(format: "%.3g", inner.prosody.rate))x the normal rate; clamped to \(String(format: "%.2g", clamped))x", at: rate.location.with(element: "prosody", attribute: "rate"), kind: .limitExceeded)
+                try log.warn(
+                    "prosody rate \"\(rate.value)\" gives \(String(format: "%.3g", inner.prosody.rate))x the normal rate; clamped to \(String(format: "%.2g", clamped))x", at: rate.location.with(element: "prosody", attribute: "rate"),
+                    kind: .limitExceeded)
                 inner.prosody.rate = clamped
             }
         }

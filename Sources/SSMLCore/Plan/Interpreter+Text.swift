@@ -10,7 +10,8 @@ extension Interpreter {
                 guard let number = BreakValue.unitlessSeconds(time.value) else {
                     throw SSMLError(.invalidValue, error.message, at: time.location.with(element: "break", attribute: "time"))
                 }
-                try log.warn("break time \"\(time.value)\" has no unit; read as \(BreakValue.format(number)), as Google reads it (W3C SSML requires the unit)",
+                try log.warn(
+                    "break time \"\(time.value)\" has no unit; read as \(BreakValue.format(number)), as Google reads it (W3C SSML requires the unit)",
                     at: time.location.with(element: "break", attribute: "time"), kind: .invalidValue)
                 seconds = number
             }

@@ -148,14 +148,16 @@ extension Interpreter {
                 switch child {
                 case .text(let text, let location):
                     guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { continue }
-                    try log.warn("text directly in <\(element.name)> is not in a <media> (Google allows only par, seq and media here); it is spoken as media of its own",
+                    try log.warn(
+                        "text directly in <\(element.name)> is not in a <media> (Google allows only par, seq and media here); it is spoken as media of its own",
                         at: location, kind: .invalidValue)
                     let content = Self.trimmed(try capture { speakText(text, frame: frame, at: location) })
                     layers.append(MixLayer(content: content, location: location))
                 case .element(let inner):
                     let name = inner.name
                     if ["par", "seq", "media"].contains(name), inner.namespace == nil || inner.namespace == SSMLDocument.namespace {
-                        let content = name == "media"
+                        let content =
+                            name == "media"
                             ? try mediaContent(inner, frame: frame)
                             : try capture {
                                 try check(inner, allowed: ["begin", "end", "repeatCount", "repeatDur", "id"])
@@ -163,7 +165,8 @@ extension Interpreter {
                             }
                         layers.append(try mediaLayer(inner, frame: frame, content: content))
                     } else {
-                        try log.warn("<\(inner.qualifiedName)> in <\(element.name)> is not in a <media> (Google allows only par, seq and media here); it plays as media of its own",
+                        try log.warn(
+                            "<\(inner.qualifiedName)> in <\(element.name)> is not in a <media> (Google allows only par, seq and media here); it plays as media of its own",
                             at: inner.location.with(element: inner.qualifiedName), kind: .invalidValue)
                         layers.append(MixLayer(content: Self.trimmed(try capture { try visit(.element(inner), frame: frame) }), location: inner.location.with(element: inner.qualifiedName)))
                     }

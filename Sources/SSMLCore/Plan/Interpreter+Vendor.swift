@@ -64,7 +64,8 @@ extension Interpreter {
                 inner.voice = try voiceFor(locale: frame.voice.locale, gender: gender, at: role.location.with(element: name, attribute: "role"), current: frame.voice)
             }
             let style = element.attribute("style")?.value ?? "(none)"
-            try log.warn("<\(name)> style \"\(style)\" is not rendered (espeak-ng has no speaking styles); the text is spoken in the voice's neutral style",
+            try log.warn(
+                "<\(name)> style \"\(style)\" is not rendered (espeak-ng has no speaking styles); the text is spoken in the voice's neutral style",
                 at: place, kind: .unknownElement)
             try visitChildren(element, frame: inner)
         case ("mstts", "dialog"), ("mstts", "ttsembedding"), ("mstts", "embedding"), ("mstts", "voiceconversion"):
@@ -76,7 +77,8 @@ extension Interpreter {
                 if let match = resolver.resolve("\(locale)-\(speaker.value)Neural"), match.approximation == nil {
                     inner.voice = match.voice
                 } else {
-                    try log.warn("<\(name)> speaker \"\(speaker.value)\" is no \(locale) voice the catalog knows; \(frame.voice.name) speaks the turn",
+                    try log.warn(
+                        "<\(name)> speaker \"\(speaker.value)\" is no \(locale) voice the catalog knows; \(frame.voice.name) speaks the turn",
                         at: speaker.location.with(element: name, attribute: "speaker"), kind: .unknownVoice)
                 }
             }
@@ -94,7 +96,8 @@ extension Interpreter {
             try log.warn("<\(name)> is MathML: its text is read token by token, without MathML's reading rules", at: place, kind: .unknownElement)
             speak(.text(Self.mathTokens(element).joined(separator: " ")), frame: frame, at: place)
         case ("google", "style"):
-            try log.warn("<\(name)> name \"\(element.attribute("name")?.value ?? "")\" is not rendered (espeak-ng has no speaking styles); the text is spoken",
+            try log.warn(
+                "<\(name)> name \"\(element.attribute("name")?.value ?? "")\" is not rendered (espeak-ng has no speaking styles); the text is spoken",
                 at: place, kind: .unknownElement)
             try visitChildren(element, frame: frame)
         case ("amazon", "effect"):
@@ -145,7 +148,8 @@ extension Interpreter {
         let value = try required("value", of: element)
         var seconds: Double
         do { seconds = try BreakValue.time(value.value) } catch {
-            throw SSMLError(.invalidValue, "\(name) value: " + error.message.replacingOccurrences(of: "break time", with: "time"),
+            throw SSMLError(
+                .invalidValue, "\(name) value: " + error.message.replacingOccurrences(of: "break time", with: "time"),
                 at: value.location.with(element: name, attribute: "value"))
         }
         if seconds > 20 {
@@ -238,7 +242,8 @@ extension Interpreter {
             case "whispered": inner.effects.voice.whisper = true
             case "drc": inner.effects.compression = true
             default:
-                try log.warn("\(name) name \"\(effect.value)\" is not one of Polly's effects (whispered, drc); the text is spoken as it is",
+                try log.warn(
+                    "\(name) name \"\(effect.value)\" is not one of Polly's effects (whispered, drc); the text is spoken as it is",
                     at: effect.location.with(element: name, attribute: "name"), kind: .invalidValue)
             }
         }
@@ -280,7 +285,8 @@ extension Interpreter {
         guard let value = element.attribute(attribute) else { return fallback }
         guard let found = table[value.value.trimmingCharacters(in: .whitespaces).lowercased()] else {
             let names = table.keys.sorted().joined(separator: ", ")
-            throw SSMLError(.invalidValue, "\(element.qualifiedName) \(attribute) \"\(value.value)\" is not one of \(names)",
+            throw SSMLError(
+                .invalidValue, "\(element.qualifiedName) \(attribute) \"\(value.value)\" is not one of \(names)",
                 at: value.location.with(element: element.qualifiedName, attribute: attribute))
         }
         return found
@@ -380,8 +386,10 @@ extension Interpreter {
     /// `x-amazon-yomigana`). Azure's American English sets are converted to IPA and spoken (``MicrosoftPhones``); for
     /// the others the element's text is spoken, with a warning at the alphabet. False for an alphabet no service documents (the caller reports it as an error).
     func vendorAlphabet(_ element: XMLElement, alphabet: XMLAttribute, frame: Frame) throws -> Bool {
-        let known = ["sapi": "Azure's SAPI phone set", "ups": "Azure's Universal Phone Set", "x-microsoft-sapi": "Azure's SAPI phone set",
-            "x-amazon-pinyin": "Polly's pinyin", "x-amazon-jyutping": "Polly's jyutping", "x-amazon-yomigana": "Polly's yomigana"]
+        let known = [
+            "sapi": "Azure's SAPI phone set", "ups": "Azure's Universal Phone Set", "x-microsoft-sapi": "Azure's SAPI phone set",
+            "x-amazon-pinyin": "Polly's pinyin", "x-amazon-jyutping": "Polly's jyutping", "x-amazon-yomigana": "Polly's yomigana",
+        ]
         guard let what = known[alphabet.value.lowercased()] else { return false }
         let name = alphabet.value.lowercased()
         // Microsoft's American English phone sets convert to IPA and are spoken; other languages' sets are not here.
@@ -391,16 +399,19 @@ extension Interpreter {
                 speak(.ipa(ipa), frame: frame, at: element.location.with(element: "phoneme"))
                 return true
             case .success(let ipa):
-                try log.warn("phoneme ph \"\(ph.value)\" (\(what)) is /\(ipa)/, which \(frame.voice.locale) cannot say; the element's text is read as written",
+                try log.warn(
+                    "phoneme ph \"\(ph.value)\" (\(what)) is /\(ipa)/, which \(frame.voice.locale) cannot say; the element's text is read as written",
                     at: ph.location.with(element: "phoneme", attribute: "ph"), kind: .invalidValue)
             case .failure(let error):
-                try log.warn("phoneme ph \"\(ph.value)\": \"\(error.phone)\" is not a phone of \(what) for American English; the element's text is read as written",
+                try log.warn(
+                    "phoneme ph \"\(ph.value)\": \"\(error.phone)\" is not a phone of \(what) for American English; the element's text is read as written",
                     at: ph.location.with(element: "phoneme", attribute: "ph"), kind: .invalidValue)
             }
             try visitChildren(element, frame: frame)
             return true
         }
-        try log.warn("phoneme alphabet \"\(alphabet.value)\" (\(what)) is not converted for espeak-ng; the element's text is read as written",
+        try log.warn(
+            "phoneme alphabet \"\(alphabet.value)\" (\(what)) is not converted for espeak-ng; the element's text is read as written",
             at: alphabet.location.with(element: "phoneme", attribute: "alphabet"), kind: .invalidValue)
         try visitChildren(element, frame: frame)
         return true

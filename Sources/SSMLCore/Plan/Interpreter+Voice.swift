@@ -8,7 +8,8 @@ extension Interpreter {
         var inner = try languageFrame(element, frame: frame)
         // Google selects a voice by `language` (and `gender`) instead of xml:lang: <voice language="fr-FR" gender="male">.
         if let language = element.attribute("language") {
-            inner.voice = try voiceFor(locale: language.value.trimmingCharacters(in: .whitespaces), gender: inner.voice.gender,
+            inner.voice = try voiceFor(
+                locale: language.value.trimmingCharacters(in: .whitespaces), gender: inner.voice.gender,
                 at: language.location.with(element: "voice", attribute: "language"), current: inner.voice)
         }
         let gender = element.attribute("gender") ?? element.attribute("gender", prefix: "xml")

@@ -107,7 +107,8 @@ public final class Interpreter {
         }
         if let prefix = element.prefix, element.namespace == nil {
             // An undeclared prefix (`<amazon:effect>` written the way Polly's pages do) is not SSML either.
-            try log.warn("<\(element.qualifiedName)> is not SSML (prefix \(prefix) is not declared); its text is read, its meaning ignored",
+            try log.warn(
+                "<\(element.qualifiedName)> is not SSML (prefix \(prefix) is not declared); its text is read, its meaning ignored",
                 at: place, kind: .unknownElement)
             return try visitChildren(element, frame: frame)
         }

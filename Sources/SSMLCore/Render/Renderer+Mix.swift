@@ -45,7 +45,8 @@ extension Renderer {
             for (number, layer, begin) in placed {
                 entries.append(.init(kind: .mix, start: origin + begin, end: origin + leadEnd + tail, detail: "background", location: layer.location, attributes: Self.attributes(of: layer), layer: number))
                 for case .audio(let clip) in layer.content {
-                    entries.append(.init(kind: .audio, start: origin + begin, end: origin + leadEnd + tail, detail: clip.displayName, location: clip.location, attributes: Self.attributes(of: clip).merging(["loops": "true"]) { $1 }, layer: number))
+                    entries.append(
+                        .init(kind: .audio, start: origin + begin, end: origin + leadEnd + tail, detail: clip.displayName, location: clip.location, attributes: Self.attributes(of: clip).merging(["loops": "true"]) { $1 }, layer: number))
                 }
             }
             return
@@ -218,7 +219,10 @@ extension Renderer {
             try silence(rest)
             entries.append(.init(kind: .pause, start: padStart, end: written, detail: "fit", location: fit.location, attributes: ["seconds": Self.number(Double(rest) / options.sampleRate), "rateFactor": Self.number(factor)]))
         } else {
-            entries.append(.init(kind: .mark, start: written, end: written, detail: "fit", location: fit.location, attributes: ["rateFactor": Self.number(factor), "seconds": Self.number(Double(spoken) / options.sampleRate), "target": Self.number(fit.seconds)]))
+            entries.append(
+                .init(
+                    kind: .mark, start: written, end: written, detail: "fit", location: fit.location,
+                    attributes: ["rateFactor": Self.number(factor), "seconds": Self.number(Double(spoken) / options.sampleRate), "target": Self.number(fit.seconds)]))
         }
     }
 
@@ -287,4 +291,3 @@ final class GainSource: SampleSource {
 
     func read(_ count: Int) throws -> [Float] { try inner.read(count).map { $0 * gain } }
 }
-

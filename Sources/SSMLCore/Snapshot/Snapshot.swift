@@ -114,8 +114,12 @@ public struct Snapshot: Sendable, Equatable, Codable {
         case .keyNotFound(let key, let context):
             return "\"\(path(context.codingPath + [key]))\" is missing"
         case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
-            let expected = type == String.self ? "a string" : type == Bool.self ? "true or false"
-                : [Int.self, Double.self].contains(where: { $0 == type }) ? "a number" : "\(type)"
+            let expected =
+                type == String.self
+                ? "a string"
+                : type == Bool.self
+                    ? "true or false"
+                    : [Int.self, Double.self].contains(where: { $0 == type }) ? "a number" : "\(type)"
             return "\"\(path(context.codingPath))\" should be \(expected)"
         @unknown default:
             return "\(error)"

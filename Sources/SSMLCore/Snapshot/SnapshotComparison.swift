@@ -149,7 +149,8 @@ public struct SnapshotComparison: Sendable, Equatable {
             words(old.map(\.text).joined(separator: " ")) == words(new.map(\.text).joined(separator: " "))
         else { return nil }
         let quoted = { (run: [Timeline.Segment]) in run.map { "'\($0.text)'" }.joined(separator: " + ") }
-        var message = old.count < new.count
+        var message =
+            old.count < new.count
             ? "\(span(old)) \(quoted(old)) is now split in \(new.count): \(quoted(new))"
             : "\(span(old)) \(quoted(old)) are now spoken as one: \(quoted(new))"
         let delta = new.reduce(0) { $0 + $1.end - $1.start } - old.reduce(0) { $0 + $1.end - $1.start }
@@ -194,12 +195,13 @@ public struct SnapshotComparison: Sendable, Equatable {
             let a = old[key], b = new[key]
             if let a, let b, let x = Double(a), let y = Double(b) {
                 let gap = abs(x - y)
-                let moved: Bool = switch key {
-                case "seconds", "clipBegin", "clipEnd": gap > tolerances.time
-                case _ where key.hasSuffix("DB"): gap > tolerances.level
-                case "rate", "pitch", "range": gap > 0.01 * max(abs(x), abs(y))
-                default: true
-                }
+                let moved: Bool =
+                    switch key {
+                    case "seconds", "clipBegin", "clipEnd": gap > tolerances.time
+                    case _ where key.hasSuffix("DB"): gap > tolerances.level
+                    case "rate", "pitch", "range": gap > 0.01 * max(abs(x), abs(y))
+                    default: true
+                    }
                 if !moved { continue }
             }
             parts.append("\(settingLabel(key)) \(a.map { settingValue(key, $0) } ?? "unset") became \(b.map { settingValue(key, $0) } ?? "unset")")

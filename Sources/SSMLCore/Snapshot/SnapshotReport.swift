@@ -20,7 +20,10 @@ public struct SnapshotCaseReport: Sendable {
     public var newAudio: (data: Data, mime: String)?
     public var seconds: Double
 
-    public init(name: String, status: Status, changes: [String] = [], notes: [String] = [], error: String? = nil, old: Snapshot? = nil, oldAudio: (data: Data, mime: String)? = nil, new: Snapshot? = nil, newAudio: (data: Data, mime: String)? = nil, seconds: Double = 0) {
+    public init(
+        name: String, status: Status, changes: [String] = [], notes: [String] = [], error: String? = nil, old: Snapshot? = nil, oldAudio: (data: Data, mime: String)? = nil, new: Snapshot? = nil, newAudio: (data: Data, mime: String)? = nil,
+        seconds: Double = 0
+    ) {
         self.name = name
         self.status = status
         self.changes = changes
@@ -63,7 +66,8 @@ public enum SnapshotReport {
             """
         for (index, item) in cases.enumerated() {
             let first = item.details.first ?? ""
-            page += "<tr><td><a href=\"#case\(index)\">\(XMLEscaping.escape(item.name))</a></td><td class=\"\(item.status.rawValue)\">\(item.status.rawValue)</td><td>\(XMLEscaping.escape(first))\(item.details.count > 1 ? " (+\(item.details.count - 1) more)" : "")</td></tr>\n"
+            page +=
+                "<tr><td><a href=\"#case\(index)\">\(XMLEscaping.escape(item.name))</a></td><td class=\"\(item.status.rawValue)\">\(item.status.rawValue)</td><td>\(XMLEscaping.escape(first))\(item.details.count > 1 ? " (+\(item.details.count - 1) more)" : "")</td></tr>\n"
         }
         page += "</table>\n"
         for (index, item) in cases.enumerated() where showAll || item.status != .passed {

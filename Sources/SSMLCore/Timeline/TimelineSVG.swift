@@ -71,7 +71,8 @@ public enum TimelineSVG {
             svg += "<line x1=\"\(f(x0))\" y1=\"\(f(waveTop))\" x2=\"\(f(x0))\" y2=\"\(f(wordTop + 4))\" stroke=\"#d9822b\" stroke-width=\"0.8\" opacity=\"0.7\"/>"
             let labelWidth = Double(word.text.count) * 6.2 + 4
             if let row = rowEnds.firstIndex(where: { $0 < x0 }) {
-                svg += "<text x=\"\(f(x0 + 1))\" y=\"\(f(wordTop + 14 + Double(row) * 16))\" fill=\"#a35200\"><title>\(XMLEscaping.escape("\(word.text) \(timeLabel(word.start))–\(timeLabel(word.end))"))</title>\(XMLEscaping.escape(word.text))</text>"
+                svg +=
+                    "<text x=\"\(f(x0 + 1))\" y=\"\(f(wordTop + 14 + Double(row) * 16))\" fill=\"#a35200\"><title>\(XMLEscaping.escape("\(word.text) \(timeLabel(word.start))–\(timeLabel(word.end))"))</title>\(XMLEscaping.escape(word.text))</text>"
                 rowEnds[row] = x0 + labelWidth
             }
             svg += "\n"
@@ -87,7 +88,8 @@ public enum TimelineSVG {
             svg += "<line x1=\"\(f(x0))\" y1=\"\(f(segmentTop))\" x2=\"\(f(x0))\" y2=\"\(f(eventTop + 4))\" stroke=\"\(color)\" stroke-width=\"1.4\" stroke-dasharray=\"4 3\"/>"
             // Near the right edge the label ends at its line instead of running off the image.
             let anchor = x0 > width - 160 ? " text-anchor=\"end\"" : ""
-            svg += "<text x=\"\(f(anchor.isEmpty ? x0 + 2 : x0 - 2))\" y=\"\(f(eventTop + 14 + Double(number % 2) * 14))\" fill=\"\(color)\"\(anchor)><title>\(XMLEscaping.escape(eventTooltip(event)))</title>\(XMLEscaping.escape(truncate(label, 40)))</text>\n"
+            svg +=
+                "<text x=\"\(f(anchor.isEmpty ? x0 + 2 : x0 - 2))\" y=\"\(f(eventTop + 14 + Double(number % 2) * 14))\" fill=\"\(color)\"\(anchor)><title>\(XMLEscaping.escape(eventTooltip(event)))</title>\(XMLEscaping.escape(truncate(label, 40)))</text>\n"
         }
         svg += "</g>\n</svg>\n"
         return svg
@@ -113,7 +115,8 @@ public enum TimelineSVG {
     static func summary(_ timeline: Timeline) -> String {
         let voices = Array(Set(timeline.segments.compactMap(\.voice))).sorted().joined(separator: ", ")
         if let call = timeline.call {
-            return "\(call.service) call \(call.status) · \(timeLabel(timeline.duration)) at \(timeline.sampleRate) Hz · keys \(call.keys.isEmpty ? "none" : call.keys) · \(call.webhooks) webhooks · \(timeline.segments.count) segments · \(timeline.engine)"
+            return
+                "\(call.service) call \(call.status) · \(timeLabel(timeline.duration)) at \(timeline.sampleRate) Hz · keys \(call.keys.isEmpty ? "none" : call.keys) · \(call.webhooks) webhooks · \(timeline.segments.count) segments · \(timeline.engine)"
         }
         return "\(timeLabel(timeline.duration)) at \(timeline.sampleRate) Hz · \(timeline.segments.count) segments · \(timeline.words.count) words · \(timeline.events.count) events · \(voices) · \(timeline.engine)"
     }

@@ -15,7 +15,7 @@ public struct LoudnessTarget: Sendable, Equatable, Codable {
     /// fraction of a LU and flattens the voice; the target is then missed with a warning.
     public static let maximumLimiting = 15.0
     public static let integratedRange = -60.0 ... -5.0
-    public static let ceilingRange = -20.0 ... 0.0
+    public static let ceilingRange = -20.0...0.0
 
     public init(integrated: Double, truePeakCeiling: Double = -1) {
         self.integrated = integrated
@@ -70,9 +70,10 @@ public enum LoudnessNormalizer {
         if let input {
             gain = target.integrated - input
             if gain > LoudnessTarget.maximumGain {
-                warnings.append(String(
-                    format: "the render is very quiet (%.1f LUFS): raised by the maximum of %.0f dB, not the %.1f dB that %.1f LUFS needs",
-                    input, LoudnessTarget.maximumGain, gain, target.integrated))
+                warnings.append(
+                    String(
+                        format: "the render is very quiet (%.1f LUFS): raised by the maximum of %.0f dB, not the %.1f dB that %.1f LUFS needs",
+                        input, LoudnessTarget.maximumGain, gain, target.integrated))
                 gain = LoudnessTarget.maximumGain
             }
         } else {
@@ -133,9 +134,10 @@ public enum LoudnessNormalizer {
             if let measured = try measureOutput() { result.integrated = measured }
         }
         if let output = result.integrated, input != nil, !capped, abs(output - target.integrated) > 0.5 {
-            warnings.append(String(
-                format: "loudness %.1f LUFS misses the target %.1f LUFS: the peaks leave no room under %.1f dBTP",
-                output, target.integrated, target.truePeakCeiling))
+            warnings.append(
+                String(
+                    format: "loudness %.1f LUFS misses the target %.1f LUFS: the peaks leave no room under %.1f dBTP",
+                    output, target.integrated, target.truePeakCeiling))
         }
         return LoudnessResult(
             inputLUFS: input, gainDB: gain, outputLUFS: result.integrated, outputTruePeakDBTP: result.truePeak,
@@ -143,7 +145,9 @@ public enum LoudnessNormalizer {
     }
 
     /// Reads the floats through gain and limiter, measuring what comes out and passing it to `sink` if given.
-    private static func pass(_ raw: SampleScratch, sampleRate: Int, gain: Double, threshold: Float?, into sink: (any AudioSink)?) throws
+    private static func pass(
+        _ raw: SampleScratch, sampleRate: Int, gain: Double, threshold: Float?, into sink: (any AudioSink)?
+    ) throws
         -> (integrated: Double?, truePeak: Double, reduction: Double)
     {
         let meter = try LoudnessMeter(sampleRate: sampleRate, range: false)

@@ -43,12 +43,14 @@ enum OggSerial {
         for page in pages {
             let start = page.lowerBound
             let old = readLE(bytes, at: start + 14)
-            let new = serials[old] ?? {
-                // Each logical stream keeps a distinct serial, numbered in order of appearance.
-                let value = UInt32(truncatingIfNeeded: hash >> 32 ^ hash) &+ UInt32(serials.count)
-                serials[old] = value
-                return value
-            }()
+            let new =
+                serials[old]
+                ?? {
+                    // Each logical stream keeps a distinct serial, numbered in order of appearance.
+                    let value = UInt32(truncatingIfNeeded: hash >> 32 ^ hash) &+ UInt32(serials.count)
+                    serials[old] = value
+                    return value
+                }()
             writeLE(new, into: &bytes, at: start + 14)
             writeLE(0, into: &bytes, at: start + 22)
             writeLE(crc(bytes[page]), into: &bytes, at: start + 22)

@@ -110,20 +110,22 @@ public final class AudioFileWriter: AudioSink {
         self.channels = channels
         self.descriptor = descriptor
         isOgg = format == .ogg
-        let major: Int32 = switch format {
-        case .wav: Int32(SF_FORMAT_WAV)
-        case .flac: Int32(SF_FORMAT_FLAC)
-        case .ogg: Int32(SF_FORMAT_OGG)
-        case .mp3: Int32(SF_FORMAT_MPEG)
-        case .raw: Int32(SF_FORMAT_RAW) | Int32(SF_ENDIAN_LITTLE)
-        }
-        let subtype: Int32 = switch (format, encoding) {
-        case (.ogg, _): Int32(SF_FORMAT_VORBIS)
-        case (.mp3, _): Int32(SF_FORMAT_MPEG_LAYER_III)
-        case (_, .pcm16): Int32(SF_FORMAT_PCM_16)
-        case (_, .mulaw): Int32(SF_FORMAT_ULAW)
-        case (_, .alaw): Int32(SF_FORMAT_ALAW)
-        }
+        let major: Int32 =
+            switch format {
+            case .wav: Int32(SF_FORMAT_WAV)
+            case .flac: Int32(SF_FORMAT_FLAC)
+            case .ogg: Int32(SF_FORMAT_OGG)
+            case .mp3: Int32(SF_FORMAT_MPEG)
+            case .raw: Int32(SF_FORMAT_RAW) | Int32(SF_ENDIAN_LITTLE)
+            }
+        let subtype: Int32 =
+            switch (format, encoding) {
+            case (.ogg, _): Int32(SF_FORMAT_VORBIS)
+            case (.mp3, _): Int32(SF_FORMAT_MPEG_LAYER_III)
+            case (_, .pcm16): Int32(SF_FORMAT_PCM_16)
+            case (_, .mulaw): Int32(SF_FORMAT_ULAW)
+            case (_, .alaw): Int32(SF_FORMAT_ALAW)
+            }
         var info = SF_INFO(frames: 0, samplerate: Int32(sampleRate), channels: Int32(channels), format: major | subtype, sections: 0, seekable: 0)
         guard sf_format_check(&info) == SF_TRUE, let handle = sf_open_fd(descriptor, Int32(SFM_WRITE), &info, Int32(SF_FALSE)) else {
             throw SSMLError(.io, "cannot write \(name) as \(format.rawValue) at \(sampleRate) Hz: \(String(cString: sf_strerror(nil)))")
@@ -225,35 +227,38 @@ public final class AudioFileReader {
         let minor = info.format & Int32(SF_FORMAT_SUBMASK)
         containerName = Self.formatName(major) ?? "unknown container"
         encodingName = Self.formatName(minor) ?? "unknown encoding"
-        container = switch major {
-        case Int32(SF_FORMAT_WAV), Int32(SF_FORMAT_WAVEX), Int32(SF_FORMAT_RF64): .wav
-        case Int32(SF_FORMAT_MPEG): .mp3
-        case Int32(SF_FORMAT_FLAC): .flac
-        case Int32(SF_FORMAT_OGG): .ogg
-        case Int32(SF_FORMAT_RAW): .raw
-        default: .other
-        }
-        encoding = switch minor {
-        case Int32(SF_FORMAT_PCM_S8), Int32(SF_FORMAT_PCM_U8): .pcm8
-        case Int32(SF_FORMAT_PCM_16): .pcm16
-        case Int32(SF_FORMAT_PCM_24): .pcm24
-        case Int32(SF_FORMAT_PCM_32): .pcm32
-        case Int32(SF_FORMAT_FLOAT): .float32
-        case Int32(SF_FORMAT_DOUBLE): .float64
-        case Int32(SF_FORMAT_ULAW): .mulaw
-        case Int32(SF_FORMAT_ALAW): .alaw
-        case Int32(SF_FORMAT_MPEG_LAYER_III): .mp3
-        case Int32(SF_FORMAT_VORBIS): .vorbis
-        case Int32(SF_FORMAT_OPUS): .opus
-        default: .other
-        }
-        if container == .mp3 {
-            bitrateMode = switch sf_command(handle, Int32(SFC_GET_BITRATE_MODE), nil, 0) {
-            case Int32(SF_BITRATE_MODE_CONSTANT): .constant
-            case Int32(SF_BITRATE_MODE_AVERAGE): .average
-            case Int32(SF_BITRATE_MODE_VARIABLE): .variable
-            default: nil
+        container =
+            switch major {
+            case Int32(SF_FORMAT_WAV), Int32(SF_FORMAT_WAVEX), Int32(SF_FORMAT_RF64): .wav
+            case Int32(SF_FORMAT_MPEG): .mp3
+            case Int32(SF_FORMAT_FLAC): .flac
+            case Int32(SF_FORMAT_OGG): .ogg
+            case Int32(SF_FORMAT_RAW): .raw
+            default: .other
             }
+        encoding =
+            switch minor {
+            case Int32(SF_FORMAT_PCM_S8), Int32(SF_FORMAT_PCM_U8): .pcm8
+            case Int32(SF_FORMAT_PCM_16): .pcm16
+            case Int32(SF_FORMAT_PCM_24): .pcm24
+            case Int32(SF_FORMAT_PCM_32): .pcm32
+            case Int32(SF_FORMAT_FLOAT): .float32
+            case Int32(SF_FORMAT_DOUBLE): .float64
+            case Int32(SF_FORMAT_ULAW): .mulaw
+            case Int32(SF_FORMAT_ALAW): .alaw
+            case Int32(SF_FORMAT_MPEG_LAYER_III): .mp3
+            case Int32(SF_FORMAT_VORBIS): .vorbis
+            case Int32(SF_FORMAT_OPUS): .opus
+            default: .other
+            }
+        if container == .mp3 {
+            bitrateMode =
+                switch sf_command(handle, Int32(SFC_GET_BITRATE_MODE), nil, 0) {
+                case Int32(SF_BITRATE_MODE_CONSTANT): .constant
+                case Int32(SF_BITRATE_MODE_AVERAGE): .average
+                case Int32(SF_BITRATE_MODE_VARIABLE): .variable
+                default: nil
+                }
         } else {
             bitrateMode = nil
         }

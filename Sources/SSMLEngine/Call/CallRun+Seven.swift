@@ -140,10 +140,12 @@ extension CallRun {
     /// without a place in the document count as the element's own when it holds any, else as before it.
     static func splitPrompt(_ segments: [Segment], of control: CallControl) -> (before: [Segment], own: [Segment]) {
         let start = (control.location.line, control.location.column)
-        guard let first = segments.firstIndex(where: { segment in
-            guard let place = segment.location, place.file == control.location.file else { return false }
-            return (place.line, place.column) >= start
-        }) else { return (segments, []) }
+        guard
+            let first = segments.firstIndex(where: { segment in
+                guard let place = segment.location, place.file == control.location.file else { return false }
+                return (place.line, place.column) >= start
+            })
+        else { return (segments, []) }
         return (Array(segments[..<first]), Array(segments[first...]))
     }
 

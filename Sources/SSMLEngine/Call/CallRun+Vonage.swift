@@ -348,7 +348,9 @@ extension CallRun {
         var speech: (text: String, end: Double, cutAtMaxDuration: Bool)?
         var noKeyDeadline: Double { (lastKey ?? listenStart) + input.dtmfTimeOut }
         var inputEnd: Double { max(input.dtmf ? noKeyDeadline : listenStart, input.speech && speech == nil ? listenStart + input.speechStartTimeout : listenStart) }
-        recorder.say("\(action.path) input listens for \([input.dtmf ? "keys (maxDigits \(input.maxDigits), timeOut \(NCCOPlanner.seconds(input.dtmfTimeOut))\(input.submitOnHash ? ", # submits" : ""))" : nil, input.speech ? "speech (startTimeout \(NCCOPlanner.seconds(input.speechStartTimeout)))" : nil].compactMap { $0 }.joined(separator: " and "))")
+        recorder.say(
+            "\(action.path) input listens for \([input.dtmf ? "keys (maxDigits \(input.maxDigits), timeOut \(NCCOPlanner.seconds(input.dtmfTimeOut))\(input.submitOnHash ? ", # submits" : ""))" : nil, input.speech ? "speech (startTimeout \(NCCOPlanner.seconds(input.speechStartTimeout)))" : nil].compactMap { $0 }.joined(separator: " and "))"
+        )
         while !ended, !self.ended {
             guard let step = pending else { break }
             let time = step.after.map { (promptStart ?? listenStart) + $0 } ?? (lastKey == nil && speech == nil ? listenStart : .infinity)
@@ -546,10 +548,11 @@ extension CallRun {
         }
         let target = record.events ?? setup.eventURL.map { EventTarget(url: $0, method: setup.eventMethod) }
         if let target {
-            let payload = CallJSON.object([
-                ("start_time", .string(isoTimestamp(start))), ("end_time", .string(isoTimestamp(now))), ("recording_url", .string(recordingURL)),
-                ("size", .number(Double(size))), ("recording_uuid", .string(ids.next())),
-            ] + vonageBase(now))
+            let payload = CallJSON.object(
+                [
+                    ("start_time", .string(isoTimestamp(start))), ("end_time", .string(isoTimestamp(now))), ("recording_url", .string(recordingURL)),
+                    ("size", .number(Double(size))), ("recording_uuid", .string(ids.next())),
+                ] + vonageBase(now))
             _ = await send("record", method: target.method, url: target.url, payload: payload)
         }
     }
@@ -573,10 +576,11 @@ extension CallRun {
         let leg = ids.next()
         func legEvent(_ status: String, to: String, extra: [(String, CallJSON)] = []) async -> (Delivery, CallExchange)? {
             guard let target else { return nil }
-            let payload = CallJSON.object([
-                ("status", .string(status)), ("direction", .string("outbound")), ("from", .string(connect.from ?? setup.from)), ("to", .string(to)),
-                ("uuid", .string(leg)), ("conversation_uuid", .string(ids.conversation)), ("timestamp", .string(isoTimestamp(now))),
-            ] + extra)
+            let payload = CallJSON.object(
+                [
+                    ("status", .string(status)), ("direction", .string("outbound")), ("from", .string(connect.from ?? setup.from)), ("to", .string(to)),
+                    ("uuid", .string(leg)), ("conversation_uuid", .string(ids.conversation)), ("timestamp", .string(isoTimestamp(now))),
+                ] + extra)
             return await send("connect \(status)", method: target.method, url: target.url, payload: payload)
         }
         switch connect.endpoint {

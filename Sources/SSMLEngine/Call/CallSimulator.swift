@@ -69,6 +69,7 @@ public final class CallRecording: @unchecked Sendable {
     public func write(job: RenderJob, to destination: JobDestination) throws -> JobResult {
         let recorder = self.recorder
         let timeline = self.timeline
+        // swift-format-ignore: OnlyOneTrailingClosureArgument
         return try engine.write(job: job, to: destination, timeline: { _ in timeline }) { sink in
             try recorder.audio.forEachChunk { try sink.write($0) }
             return recorder.report

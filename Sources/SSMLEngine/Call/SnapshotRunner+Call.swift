@@ -45,7 +45,8 @@ extension SnapshotRunner {
         guard let wav = result.audio else { throw SSMLError(.engine, "the call returned no audio") }
         let samples = try Self.decode(wav)
         let snapshot = Snapshot(timeline: recording.timeline, samples: samples, input: item.input.lastPathComponent, settings: ["rate": "\(rate)", "call": setup.service])
-        let failures = recording.check(scenario.expectations).map { "expectation failed: \($0)" }
+        let failures =
+            recording.check(scenario.expectations).map { "expectation failed: \($0)" }
             + recording.problems.map { "the application misbehaved: \($0)" }
         return (snapshot, wav, samples, failures)
     }

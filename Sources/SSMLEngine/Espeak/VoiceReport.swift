@@ -60,7 +60,8 @@ public struct VoiceReport: Sendable {
 
     /// The report as Markdown.
     public func markdown(version: String) -> String {
-        let verdict = problems.isEmpty
+        let verdict =
+            problems.isEmpty
             ? "Result: every voice is audible; in every locale F0 rises male < female < child, and every child's formants sit at least \(String(format: "%.2f", Self.minimumChildFormantScale))x above the female voice's."
             : "Problems:\n" + problems.map { "- \($0)" }.joined(separator: "\n")
         var lines = [

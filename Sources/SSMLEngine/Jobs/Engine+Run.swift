@@ -112,10 +112,11 @@ extension Engine {
     }
 
     static func framesNote(_ report: FrameReport, layout: FrameLayout, settings: OutputSettings, destination: JobDestination) -> String {
-        let place = switch destination {
-        case .frameDirectory(let url): "\(url.path)/frame-*.raw"
-        default: destination.name
-        }
+        let place =
+            switch destination {
+            case .frameDirectory(let url): "\(url.path)/frame-*.raw"
+            default: destination.name
+            }
         var text = "\(report.frames) frames of \(layout.bytesPerFrame) bytes (\(layout.milliseconds) ms of \(settings.rate) Hz \(settings.encoding.rawValue)) in \(place)"
         if report.paddingSamples > 0 {
             text += String(format: "; the last frame ends in %d samples (%.2f ms) of added silence", report.paddingSamples, Double(report.paddingSamples) * 1000 / Double(settings.rate))

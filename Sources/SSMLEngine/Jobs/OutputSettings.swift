@@ -153,4 +153,3 @@ public enum OutputPreset: String, Sendable, Codable, CaseIterable {
 
 extension OutputEncoding: Codable {}
 extension OutputFormat: Codable {}
-

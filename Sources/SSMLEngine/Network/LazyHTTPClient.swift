@@ -51,20 +51,24 @@ final class LazyHTTPClient: Sendable {
     /// Stops the client and its thread, failing requests still running; waits until both are gone.
     /// Must not be called on the client's own event loop.
     func shutdownAndWait() {
-        guard let stopping = running.withLock({ running in
-            defer { running = nil }
-            return running
-        }) else { return }
+        guard
+            let stopping = running.withLock({ running in
+                defer { running = nil }
+                return running
+            })
+        else { return }
         try? stopping.client.syncShutdown()
         try? stopping.group.syncShutdownGracefully()
     }
 
     /// The same, for async callers.
     func shutdown() async {
-        guard let stopping = running.withLock({ running in
-            defer { running = nil }
-            return running
-        }) else { return }
+        guard
+            let stopping = running.withLock({ running in
+                defer { running = nil }
+                return running
+            })
+        else { return }
         try? await stopping.client.shutdown()
         try? await stopping.group.shutdownGracefully()
     }

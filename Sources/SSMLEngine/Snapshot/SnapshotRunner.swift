@@ -97,9 +97,10 @@ public struct SnapshotRunner: Sendable {
             let relative = String(file.path.dropFirst(base.path.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
             let stem = (relative as NSString).deletingPathExtension
             let folder = settings.snapshotFolder ?? base
-            cases.append(Case(
-                input: file, base: base, name: relative, snapshot: folder.appendingPathComponent(stem + ".snap.json"),
-                audio: folder.appendingPathComponent(stem + ".snap.flac"), kind: kind))
+            cases.append(
+                Case(
+                    input: file, base: base, name: relative, snapshot: folder.appendingPathComponent(stem + ".snap.json"),
+                    audio: folder.appendingPathComponent(stem + ".snap.flac"), kind: kind))
         }
         return cases
     }
@@ -170,11 +171,12 @@ public struct SnapshotRunner: Sendable {
             let comparison = SnapshotComparison(old: old, new: rendered.snapshot, tolerances: settings.tolerances)
             report.changes = comparison.changes
             report.notes = comparison.notes
-            report.status = switch comparison.verdict {
-            case .same: .passed
-            case .changed: .changed
-            case .engineChanged: .engineChanged
-            }
+            report.status =
+                switch comparison.verdict {
+                case .same: .passed
+                case .changed: .changed
+                case .engineChanged: .engineChanged
+                }
         } else if !update {
             report.changes = ["no snapshot yet (\(Self.display(item.snapshot, base: item.base))); record one with --update"]
         }

@@ -74,10 +74,11 @@ public enum RenderWorkerProcess {
             }
             do {
                 try channel.send(.started(pid: child))
-                let status: Int32 = switch try Posix.wait(child) {
-                case .exited(let code): code
-                case .signalled(let signal): -signal
-                }
+                let status: Int32 =
+                    switch try Posix.wait(child) {
+                    case .exited(let code): code
+                    case .signalled(let signal): -signal
+                    }
                 try channel.send(.finished(status: status))
             } catch {
                 exit(1)

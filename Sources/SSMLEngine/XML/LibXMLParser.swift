@@ -300,13 +300,15 @@ private let startElement: startElementNsSAX2Func = { context, localName, prefix,
             }
             let written = attributePrefix.map { "\($0):\(name)" } ?? name
             let attributeLocation = offsets[written].map { tree.location(ofByte: $0) } ?? location
-            parsed.append(SSMLCore.XMLAttribute(
-                name: name, prefix: attributePrefix, value: value, location: attributeLocation, namespace: string(attributes[base + 2])))
+            parsed.append(
+                SSMLCore.XMLAttribute(
+                    name: name, prefix: attributePrefix, value: value, location: attributeLocation, namespace: string(attributes[base + 2])))
         }
     }
-    tree.stack.append(SSMLCore.XMLElement(
-        name: String(cString: localName), prefix: string(prefix), namespace: string(uri),
-        attributes: parsed, location: location))
+    tree.stack.append(
+        SSMLCore.XMLElement(
+            name: String(cString: localName), prefix: string(prefix), namespace: string(uri),
+            attributes: parsed, location: location))
     tree.cursor = end
 }
 
@@ -356,7 +358,8 @@ private let structuredError: xmlStructuredErrorFunc = { context, error in
         tree.refuse(.malformedXML, "malformed XML: unescaped '&': write &amp; (an XML parser rejects a bare &)", atByte: offset, parser: parser)
         return
     }
-    let message = string(error.pointee.message.map { UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self) })?
+    let message =
+        string(error.pointee.message.map { UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self) })?
         .trimmingCharacters(in: .whitespacesAndNewlines) ?? "malformed XML"
     let lastLine = tree.lines.lineStarts.count + tree.lineOffset
     let line = min(max(1, Int(error.pointee.line) + tree.lineOffset), max(1, lastLine))

@@ -110,9 +110,10 @@ struct LintRoute: Sendable {
                 "kind": .string(fix.kind == .safe ? "safe" : "drop"),
                 "description": .string(fix.description),
                 "applies": .bool(fix.kind == .safe || finding.severity == .error),
-                "edits": .array(fix.edits.map { edit in
-                    .object(["start": .int(edit.range.lowerBound), "end": .int(edit.range.upperBound), "replacement": .string(edit.replacement)])
-                }),
+                "edits": .array(
+                    fix.edits.map { edit in
+                        .object(["start": .int(edit.range.lowerBound), "end": .int(edit.range.upperBound), "replacement": .string(edit.replacement)])
+                    }),
             ])
         }
         return .object(object)

@@ -37,7 +37,8 @@ public struct PhonemeTable: Sendable {
 
     init(name: String, rules: [(String, String)], finalRules: [(String, String)] = [], inventory: Set<String>, isExact: Bool) {
         self.name = name
-        self.rules = rules.map { Rule(ipa: $0.0, espeak: $0.1, context: .always) }
+        self.rules =
+            rules.map { Rule(ipa: $0.0, espeak: $0.1, context: .always) }
             + finalRules.map { Rule(ipa: $0.0, espeak: $0.1, context: .notBeforeVowel) }
         self.inventory = inventory
         self.isExact = isExact
@@ -148,7 +149,7 @@ public struct PhonemeTable: Sendable {
     public static let german = PhonemeTable(
         name: "de",
         rules: marks + sharedConsonants + [
-            ("ʁ", "r"), ("ɾ", "r"), ("ʀ", "r"), ("ɹ", "r"), ("r", "r"), ("ʔ", "_!"), ("pf", "pF"), 
+            ("ʁ", "r"), ("ɾ", "r"), ("ʀ", "r"), ("ɹ", "r"), ("r", "r"), ("ʔ", "_!"), ("pf", "pF"),
             ("ts", "ts"), ("ʦ", "ts"), ("l̩", "l-"), ("χ", "x"),
             ("a", "a"), ("aː", "A:"), ("ɑː", "A:"), ("ɑ", "A"), ("ɐ", "3"), ("ɐ̯", "3"), ("ɜ", "3"), ("ə", "@"), ("ɛ", "E"), ("ɛː", "E:"),
             ("e", "e"), ("eː", "e:"), ("ɪ", "I"), ("i", "i"), ("iː", "i:"), ("ɔ", "O"), ("o", "o"), ("oː", "o:"),

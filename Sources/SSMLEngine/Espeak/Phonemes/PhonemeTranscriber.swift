@@ -84,7 +84,7 @@ public struct PhonemeTranscriber: Sendable {
         let symbols = try XSAMPA.symbols(xsampa)
         do {
             return try transcribe(ipa: symbols.map(\.ipa).joined())
-        } catch where error.reason == .notInLanguage {
+        } catch  where error.reason == .notInLanguage {
             // Name the X-SAMPA symbol the IPA phone came from.
             let phone = Self.scalars(error.phone)
             if let symbol = symbols.first(where: { Self.scalars($0.ipa).starts(with: phone.prefix(1)) }) {
