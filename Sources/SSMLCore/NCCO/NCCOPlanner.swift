@@ -118,7 +118,7 @@ public struct NCCOPlanner {
         }
         let gain = try levelDB(talk.level)
         // The segments' places point into the text; the timeline shows them as places in the JSON file.
-        let shaped = body.map { Self.apply(gainDB: gain, to: Self.relocate($0) { translate($0, value: talk.text, file: file) }) }
+        let shaped = body.map { Self.apply(gainDB: gain, to: $0.relocated { translate($0, value: talk.text, file: file) }) }
         let plays = try plays(talk.loop, loopValue: talk.loopValue, path: path, location: action.location)
         for _ in 0..<plays {
             segments.append(contentsOf: shaped)
@@ -245,46 +245,6 @@ public struct NCCOPlanner {
             return .audio(clip)
         default:
             return segment
-        }
-    }
-
-    /// The segment with every source location passed through `move`.
-    static func relocate(_ segment: Segment, _ move: (SourceLocation) -> SourceLocation) -> Segment {
-        switch segment {
-        case .speech(var speech):
-            speech.location = move(speech.location)
-            return .speech(speech)
-        case .bleep(var speech):
-            speech.location = move(speech.location)
-            return .bleep(speech)
-        case .pause(let seconds, let reason, let location):
-            return .pause(seconds: seconds, reason: reason, location: location.map(move))
-        case .audio(var clip):
-            clip.location = move(clip.location)
-            clip.sourceLocation = move(clip.sourceLocation)
-            if var fallback = clip.fallback {
-                fallback.segments = fallback.segments.map { relocate($0, move) }
-                fallback.diagnostics = fallback.diagnostics.map { diagnostic in
-                    var moved = diagnostic
-                    moved.location = diagnostic.location.map(move)
-                    return moved
-                }
-                if var error = fallback.error {
-                    error.location = error.location.map(move)
-                    fallback.error = error
-                }
-                clip.fallback = fallback
-            }
-            return .audio(clip)
-        case .mark(let name, let location):
-            return .mark(name: name, location: move(location))
-        case .callControl(var control):
-            control.location = move(control.location)
-            return .callControl(control)
-        case .loop(let pass, let passes, let location):
-            return .loop(pass: pass, passes: passes, location: move(location))
-        case .noise, .mix, .fit:
-            return segment.relocated(move)
         }
     }
 
