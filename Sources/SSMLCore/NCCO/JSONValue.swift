@@ -332,3 +332,26 @@ public struct JSONParser {
         return JSONValue(kind: .object(members), location: start)
     }
 }
+
+/// A string as a JSON string literal, for the writers that keep members in their own order (webhook payloads,
+/// the server's answers) where `JSONEncoder` would reorder or reformat them.
+public enum JSONString {
+    /// `text` quoted and escaped: quote, backslash and control characters, and U+2028/U+2029 (valid in JSON, but
+    /// line breaks to JavaScript, which reads these bodies in the preview page).
+    public static func quote(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029:
+                out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}

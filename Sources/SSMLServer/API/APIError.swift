@@ -139,22 +139,7 @@ public enum JSONBody {
         }
     }
 
-    private static func writeString(_ string: String, into out: inout String) {
-        out += "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029:
-                out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
-    }
+    private static func writeString(_ string: String, into out: inout String) { out += JSONString.quote(string) }
 
     /// A diagnostic as the API lists it.
     public static func diagnostic(_ diagnostic: Diagnostic) -> Value {
