@@ -49,9 +49,12 @@ public struct LintFinding: Sendable, Equatable, CustomStringConvertible {
         self.fix = fix
     }
 
-    /// Whether the finding says how the renderer reads a voice name the service's list does not hold (`(locally
-    /// read as …)`): a render reports that reading itself, so it drops this finding.
-    public var repeatsVoiceReading: Bool { rule == "voice" && message.contains("(locally ") }
+    /// The rule of a voice name of the service's form that its published list does not hold; the finding says how
+    /// the renderer reads it, which a render reports itself.
+    public static let unlistedVoiceRule = "voice-unlisted"
+
+    /// Whether a render drops this finding because the interpreter says the same (see ``unlistedVoiceRule``).
+    public var repeatsVoiceReading: Bool { rule == Self.unlistedVoiceRule }
 
     /// `file:line:col: severity: message [rule]`.
     public var description: String { "\(location): \(severity.rawValue): \(message) [\(rule)]" }

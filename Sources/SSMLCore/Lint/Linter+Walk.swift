@@ -240,7 +240,7 @@ struct Walk {
             let longForm = name.lowercased().hasPrefix("microsoft server speech text to speech voice (")
             if longForm || Walk.matches(rule.pattern ?? "", name) {
                 if let match = linter.resolver?.resolve(name), let why = match.approximation, !key.contains(":") {
-                    add(rule.unknown.severity, "voice", "voice \"\(name)\": \(rule.unknown.reason) (locally \(why))", at: place, source: rule.unknown.source)
+                    add(rule.unknown.severity, LintFinding.unlistedVoiceRule, "voice \"\(name)\": \(rule.unknown.reason) (locally \(why))", at: place, source: rule.unknown.source)
                 }
                 return
             }
@@ -257,7 +257,7 @@ struct Walk {
         case "google":
             if Walk.matches(rule.pattern ?? ".*", name) {
                 if let match = linter.resolver?.resolve(name), let why = match.approximation {
-                    add(rule.unknown.severity, "voice", "voice \"\(name)\": \(rule.unknown.reason) (locally \(why))", at: place, source: rule.unknown.source)
+                    add(rule.unknown.severity, LintFinding.unlistedVoiceRule, "voice \"\(name)\": \(rule.unknown.reason) (locally \(why))", at: place, source: rule.unknown.source)
                 }
                 return
             }
