@@ -1,7 +1,7 @@
 import CryptoExtras
 import Foundation
 
-/// Checks the bearer JWT of a Vonage request: any token by default; with the application's public key, an RS256
+/// Checks the bearer JWT of a Vonage request: any non-empty token by default; with the application's public key, an RS256
 /// token signed by its private key, not expired and already valid (`exp`, `nbf`, 30 s of leeway).
 struct VonageAuth: Sendable {
     let key: _RSA.Signing.PublicKey?
@@ -17,12 +17,13 @@ struct VonageAuth: Sendable {
             return "no bearer token: send Authorization: Bearer <JWT> (a JWT signed with your application's private key)"
         }
         let token = authorization.dropFirst(7).trimmingCharacters(in: .whitespaces)
+        guard !token.isEmpty else { return "the bearer token is empty" }
+        guard let key else { return nil }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let header = Self.decode(parts[0]), let claims = Self.decode(parts[1]),
             let headerJSON = (try? JSONSerialization.jsonObject(with: header)) as? [String: Any],
             let claimsJSON = (try? JSONSerialization.jsonObject(with: claims)) as? [String: Any]
         else { return "the bearer token is not a JWT (three base64url parts: header, claims, signature)" }
-        guard let key else { return nil }
         guard headerJSON["alg"] as? String == "RS256" else { return "the JWT is signed with \(headerJSON["alg"] ?? "no algorithm"); Vonage JWTs are RS256" }
         guard let signature = Self.decode(parts[2]),
             key.isValidSignature(_RSA.Signing.RSASignature(rawRepresentation: signature), for: Data("\(parts[0]).\(parts[1])".utf8), padding: .insecurePKCS1v1_5)

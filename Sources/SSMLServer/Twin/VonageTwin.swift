@@ -75,7 +75,12 @@ struct VonageTwin: Sendable {
         var from = TwinCall.Endpoint(type: "phone", number: "447700900000")
         if let value = body["from"] {
             guard !random else { throw VonageError.invalid("random_from_number", "cannot be true together with from") }
-            from = try Self.endpoint(value, field: "from")
+            if case .string(let number) = value.kind {
+                // Vonage's SDKs also send `from` as the bare number.
+                from = try Self.endpoint(try JSONParser.parse(#"{"type": "phone", "number": \#(JSONString.quote(number))}"#, file: "from"), field: "from")
+            } else {
+                from = try Self.endpoint(value, field: "from")
+            }
             guard from.type == "phone" else { throw VonageError.invalid("from.type", "must be phone") }
         } else if !random {
             throw VonageError.invalid("from", "is required unless random_from_number is true: {\"type\": \"phone\", \"number\": \"447700900000\"}")

@@ -1,0 +1,84 @@
+import Foundation
+import SSMLCore
+import SSMLTestSupport
+import Testing
+@testable import SSMLEngine
+
+/// The live handle: a scripted call gives the same bytes with or without it; an interactive call waits on the
+/// wall clock at its input, and keys and talks given meanwhile land where the call was when they came.
+@Suite(.serialized, .timeLimit(.minutes(5))) struct CallHandleTests {
+    let base = CallSimulatorTests()
+
+    @Test func aScriptedCallGivesTheSameBytesAndWebhooksWithAHandle() async throws {
+        let script = CallScript(steps: [.init(.press("9"), after: 1.2, origin: "test"), .init(.press("1"), origin: "test")])
+        let plainApp = CallSimulatorTests.menuApp()
+        let plain = try await base.run(plainApp, CallSimulatorTests.answerSetup(), script)
+        let watchedApp = CallSimulatorTests.menuApp()
+        let handle = CallHandle(interactive: false)
+        let watched = try await base.simulator(watchedApp).run(CallSimulatorTests.answerSetup(), script: script, rate: 16000, handle: handle)
+        #expect(try base.samples(plain) == base.samples(watched))
+        #expect(plainApp.requests == watchedApp.requests)
+        #expect(try plain.timeline.json() == watched.timeline.json())
+        // The handle saw it all: the status, the keys, every webhook and line, and the audio.
+        let snapshot = handle.snapshot
+        #expect(snapshot.finished && snapshot.status == "completed")
+        #expect(snapshot.keys == watched.summary.keys)
+        #expect(snapshot.exchanges.count == watched.exchanges.count && snapshot.transcript == watched.transcript)
+        #expect(handle.heardSoFar().samples.count == (try base.samples(watched)).count)
+    }
+
+    @Test func anInteractiveCallTakesAKeyAtTheMomentItIsGivenAndATalkFromThen() async throws {
+        let app = CallSimulatorTests.menuApp()
+        let handle = CallHandle(interactive: true)
+        let simulator = try base.simulator(app)
+        let task = Task { try await simulator.run(CallSimulatorTests.answerSetup(), script: CallScript(), rate: 16000, handle: handle) }
+        // Wait (bounded) until the call listens at its input, after the menu (the talk took no wall time).
+        let deadline = Date().addingTimeInterval(30)
+        while !handle.snapshot.listening, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(handle.snapshot.listening)
+        let listenedAt = handle.snapshot.seconds
+        handle.send(.play(ncco: #"[{"action": "talk", "text": "One moment please, one moment please, one moment please."}]"#, kind: "talk", loop: 1))
+        try await Task.sleep(for: .milliseconds(1200))
+        handle.send(.stop(kind: "talk"))
+        try await Task.sleep(for: .milliseconds(500))
+        handle.send(.press("1"))
+        let recording = try await task.value
+        #expect(recording.summary.keys == "1")
+        let key = try #require(recording.timeline.events.first { $0.kind == "key" })
+        // The key came after about 1.7 s of the wall clock (at least that; a loaded machine adds some).
+        #expect(key.time - listenedAt >= 1.6 && key.time - listenedAt < 4)
+        let input = try #require(app.payloads("/menu").first)
+        #expect(input.value(at: "dtmf.digits") == .string("1"))
+        // Measured: speech from the talk during its first second, silence after it was stopped, before the key.
+        let audio = try base.samples(recording)
+        func rms(_ from: Double, _ to: Double) -> Float {
+            let part = audio[Int(from * 16000)..<Int(to * 16000)]
+            return (part.map { $0 * $0 }.reduce(0, +) / Float(max(part.count, 1))).squareRoot()
+        }
+        let stopped = try #require(recording.timeline.events.first { $0.name == "talk stopped" })
+        #expect(rms(listenedAt + 0.1, listenedAt + 0.9) > 0.01)
+        #expect(stopped.time > listenedAt + 1.0)
+        #expect(rms(stopped.time + 0.01, key.time - 0.01) < 1e-4)
+        #expect(handle.snapshot.finished)
+    }
+
+    @Test func anInteractiveCallThatNobodyAnswersTimesOutOnTheWallClockAndAHangupEndsAnother() async throws {
+        let app = CallSimulatorTests.menuApp()
+        let handle = CallHandle(interactive: true)
+        let started = Date()
+        let recording = try await base.simulator(app).run(CallSimulatorTests.answerSetup(), script: CallScript(), rate: 16000, handle: handle)
+        // The input's timeOut (4 s) ran on the wall clock.
+        #expect(Date().timeIntervalSince(started) >= 3.9)
+        #expect(app.payloads("/menu").first?.value(at: "dtmf.timed_out") == .bool(true))
+        #expect(recording.summary.status == "completed")
+
+        let second = CallHandle(interactive: true)
+        let simulator = try base.simulator(CallSimulatorTests.menuApp())
+        let task = Task { try await simulator.run(CallSimulatorTests.answerSetup(), script: CallScript(), rate: 16000, handle: second) }
+        while !second.snapshot.listening { try await Task.sleep(for: .milliseconds(20)) }
+        second.send(.hangup)
+        let ended = try await task.value
+        #expect(ended.summary.endedBy == "api")
+        #expect(!ended.spokenText.contains("Goodbye"))
+    }
+}
