@@ -133,8 +133,9 @@ final class TwinCalls: Sendable {
         }
         record.finished = true
         record.ended = Date()
-        call.finish(record, result: result)
+        // Written before the call says it is finished: whoever sees it finished finds its files.
         persist(record, result)
+        call.finish(record, result: result)
         services.logger.info(
             "twin call ended", metadata: ["call": "\(call.id)", "service": "\(record.service)", "status": "\(record.status)", "seconds": "\(record.seconds)"])
     }
