@@ -9,11 +9,13 @@ import Testing
 /// application, driven through HTTP as an application would, and what the twin keeps at `/_twin/calls`.
 @Suite(.serialized, .timeLimit(.minutes(10))) struct TwinTests {
     static let python = PageAndDocumentTests.python
-    static var menu: [[String: Any]] { [
-        ["action": "talk", "text": "Welcome to the test line. Press a key."],
-        ["action": "input", "type": ["dtmf"], "dtmf": ["maxDigits": 1, "timeOut": 10]],
-        ["action": "talk", "text": "Thank you. Goodbye."],
-    ] }
+    static var menu: [[String: Any]] {
+        [
+            ["action": "talk", "text": "Welcome to the test line. Press a key."],
+            ["action": "input", "type": ["dtmf"], "dtmf": ["maxDigits": 1, "timeOut": 10]],
+            ["action": "talk", "text": "Thank you. Goodbye."],
+        ]
+    }
     static var phone: [String: Any] { ["to": [["type": "phone", "number": "447700900001"]], "from": ["type": "phone", "number": "447700900000"]] }
 
     static func start(_ change: (inout TwinConfiguration) -> Void = { _ in }) async throws -> TestServer {

@@ -109,10 +109,11 @@ struct SevenTwin: Sendable {
         var started = 0
         for raw in to.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !raw.isEmpty {
             guard let number = Self.number(raw) else {
-                messages.append(.object([
-                    "id": .null, "sender": .string(sender ?? "447700900000"), "recipient": .string(raw), "text": .string(words), "price": .int(0),
-                    "success": .bool(false), "error": .string("202"), "error_text": .string("to: \"\(raw)\" is not a phone number"),
-                ]))
+                messages.append(
+                    .object([
+                        "id": .null, "sender": .string(sender ?? "447700900000"), "recipient": .string(raw), "text": .string(words), "price": .int(0),
+                        "success": .bool(false), "error": .string("202"), "error_text": .string("to: \"\(raw)\" is not a phone number"),
+                    ]))
                 continue
             }
             let seed = TwinCalls.seed()
@@ -134,10 +135,11 @@ struct SevenTwin: Sendable {
                 foreignID: foreignID, status: "initiated", finished: false, seconds: 0, keys: "", transcript: [], webhooks: [], problems: [])
             _ = calls.start(record, setup: setup)
             started += 1
-            messages.append(.object([
-                "id": .int(Int(ids.sevenID) ?? 0), "sender": .string(setup.from), "recipient": .string(number), "text": .string(words), "price": .int(0),
-                "success": .bool(true), "error": .null, "error_text": .null,
-            ]))
+            messages.append(
+                .object([
+                    "id": .int(Int(ids.sevenID) ?? 0), "sender": .string(setup.from), "recipient": .string(number), "text": .string(words), "price": .int(0),
+                    "success": .bool(true), "error": .null, "error_text": .null,
+                ]))
         }
         guard started > 0 else { throw SevenError(code: "202", field: "to", text: "no recipient is a phone number (\(to))") }
         return JSONBody.response(body: [
