@@ -142,7 +142,14 @@ struct Serve: ParsableCommand {
         if noTwin {
             configuration.twin = nil
         } else {
-            do { configuration.twin = try twinConfiguration() } catch { CommandSupport.fail(error) }
+            do {
+                configuration.twin = try twinConfiguration()
+            } catch let error as SSMLError {
+                // A script file that does not read is a wrong flag: a usage error, naming the file's place.
+                CommandSupport.fail(error.kind == .usage ? error : SSMLError(.usage, "--script: \(error.description)"))
+            } catch {
+                CommandSupport.fail(error)
+            }
         }
         let label = "ssml-serve"
         var logger: Logger
