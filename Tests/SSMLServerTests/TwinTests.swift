@@ -248,6 +248,25 @@ import Testing
         #expect(hangup.json["success"] as? Bool == false && (hangup.json["error"] as? String)?.contains("not in-progress") == true)
     }
 
+    @Test func anInteractiveSevenCallCollectsKeysGivenWhileItsDTMFWaits() async throws {
+        let app = try TwinApp()
+        let server = try await Self.start { $0.sevenWebhook = "\(app.url)/seven/status" }
+        defer { Task { await server.stop() } }
+        let text = #"<speak>Hello. <dtmf callback="\#(app.url)/seven/dtmf" min="1" max="1" wait="8000">Enter a digit.</dtmf></speak>"#
+        let sent = try await server.request(
+            "POST", "/api/voice", headers: [("X-Api-Key", "k"), ("Content-Type", "application/json")],
+            body: try JSONSerialization.data(withJSONObject: ["to": "4930123456", "text": text]))
+        let number = try #require((sent.json["messages"] as? [[String: Any]])?.first?["id"] as? Int, "\(sent.text)")
+        let id = String(number)
+        let client = TwinClient(server)
+        _ = try await client.wait(id) { $0["listening"] as? Bool == true && $0["status"] as? String == "in-progress" }
+        #expect(try await server.request("POST", "/_twin/calls/\(id)/press", headers: [("Content-Type", "text/plain")], body: Data("1".utf8)).status == 202)
+        let call = try await client.finished(id)
+        #expect(call["keys"] as? String == "1" && call["status"] as? String == "completed", "\(call)")
+        #expect(app.bodies("/seven/dtmf").first.flatMap { ($0["data"] as? [String: Any])?["digits"] as? String } == "1")
+        #expect((call["transcript"] as? [String])?.contains { $0.contains("You chose sales") } == true)
+    }
+
     @Test func aRestartedServerListsTheCallsOfItsStateFolder() async throws {
         let folder = try Repository.scratchDirectory().appendingPathComponent("state")
         var uuid = ""

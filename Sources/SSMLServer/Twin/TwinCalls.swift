@@ -105,6 +105,9 @@ final class TwinCalls: Sendable {
         engine.fetcher = fetcher
         defer { fetcher?.cleanUp() }
         let simulator = CallSimulator(engine: engine, pool: services.render.pool, client: client)
+        // A twin call is as long as a render may be (--max-output-seconds): its audio is kept whole.
+        var setup = setup
+        setup.lengthTimer = min(setup.lengthTimer, services.configuration.maxOutputSeconds)
         var record = call.record
         var result = TwinCall.Result()
         do {
