@@ -81,6 +81,8 @@ import Testing
         #expect(during.json["status"] as? String == "answered" && during.json["duration"] == nil)
         let talk = try await client.vonage("PUT", "/v1/calls/\(uuid)/talk", json: ["text": "This message comes from the application, and it goes on for a while.", "loop": 0])
         #expect(talk.status == 200 && talk.json["message"] as? String == "Talk started" && talk.json["uuid"] as? String == uuid)
+        // Rendering the talk takes no call time; once it plays, the wall clock's 1.5 s are 1.5 s of it.
+        _ = try await client.wait(uuid) { ($0["transcript"] as? [String])?.contains { $0.contains("talk through the API") } == true }
         try await Task.sleep(for: .milliseconds(1500))
         let stop = try await client.vonage("DELETE", "/v1/calls/\(uuid)/talk")
         #expect(stop.json["message"] as? String == "Talk stopped")
@@ -99,8 +101,9 @@ import Testing
         let started = try #require(time("talk started")), stopped = try #require(time("talk stopped")), tones = try #require(time("dtmf 19"))
         let key = try #require(events.first { $0["kind"] as? String == "key" }?["time"] as? Double)
         // Where the wall clock put them: the talk from the listening point for about 1.5 s, then the tones, then the key.
-        #expect(started >= listenedAt && started < listenedAt + 1.5)
-        #expect(stopped - started >= 1.4 && stopped - started < 3.5)
+        // (Upper bounds leave room for a loaded machine: requests and sleeps may take longer, never shorter.)
+        #expect(started >= listenedAt && started < listenedAt + 5)
+        #expect(stopped - started >= 1.4 && stopped - started < 6)
         #expect(tones > stopped && key > tones + 0.5)
         // Measured: speech while the talk played, silence after it stopped, the tones' energy, silence before the key.
         #expect(wav.rms(started + 0.2, stopped - 0.1) > 0.01)
@@ -243,6 +246,7 @@ import Testing
         #expect(try await code(Data(#"{"to": "4930123456", "text": "Hello.", "ringtime": 100}"#.utf8)) == ("700", "ringtime"))
         #expect(try await code(Data(#"{"to": "abc", "text": "Hello."}"#.utf8)) == ("202", "to"))
         #expect(try await code(Data(#"{"to": "#.utf8)) == ("700", "body"))
+        #expect(try await code(Data("=&&=x&text".utf8), type: "application/x-www-form-urlencoded") == ("301", "to"))
         // Hang-up of a finished call: seven.io's answer.
         let hangup = try await server.request("POST", "/api/voice/\(id)/hangup", headers: [("X-Api-Key", "secret")])
         #expect(hangup.json["success"] as? Bool == false && (hangup.json["error"] as? String)?.contains("not in-progress") == true)

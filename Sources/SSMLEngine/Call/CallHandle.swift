@@ -10,7 +10,8 @@ import Synchronization
 /// a seven.io `<dtmf>`) with no step of the script left: then it waits on the wall clock, for at most what is left
 /// of the input's own timeout, for a command, and call time follows the wall clock while it waits (the silence, or
 /// what a `PUT …/talk` plays, is written as it passes). So a key given through ``send(_:)`` lands at the moment it
-/// is given, a talk or stream given during the wait plays from that moment and a stop cuts it there. Commands that
+/// is given, a talk or stream given during the wait plays from that moment and a stop cuts it there (the time the
+/// call takes to render a talk is not call time: the input's timeout is not spent on it). Commands that
 /// arrive while the call is not waiting (it is rendering, or a scripted call is running) are taken at its next
 /// listening point or between two NCCO actions. Nothing polls: the call sleeps on a continuation that a command or
 /// the input's timeout resumes.
