@@ -35,8 +35,9 @@ public struct JSONValue: Sendable, Equatable {
         var escapes: [Int] = []
         /// Extra file characters of the escapes up to and including each one (`\n` is 1, `\u00e9` is 5).
         var extra: [Int] = []
-        /// Decoded scalar index where each decoded line starts (the first is 0).
-        var lineStarts: [Int] = [0]
+        /// Decoded scalar index where each decoded line after the first starts (the first starts at 0; empty
+        /// for one line, which costs no allocation).
+        var laterLineStarts: [Int] = []
         /// Decoded scalars in all.
         var count = 0
 
@@ -72,17 +73,21 @@ public struct JSONValue: Sendable, Equatable {
     /// Where line `line`, column `column` of the decoded string lies in the file: escapes such as `\n` and
     /// `\"` take more characters in the file than in the text they stand for.
     public func sourceLocation(ofDecodedLine line: Int, column: Int) -> SourceLocation {
-        guard let map = stringMap else { return location }
+        guard case .string(let text) = kind else { return location }
+        // A string without escapes keeps no map: the file holds it exactly as decoded.
+        let map = stringMap ?? StringMap(count: text.unicodeScalars.count)
         // JSON strings hold no raw line breaks, so the whole string sits on the line of its opening quote.
+        let lineCount = map.laterLineStarts.count + 1
+        func start(ofLine line: Int) -> Int { line == 1 ? 0 : map.laterLineStarts[line - 2] }
         let decoded: Int
         if line < 1 {
             decoded = 0
-        } else if line > map.lineStarts.count {
+        } else if line > lineCount {
             decoded = map.count
         } else {
             // A column past the end of its line stops just after that line's newline escape.
-            let next = line < map.lineStarts.count ? map.lineStarts[line] : map.count
-            decoded = min(map.lineStarts[line - 1] + max(0, column - 1), next)
+            let next = line < lineCount ? start(ofLine: line + 1) : map.count
+            decoded = min(start(ofLine: line) + max(0, column - 1), next)
         }
         var result = location
         result.column = location.column + 1 + map.fileOffset(ofDecoded: decoded)
@@ -141,7 +146,12 @@ public struct JSONParser {
     }
 
     private mutating func skipWhitespace() {
-        while index < scalars.count, [" ", "\t", "\n", "\r"].contains(scalars[index]) { advance() }
+        while index < scalars.count {
+            switch scalars[index] {
+            case " ", "\t", "\n", "\r": advance()
+            default: return
+            }
+        }
     }
 
     private mutating func value(depth: Int) throws -> JSONValue {
@@ -153,7 +163,8 @@ public struct JSONParser {
         case "[": return try array(depth: depth, start: start)
         case "\"":
             let (string, map) = try string()
-            return JSONValue(kind: .string(string), location: start, stringMap: map)
+            // Most strings have no escapes; keeping no map for them halves what a data file costs to hold.
+            return JSONValue(kind: .string(string), location: start, stringMap: map.escapes.isEmpty ? nil : map)
         case "t": try literal("true"); return JSONValue(kind: .bool(true), location: start)
         case "f": try literal("false"); return JSONValue(kind: .bool(false), location: start)
         case "n": try literal("null"); return JSONValue(kind: .null, location: start)
@@ -262,7 +273,7 @@ public struct JSONParser {
             map.escapes.append(decoded)
             map.extra.append((map.extra.last ?? 0) + index - escapeStart - 1)
             decoded += 1
-            if result.last == "\n" { map.lineStarts.append(decoded) }
+            if result.last == "\n" { map.laterLineStarts.append(decoded) }
         }
         advance()  // closing quote
         map.count = decoded
