@@ -124,3 +124,13 @@ struct TwinWAV {
         return (part.map { $0 * $0 }.reduce(0, +) / Float(part.count)).squareRoot()
     }
 }
+
+/// Runs a test's driving on a thread of its own, whose sleeps are exact (the cooperative pool may be kept busy by
+/// the rest of the suite).
+enum CallHandleDriver {
+    static func onThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try work() }) }.start()
+        }
+    }
+}

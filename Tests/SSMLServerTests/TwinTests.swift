@@ -5,6 +5,10 @@ import SSMLServer
 import SSMLTestSupport
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The API twins of `ssml serve`: Vonage's `/v1/calls` and seven.io's `/api/voice` against a real (Python)
 /// application, driven through HTTP as an application would, and what the twin keeps at `/_twin/calls`.
 @Suite(.serialized, .timeLimit(.minutes(10))) struct TwinTests {
@@ -68,52 +72,79 @@ import Testing
     }
 
     @Test func anInteractiveVonageCallWaitsForItsCallerAndTakesTalkDtmfAndKeysWhenTheyCome() async throws {
-        let server = try await Self.start()
-        defer { Task { await server.stop() } }
-        let client = TwinClient(server)
+        // `ssml serve` in a process of its own, driven from a thread of this one: the wall clock is what this test is
+        // about, and the rest of the suite may keep an in-process server and this test's tasks waiting for seconds.
+        let served = try ServeCommandTests.Served(["--port", "0", "--workers", "1"])
+        defer { kill(served.pid, SIGKILL) }
+        let port = served.port
         var body = Self.phone
         body["ncco"] = Self.menu
-        let created = try await client.vonage("POST", "/v1/calls", json: body)
-        let uuid = try #require(created.json["uuid"] as? String, "\(created.text)")
-        let listening = try await client.wait(uuid) { $0["listening"] as? Bool == true }
-        let listenedAt = listening["seconds"] as? Double ?? 0
-        let during = try await client.vonage("GET", "/v1/calls/\(uuid)")
-        #expect(during.json["status"] as? String == "answered" && during.json["duration"] == nil)
-        let talk = try await client.vonage("PUT", "/v1/calls/\(uuid)/talk", json: ["text": "This message comes from the application, and it goes on for a while.", "loop": 0])
-        #expect(talk.status == 200 && talk.json["message"] as? String == "Talk started" && talk.json["uuid"] as? String == uuid)
-        // Rendering the talk takes no call time; once it plays, the wall clock's 1.5 s are 1.5 s of it.
-        _ = try await client.wait(uuid) { ($0["transcript"] as? [String])?.contains { $0.contains("talk through the API") } == true }
-        try await Task.sleep(for: .milliseconds(1500))
-        let stop = try await client.vonage("DELETE", "/v1/calls/\(uuid)/talk")
-        #expect(stop.json["message"] as? String == "Talk stopped")
-        try await Task.sleep(for: .milliseconds(600))
-        let dtmf = try await client.vonage("PUT", "/v1/calls/\(uuid)/dtmf", json: ["digits": "19"])
-        #expect(dtmf.json["message"] as? String == "DTMF sent")
-        try await Task.sleep(for: .milliseconds(800))
-        let press = try await server.request("POST", "/_twin/calls/\(uuid)/press", headers: [("Content-Type", "application/json")], body: Data(#"{"keys": "3"}"#.utf8))
-        #expect(press.status == 202 && press.json["listening"] as? Bool == true)
-        let call = try await client.finished(uuid)
-        #expect(call["keys"] as? String == "3" && call["status"] as? String == "completed")
-        let wav = try TwinWAV(try await server.request("GET", "/_twin/calls/\(uuid)/audio").body)
-        let timeline = try JSONSerialization.jsonObject(with: try await server.request("GET", "/_twin/calls/\(uuid)/timeline").body) as? [String: Any] ?? [:]
-        let events = timeline["events"] as? [[String: Any]] ?? []
-        func time(_ name: String) -> Double? { events.first { $0["name"] as? String == name }?["time"] as? Double }
-        let started = try #require(time("talk started")), stopped = try #require(time("talk stopped")), tones = try #require(time("dtmf 19"))
-        let key = try #require(events.first { $0["kind"] as? String == "key" }?["time"] as? Double)
-        // Where the wall clock put them: the talk from the listening point for about 1.5 s, then the tones, then the key.
-        // (Upper bounds leave room for a loaded machine: requests and sleeps may take longer, never shorter.)
-        #expect(started >= listenedAt && started < listenedAt + 5)
-        #expect(stopped - started >= 1.4 && stopped - started < 6)
-        #expect(tones > stopped && key > tones + 0.5)
-        // Measured: speech while the talk played, silence after it stopped, the tones' energy, silence before the key.
-        #expect(wav.rms(started + 0.2, stopped - 0.1) > 0.01)
-        #expect(wav.rms(stopped + 0.02, tones - 0.02) < 1e-4)
-        #expect(wav.rms(tones, tones + 0.14) > 0.1)
-        #expect(wav.rms(tones + 0.6, key - 0.02) < 1e-4)
-        // Over: the call cannot be modified any more.
-        let late = try await client.vonage("PUT", "/v1/calls/\(uuid)", json: ["action": "hangup"])
-        #expect(late.status == 400 && (late.json["detail"] as? String)?.contains("not in progress") == true)
-        try await validate(client.exchanges)
+        let create = try JSONSerialization.data(withJSONObject: body)
+        let recorded = try await CallHandleDriver.onThread { () -> Data in
+            var exchanges: [[String: Any]] = []
+            @discardableResult
+            func vonage(_ method: String, _ path: String, _ json: Data? = nil) throws -> HTTPTestClient.Response {
+                var headers = [("Authorization", "Bearer t")]
+                if json != nil { headers.append(("Content-Type", "application/json")) }
+                let response = try HTTPTestClient.fetch(port: port, method, path, headers: headers, body: json, timeout: 60)
+                var record: [String: Any] = ["method": method, "path": path, "status": response.status, "contentType": response.headers["content-type"] ?? ""]
+                if response.headers["content-type"]?.hasPrefix("application/json") == true { record["body"] = response.text }
+                if let json, response.status < 400 { record["request"] = String(decoding: json, as: UTF8.self) }
+                exchanges.append(record)
+                return response
+            }
+            func twin(_ uuid: String) throws -> [String: Any] { try HTTPTestClient.fetch(port: port, "GET", "/_twin/calls/\(uuid)", timeout: 60).json }
+            func until(_ uuid: String, _ condition: ([String: Any]) -> Bool) throws -> [String: Any] {
+                let deadline = Date().addingTimeInterval(60)
+                while Date() < deadline {
+                    let call = try twin(uuid)
+                    if condition(call) { return call }
+                    Thread.sleep(forTimeInterval: 0.01)
+                }
+                throw HTTPTestClient.Failure(description: "the twin call \(uuid) did not get there: \(try twin(uuid))")
+            }
+            let created = try vonage("POST", "/v1/calls", create)
+            let uuid = try #require(created.json["uuid"] as? String, "\(created.text)")
+            let listening = try until(uuid) { $0["listening"] as? Bool == true }
+            let listenedAt = listening["seconds"] as? Double ?? 0
+            let during = try vonage("GET", "/v1/calls/\(uuid)")
+            #expect(during.json["status"] as? String == "answered" && during.json["duration"] == nil)
+            let talk = try vonage(
+                "PUT", "/v1/calls/\(uuid)/talk", try JSONSerialization.data(withJSONObject: ["text": "This message comes from the application, and it goes on for a while.", "loop": 0]))
+            #expect(talk.status == 200 && talk.json["message"] as? String == "Talk started" && talk.json["uuid"] as? String == uuid)
+            // Rendering the talk takes no call time; once it plays, the wall clock's 1.5 s are 1.5 s of it.
+            _ = try until(uuid) { ($0["transcript"] as? [String])?.contains { $0.contains("talk through the API") } == true }
+            Thread.sleep(forTimeInterval: 1.5)
+            #expect(try vonage("DELETE", "/v1/calls/\(uuid)/talk").json["message"] as? String == "Talk stopped")
+            Thread.sleep(forTimeInterval: 0.6)
+            #expect(try vonage("PUT", "/v1/calls/\(uuid)/dtmf", Data(#"{"digits": "19"}"#.utf8)).json["message"] as? String == "DTMF sent")
+            Thread.sleep(forTimeInterval: 0.8)
+            let press = try HTTPTestClient.fetch(port: port, "POST", "/_twin/calls/\(uuid)/press", headers: [("Content-Type", "application/json")], body: Data(#"{"keys": "3"}"#.utf8))
+            #expect(press.status == 202 && press.json["listening"] as? Bool == true)
+            let call = try until(uuid) { $0["finished"] as? Bool == true }
+            #expect(call["keys"] as? String == "3" && call["status"] as? String == "completed")
+            let wav = try TwinWAV(try HTTPTestClient.fetch(port: port, "GET", "/_twin/calls/\(uuid)/audio").body)
+            let timeline = try JSONSerialization.jsonObject(with: try HTTPTestClient.fetch(port: port, "GET", "/_twin/calls/\(uuid)/timeline").body) as? [String: Any] ?? [:]
+            let events = timeline["events"] as? [[String: Any]] ?? []
+            func time(_ name: String) -> Double? { events.first { $0["name"] as? String == name }?["time"] as? Double }
+            let started = try #require(time("talk started")), stopped = try #require(time("talk stopped")), tones = try #require(time("dtmf 19"))
+            let key = try #require(events.first { $0["kind"] as? String == "key" }?["time"] as? Double)
+            // Where the wall clock put them: the talk from the listening point for about 1.5 s, then the tones, then
+            // the key (upper bounds leave room for a loaded machine: requests may take longer, never shorter).
+            #expect(started >= listenedAt && started < listenedAt + 5)
+            #expect(stopped - started >= 1.4 && stopped - started < 6)
+            #expect(tones - stopped >= 0.55 && key - tones >= 0.75)
+            // Measured: speech while the talk played, silence after it stopped, the tones' energy, silence before the key.
+            #expect(wav.rms(started + 0.2, stopped - 0.1) > 0.01)
+            #expect(wav.rms(stopped + 0.02, tones - 0.02) < 1e-4)
+            #expect(wav.rms(tones, tones + 0.14) > 0.1)
+            #expect(wav.rms(tones + 0.6, key - 0.02) < 1e-4)
+            // Over: the call cannot be modified any more.
+            let late = try vonage("PUT", "/v1/calls/\(uuid)", Data(#"{"action": "hangup"}"#.utf8))
+            #expect(late.status == 400 && (late.json["detail"] as? String)?.contains("not in progress") == true)
+            return try JSONSerialization.data(withJSONObject: exchanges)
+        }
+        try await validate(try JSONSerialization.jsonObject(with: recorded) as? [[String: Any]] ?? [])
     }
 
     @Test func aTransferReplacesTheNCCOAndAHangupEndsTheCall() async throws {

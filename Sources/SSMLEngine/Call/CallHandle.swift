@@ -72,7 +72,8 @@ public final class CallHandle: Sendable {
 
     private struct State {
         var snapshot = Snapshot()
-        var commands: [Command] = []
+        /// Commands with the moment each came (the call places it there, however late it gets to it).
+        var commands: [(command: Command, came: ContinuousClock.Instant)] = []
         var waiter: (id: Int, continuation: CheckedContinuation<Void, Never>)?
         var nextWaiter = 0
         /// The latest waiter whose timeout has run out (it may run out before the waiter is registered).
@@ -91,7 +92,7 @@ public final class CallHandle: Sendable {
     public func send(_ command: Command) {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             guard !state.snapshot.finished else { return nil }
-            state.commands.append(command)
+            state.commands.append((command, ContinuousClock.now))
             defer { state.waiter = nil }
             return state.waiter?.continuation
         }
@@ -105,8 +106,8 @@ public final class CallHandle: Sendable {
 
     // MARK: - The call's side
 
-    /// The next command, waiting at most `timeout` seconds for one; nil when none came.
-    func next(timeout: Double) async -> Command? {
+    /// The next command and when it came, waiting at most `timeout` seconds for one; nil when none came.
+    func next(timeout: Double) async -> (command: Command, came: ContinuousClock.Instant)? {
         if let command = take() { return command }
         guard timeout > 0 else { return nil }
         let id = state.withLock { state -> Int in
@@ -133,11 +134,11 @@ public final class CallHandle: Sendable {
     func drain() -> [Command] {
         state.withLock { state in
             defer { state.commands = [] }
-            return state.commands
+            return state.commands.map(\.command)
         }
     }
 
-    private func take() -> Command? {
+    private func take() -> (command: Command, came: ContinuousClock.Instant)? {
         state.withLock { state in state.commands.isEmpty ? nil : state.commands.removeFirst() }
     }
 

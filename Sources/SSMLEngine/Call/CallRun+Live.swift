@@ -53,10 +53,11 @@ extension CallRun {
         var origin = (wall: clock.now, call: now)
         recorder.say("waits for the caller (POST /_twin/calls/…/press) for \(String(format: "%.1f", max(limit - now, 0))) s")
         while !ended, now < limit - 1e-9 {
-            let command = await handle.next(timeout: limit - (origin.call + Self.seconds(clock.now - origin.wall)))
-            let target = min(origin.call + Self.seconds(clock.now - origin.wall), limit)
+            let next = await handle.next(timeout: limit - (origin.call + Self.seconds(clock.now - origin.wall)))
+            // A command is placed when it came, not when this task got to it (a busy machine may wake it late).
+            let target = min(origin.call + max(0, Self.seconds((next?.came ?? clock.now) - origin.wall)), limit)
             if target > now { try wait(until: target, reason: reason) }
-            guard let command else { continue }
+            guard let command = next?.command else { continue }
             switch command {
             case .press(let keys):
                 steps.append(CallScript.Step(.press(keys), after: now - (promptStart ?? now), origin: "the press of the API"))
