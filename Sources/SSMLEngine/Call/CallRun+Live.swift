@@ -65,11 +65,13 @@ extension CallRun {
             case .say(let text):
                 steps.append(CallScript.Step(.say(text), after: now - (promptStart ?? now), origin: "the speech of the API"))
                 return true
+            case .play:
+                _ = try await apply(command)
+                // Rendering the talk (on a pool that may be busy) takes no call time: it plays from the moment it
+                // came, and the input's timeout is not spent on our work.
+                origin = (wall: clock.now, call: now)
             default:
                 if try await apply(command) { return false }
-                // What the call did for the command (rendering a talk on a busy pool) took no call time: the
-                // talk plays from the moment it came, and the input's timeout is not spent on our work.
-                origin = (wall: clock.now, call: now)
             }
         }
         return false
