@@ -104,6 +104,8 @@ public struct JSONParser {
     private var index = 0
     private var line = 1
     private var column = 1
+    /// The UTF-8 of the string being read (see ``string()``).
+    private var utf8: [UInt8] = []
 
     /// Parses `text` as one JSON value (surrounding whitespace allowed, nothing else).
     public static func parse(_ text: String, file: String, maxDepth: Int = 128) throws -> JSONValue {
@@ -217,7 +219,7 @@ public struct JSONParser {
             guard digits() > 0 else { throw error("an exponent needs digits") }
         }
         var written = String.UnicodeScalarView()
-        written.append(contentsOf: scalars[first..<index])
+        for position in first..<index { written.append(scalars[position]) }
         let text = String(written)
         guard let value = Double(text), value.isFinite else { throw error("the number \(text) is out of range", at: start) }
         return JSONValue(kind: .number(value, text), location: start)
@@ -225,16 +227,29 @@ public struct JSONParser {
 
     private mutating func string() throws -> (String, JSONValue.StringMap) {
         advance()  // opening quote
-        var result = String.UnicodeScalarView()
+        // The decoded text is built as UTF-8 in one reused buffer and made a String once: appending scalar by scalar
+        // to a String re-encodes its small-string form every time (most of a data file's parse time).
+        utf8.removeAll(keepingCapacity: true)
+        var last: Unicode.Scalar = "\0"
+        func append(_ scalar: Unicode.Scalar) {
+            if scalar.value < 0x80 { utf8.append(UInt8(truncatingIfNeeded: scalar.value)) } else { UTF8.encode(scalar) { utf8.append($0) } }
+            last = scalar
+        }
         var map = JSONValue.StringMap()
-        var decoded = 0
+        // The run up to the first quote, backslash or control character holds no line break: only the column moves.
+        var end = index
+        while end < scalars.count, scalars[end] != "\"", scalars[end] != "\\", scalars[end].value >= 0x20 { end += 1 }
+        for position in index..<end { append(scalars[position]) }
+        var decoded = end - index
+        column += end - index
+        index = end
         while true {
             guard index < scalars.count else { throw error("unterminated string") }
             let scalar = scalars[index]
             if scalar == "\"" { break }
             if scalar.value < 0x20 { throw error("\(describe(scalar)) inside a string (write it as an escape such as \\n)") }
             if scalar != "\\" {
-                result.append(scalar)
+                append(scalar)
                 advance()
                 decoded += 1
                 continue
@@ -245,14 +260,14 @@ public struct JSONParser {
             let escape = scalars[index]
             advance()
             switch escape {
-            case "\"": result.append("\"")
-            case "\\": result.append("\\")
-            case "/": result.append("/")
-            case "b": result.append("\u{08}")
-            case "f": result.append("\u{0C}")
-            case "n": result.append("\n")
-            case "r": result.append("\r")
-            case "t": result.append("\t")
+            case "\"": append("\"")
+            case "\\": append("\\")
+            case "/": append("/")
+            case "b": append("\u{08}")
+            case "f": append("\u{0C}")
+            case "n": append("\n")
+            case "r": append("\r")
+            case "t": append("\t")
             case "u":
                 var code = try hex4()
                 if (0xD800...0xDBFF).contains(code) {
@@ -265,7 +280,7 @@ public struct JSONParser {
                     code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                 }
                 guard let scalar = Unicode.Scalar(code) else { throw error("\\u\(String(code, radix: 16)) is not a character") }
-                result.append(scalar)
+                append(scalar)
             default:
                 throw error("unknown escape \\\(escape) in a string")
             }
@@ -273,11 +288,11 @@ public struct JSONParser {
             map.escapes.append(decoded)
             map.extra.append((map.extra.last ?? 0) + index - escapeStart - 1)
             decoded += 1
-            if result.last == "\n" { map.laterLineStarts.append(decoded) }
+            if last == "\n" { map.laterLineStarts.append(decoded) }
         }
         advance()  // closing quote
         map.count = decoded
-        return (String(result), map)
+        return (String(decoding: utf8, as: UTF8.self), map)
     }
 
     private mutating func hex4() throws -> UInt32 {
