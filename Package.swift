@@ -40,7 +40,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
-        // The Vonage twin's RS256 JWT check (`--vonage-public-key`); already built for AsyncHTTPClient's certificates.
+        // The Vonage twin's RS256 JWT check (`--vonage-public-key`); already in the graph (swift-nio-extras -> swift-certificates).
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
