@@ -87,8 +87,10 @@ import Testing
         #expect(response.status == 504)
         #expect(response.error("kind") as? String == "render-timeout")
         #expect(Date().timeIntervalSince(started) < 45)
-        // The render process was killed: the worker is free for the next request.
-        #expect(try await TestServer.eventually(10) { try await server.load().running == 0 })
+        // The render process was killed: the worker is free for the next request. (A job still being planned
+        // when its time runs out is stopped when its plan is made: on a machine loaded by other builds that took
+        // more than 10 s for an hour of speech.)
+        #expect(try await TestServer.eventually(60) { try await server.load().running == 0 })
         let next = try await server.render(["input": "Hello"])
         #expect(next.status == 200)
     }
