@@ -191,6 +191,17 @@ public final class EspeakSynthesizer: SpeechSynthesizer {
         }
     }
 
+    /// Builds the phoneme tables `plan`'s voices need, without calling espeak-ng: a render worker does it before it
+    /// forks, so its render processes inherit the tables instead of each building them again.
+    func prepare(_ plan: [Segment]) {
+        for segment in plan {
+            switch segment {
+            case .speech(let speech), .bleep(let speech): _ = transcriber(for: speech.voice)
+            default: prepare(segment.nested)
+            }
+        }
+    }
+
     private func transcriber(for voice: VoiceSpec) -> PhonemeTranscriber {
         transcribers.withLock { cache in
             if let known = cache[voice.espeak] { return known }
