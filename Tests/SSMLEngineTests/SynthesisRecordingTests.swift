@@ -32,7 +32,7 @@ import Testing
         let first = try render(plan, rate: 16000, synthesizer: RecordingSynthesizer(base: FakeSynthesizer(), recording: recording))
         #expect(first.samples == (try render(plan, rate: 16000, synthesizer: FakeSynthesizer()).samples))
         let calls = try #require(recording.calls)
-        #expect(calls.count == 3 && calls.allSatisfy { !$0.chunks.isEmpty })
+        #expect(calls.count > 2 && calls.allSatisfy { !$0.chunks.isEmpty })
         for rate in [8000, 22050, 24000, 48000, 16000] {
             let replay = ReplayingSynthesizer(calls, base: FakeSynthesizer())
             let replayed = try render(plan, rate: rate, synthesizer: replay)

@@ -106,7 +106,7 @@ extension BatchRunner {
                         done: progress.state.withLock { $0.done }, total: progress.total, warnings: planned.warnings)))
             if shared == nil {
                 let rates = unit.formats.map { plan.output(prompt, voice: unit.voice, format: $0).format.settings.rate }
-                do { shared = .success(try engine.renderShared(planned.plan, rates: rates, pool: pool)) } catch {
+                do { shared = .success(try engine.renderShared(planned.plan, rates: rates, pool: pool, entries: false)) } catch {
                     shared = .failure(error as? SSMLError ?? SSMLError(.engine, "\(error)"))
                 }
             }
@@ -254,7 +254,8 @@ extension BatchRunner {
         var truePeak = TruePeakMeter(sampleRate: reader.sampleRate)
         var frames = 0
         while true {
-            let chunk = try reader.read(maxFrames: 1 << 16)
+            // 64 KB of floats: a buffer that malloc keeps, not one mapped and unmapped (and faulted in) each time.
+            let chunk = try reader.read(maxFrames: 1 << 14 / reader.channels)
             if chunk.isEmpty { break }
             frames += chunk.count / reader.channels
             try meter.add(chunk)

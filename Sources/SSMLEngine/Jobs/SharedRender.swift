@@ -1,7 +1,7 @@
 import Foundation
 import SSMLCore
 
-/// One plan rendered at several rates, held in unnamed scratch files, for writing several outputs of it: a prompt
+/// One plan rendered at several rates, held in memory (a long one in unnamed scratch files), for writing several outputs of it: a prompt
 /// in one voice as a 16 kHz WAV, an 8 kHz mu-law file and an MP3.
 ///
 /// A plan of one part is synthesised once, on one worker, for all its rates (the engine's audio is recorded at the
@@ -18,10 +18,10 @@ public final class SharedRender {
     /// The rates held, in the order asked for.
     public let rates: [Int]
     private let engine: Engine
-    private let takes: [SampleScratch]
+    private let takes: [SampleTake]
     private let reports: [RenderReport]
 
-    init(engine: Engine, rates: [Int], takes: [SampleScratch], reports: [RenderReport]) {
+    init(engine: Engine, rates: [Int], takes: [SampleTake], reports: [RenderReport]) {
         self.engine = engine
         self.rates = rates
         self.takes = takes
@@ -43,14 +43,19 @@ public final class SharedRender {
 
 extension Engine {
     /// Renders a planned and resolved plan once for outputs at `rates` (repeated rates are rendered once), on `pool`.
-    public func renderShared(_ plan: [Segment], rates: [Int], pool: RenderWorkerPool, cancellation: RenderWorkerPool.Cancellation? = nil) throws -> SharedRender {
+    /// - Parameter entries: whether the outputs' results carry the render's segments, words and events (for jobs that
+    ///   ask for a timeline); without, their reports give the length only.
+    public func renderShared(
+        _ plan: [Segment], rates: [Int], pool: RenderWorkerPool, entries: Bool = true, cancellation: RenderWorkerPool.Cancellation? = nil
+    ) throws -> SharedRender {
         var distinct: [Int] = []
         for rate in rates where !distinct.contains(rate) { distinct.append(rate) }
         guard !distinct.isEmpty else { return SharedRender(engine: self, rates: [], takes: [], reports: []) }
-        let takes = try distinct.map { rate in try SampleScratch(purpose: "the render at \(rate) Hz") }
+        let takes = distinct.map { rate in SampleTake(purpose: "the render at \(rate) Hz") }
         let reports: [RenderReport]
         if RenderPartition.split(plan).count == 1 {
-            let job = WorkerJob(plan: RenderPlan(segments: plan), sampleRates: distinct, limits: limits)
+            var job = WorkerJob(plan: RenderPlan(segments: plan), sampleRates: distinct, limits: limits)
+            job.entries = entries
             reports = try pool.render(job, into: takes, cancellation: cancellation)
         } else {
             // Parts render in parallel processes at each rate; one synthesis per rate costs little beside that.
@@ -59,5 +64,36 @@ extension Engine {
             }
         }
         return SharedRender(engine: self, rates: distinct, takes: takes, reports: reports)
+    }
+}
+
+/// Samples kept to be read back, any number of times: in memory while they are few (a prompt's seconds), in a
+/// ``SampleScratch`` beyond that, so a long render costs disk, not memory.
+final class SampleTake: AudioSink {
+    /// The samples kept in memory before they move to a scratch file (4 MB; a minute at 16 kHz).
+    static let memoryLimit = 1 << 20
+
+    let purpose: String
+    private var chunks: [[Float]] = []
+    private var count = 0
+    private var scratch: SampleScratch?
+
+    init(purpose: String) { self.purpose = purpose }
+
+    func write(_ samples: [Float]) throws {
+        if let scratch { return try scratch.write(samples) }
+        count += samples.count
+        chunks.append(samples)
+        guard count > Self.memoryLimit else { return }
+        let file = try SampleScratch(purpose: purpose)
+        for chunk in chunks { try file.write(chunk) }
+        chunks = []
+        scratch = file
+    }
+
+    /// Calls `body` with the samples in order, in chunks.
+    func forEachChunk(_ body: ([Float]) throws -> Void) throws {
+        if let scratch { return try scratch.forEachChunk(body) }
+        for chunk in chunks { try body(chunk) }
     }
 }

@@ -121,7 +121,7 @@ public enum RenderWorkerProcess {
                     }
                     let replay = ReplayingSynthesizer(calls, base: synthesizer)
                     let renderer = Renderer(synthesizer: replay, decoder: SndFileDecoder(), resamplers: SoxrResamplerFactory(), options: options)
-                    let held = try SampleScratch(purpose: "an output replayed from the recording")
+                    let held = SampleTake(purpose: "an output replayed from the recording")
                     let outcome = Result { try renderer.render(job.plan.segments, into: held) }
                     if replay.diverged {
                         try channel.send(.incomplete)
@@ -131,7 +131,8 @@ public enum RenderWorkerProcess {
                     try held.forEachChunk { try sink.write($0) }
                 }
                 try sink.flush()
-                try channel.send(.report(RenderPlan.encoder().encode(report)))
+                let sent = job.entries ? report : RenderReport(sampleRate: report.sampleRate, sampleCount: report.sampleCount, entries: [])
+                try channel.send(.report(RenderPlan.encoder().encode(sent)))
             }
             return 0
         } catch {
@@ -151,7 +152,11 @@ private final class ChannelSink: AudioSink {
     let channel: WorkerChannel
     private var buffer = Data()
 
-    init(channel: WorkerChannel) { self.channel = channel }
+    init(channel: WorkerChannel) {
+        self.channel = channel
+        // Room for a message and the chunk that fills it, so the buffer never grows (and touches new pages) again.
+        buffer.reserveCapacity(1 << 17)
+    }
 
     func write(_ samples: [Float]) throws {
         samples.withUnsafeBytes { buffer.append(contentsOf: $0) }

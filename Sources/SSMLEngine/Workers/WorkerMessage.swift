@@ -12,6 +12,9 @@ public struct WorkerJob: Sendable, Codable, Equatable {
     /// The output rates, in the order their samples come back.
     public var sampleRates: [Int]
     public var limits: Limits
+    /// Whether the reports list the render's segments, words and events (a timeline needs them); without, a report
+    /// gives the length only, and costs nothing to send.
+    public var entries = true
 
     /// The first (for a job of one rate, the only) output rate.
     public var sampleRate: Int {
