@@ -14,6 +14,13 @@ import Testing
         #expect(SSMLInput.classify("a <b> c") == .plainText("a <b> c"))
         #expect(SSMLInput.classify("<!-- TODO: the prompt -->\n") == .fragment("<!-- TODO: the prompt -->\n"))
         #expect(SSMLInput.classify("Hello <shout>there</shout>") == .fragment("Hello <shout>there</shout>"))
+        // A namespace-prefixed root is a document: the prefix is an XML name, then `:speak` and a space, `>` or `/`.
+        for document in ["<ssml:speak>x</ssml:speak>", "<s_1.a-b:speak\n xmlns:s_1.a-b=\"u\"/>", "<_x:speak/>"] {
+            #expect(SSMLInput.classify(document) == .document(document))
+        }
+        for other in ["<1x:speak>x</1x:speak>", "<a b:speak>x", "<ssml:speaker>x</ssml:speaker>", "<ssml:speak", "note: speak up"] {
+            #expect(SSMLInput.classify(other) != .document(other), "\(other)")
+        }
     }
 
     @Test func plainTextKeepsMarkupCharactersAsWords() throws {

@@ -10,6 +10,7 @@ enum BatchCheck: String, ExpressibleByArgument, CaseIterable {
 
 struct Batch: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "batch",
         abstract: "Render a prompt library (CSV, JSON or YAML) into many files, only what changed, optionally sharded over a job runner.",
         discussion: """
             ssml batch prompts.csv -o out/ renders every row in every voice and

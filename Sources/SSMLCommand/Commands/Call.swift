@@ -11,6 +11,7 @@ enum HTTPMethodChoice: String, ExpressibleByArgument, CaseIterable {
 
 struct Call: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "call",
         abstract: "Simulate a whole Vonage or seven.io call against your application, with a scripted caller.",
         discussion: """
             Vonage: the answer URL (or an NCCO) is run action by action; event webhooks, input results, notify \

@@ -5,6 +5,7 @@ import SSMLEngine
 
 struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "diff",
         abstract: "Compare two SSML/NCCO files (rendered) or two audio files, and say what a caller would hear differently.",
         discussion: """
             Exit status: 0 no difference beyond the tolerances, 1 differences, 64 usage.

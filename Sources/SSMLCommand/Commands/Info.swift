@@ -5,6 +5,7 @@ import SSMLEngine
 
 struct Info: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "info",
         abstract: "Print the format and loudness (EBU R128) of audio files.",
         discussion: """
             Every file libsndfile reads (WAV, MP3, FLAC, Ogg, …) is decoded in full: duration and frames are counted, not

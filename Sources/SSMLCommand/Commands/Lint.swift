@@ -16,6 +16,7 @@ struct Lint: ParsableCommand {
     }
 
     static let configuration = CommandConfiguration(
+        commandName: "lint",
         abstract: "Check SSML against what one voice service supports, reads differently or rejects.",
         discussion: """
             Every finding names file:line:col, a severity and the rule's source. error: the service rejects the \

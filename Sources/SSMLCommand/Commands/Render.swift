@@ -10,6 +10,7 @@ extension DialectName {
 
 struct Render: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "render",
         abstract: "Render an SSML document, fragment or plain text to a mono audio file (WAV, raw, MP3, FLAC, Ogg) or 20 ms frames.",
         discussion: """
             The output appears atomically: a failed render leaves no file and never overwrites an existing one.

@@ -11,6 +11,7 @@ struct Serve: ParsableCommand {
     enum LogLevel: String, ExpressibleByArgument, CaseIterable { case trace, debug, info, notice, warning, error }
 
     static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Serve the render API, lint, the voice catalog and a preview page over HTTP.",
         discussion: """
             Routes: POST /render, POST /lint, GET /voices, GET /dialects, GET /healthz, GET /openapi.json (their \

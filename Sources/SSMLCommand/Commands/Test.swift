@@ -5,6 +5,7 @@ import SSMLEngine
 
 struct Test: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "test",
         abstract: "Render every .ssml and NCCO file under a folder and compare it with its snapshot.",
         discussion: """
             A snapshot (name.snap.json beside the file, plus name.snap.flac, its audio) holds the timeline

@@ -6,6 +6,7 @@ import SSMLEngine
 /// `ssml text`: the plan as text, with exactly what espeak-ng will be given to read, or as JSON.
 struct Text: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "text",
         abstract: "Print what would be spoken: each segment with its place, voice, prosody and the engine's text.",
         discussion: """
             Nothing is synthesised and nothing is fetched. For speech, `text:` is the readable form (IPA between

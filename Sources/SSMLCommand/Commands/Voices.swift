@@ -5,6 +5,7 @@ import SSMLEngine
 
 struct Voices: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "voices",
         abstract: "List the voice catalog, or measure every voice (--report).",
         discussion: """
             Names in the first column are what <voice name="..."> and --voice take; aliases (Microsoft neural,

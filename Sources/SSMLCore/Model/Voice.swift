@@ -79,8 +79,8 @@ public struct VoiceSpec: Sendable, Codable, Equatable, Hashable {
 
 /// The voice catalog: named entries plus per-gender templates that make a voice for any language espeak-ng speaks.
 ///
-/// In the file, an entry without `settings` takes `templates[gender]`.
-public struct VoiceCatalog: Sendable, Codable, Equatable {
+/// In the file, an entry without `settings` takes `templates[gender]` (read by ``init(json:)``).
+public struct VoiceCatalog: Sendable, Equatable {
     public var voices: [VoiceSpec]
     public var templates: [String: VoiceSettings]
     /// Locale (lowercase) to espeak-ng language, for locales whose espeak name differs (`es-mx` -> `es-419`).
@@ -93,7 +93,7 @@ public struct VoiceCatalog: Sendable, Codable, Equatable {
     public var google: GoogleVoices = GoogleVoices()
 
     /// Google's voice list as the catalog keeps it: per locale, `Family-Id` -> `m`/`f`.
-    public struct GoogleVoices: Sendable, Codable, Equatable {
+    public struct GoogleVoices: Sendable, Equatable {
         public var source: String = ""
         public var voices: [String: [String: String]] = [:]
         /// Chirp 3: HD star names (`Charon`) -> `female`/`male`; the same in every locale.
@@ -107,38 +107,6 @@ public struct VoiceCatalog: Sendable, Codable, Equatable {
         self.voices = voices
         self.templates = templates
         self.localeMap = localeMap
-    }
-
-    private enum CodingKeys: String, CodingKey { case voices, templates, localeMap, samples, primaryRegions, google }
-
-    /// An entry as written in the file, where settings are optional.
-    private struct Entry: Decodable {
-        var name: String
-        var locale: String
-        var gender: VoiceGender
-        var espeak: String
-        var settings: VoiceSettings?
-        var aliases: [String]?
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        let templates = try container.decode([String: VoiceSettings].self, forKey: .templates)
-        self.templates = templates
-        localeMap = try container.decodeIfPresent([String: String].self, forKey: .localeMap) ?? [:]
-        samples = try container.decodeIfPresent([String: String].self, forKey: .samples) ?? [:]
-        primaryRegions = try container.decodeIfPresent([String: String].self, forKey: .primaryRegions) ?? [:]
-        google = try container.decodeIfPresent(GoogleVoices.self, forKey: .google) ?? GoogleVoices()
-        let entries = try container.decode([Entry].self, forKey: .voices)
-        voices = try entries.map { entry in
-            guard let settings = entry.settings ?? templates[entry.gender.rawValue] else {
-                throw DecodingError.dataCorruptedError(
-                    forKey: .voices, in: container, debugDescription: "\(entry.name) has no settings and no \(entry.gender) template")
-            }
-            return VoiceSpec(
-                name: entry.name.lowercased(), locale: entry.locale, gender: entry.gender, espeak: entry.espeak,
-                settings: settings, aliases: entry.aliases ?? [])
-        }
     }
 
     /// The entry whose name or alias is `name` (case-insensitive). Azure's long form

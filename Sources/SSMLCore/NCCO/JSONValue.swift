@@ -35,8 +35,9 @@ public struct JSONValue: Sendable, Equatable {
         var escapes: [Int] = []
         /// Extra file characters of the escapes up to and including each one (`\n` is 1, `\u00e9` is 5).
         var extra: [Int] = []
-        /// Decoded scalar index where each decoded line starts (the first is 0).
-        var lineStarts: [Int] = [0]
+        /// Decoded scalar index where each decoded line after the first starts (the first starts at 0; empty
+        /// for one line, which costs no allocation).
+        var laterLineStarts: [Int] = []
         /// Decoded scalars in all.
         var count = 0
 
@@ -72,17 +73,21 @@ public struct JSONValue: Sendable, Equatable {
     /// Where line `line`, column `column` of the decoded string lies in the file: escapes such as `\n` and
     /// `\"` take more characters in the file than in the text they stand for.
     public func sourceLocation(ofDecodedLine line: Int, column: Int) -> SourceLocation {
-        guard let map = stringMap else { return location }
+        guard case .string(let text) = kind else { return location }
+        // A string without escapes keeps no map: the file holds it exactly as decoded.
+        let map = stringMap ?? StringMap(count: text.unicodeScalars.count)
         // JSON strings hold no raw line breaks, so the whole string sits on the line of its opening quote.
+        let lineCount = map.laterLineStarts.count + 1
+        func start(ofLine line: Int) -> Int { line == 1 ? 0 : map.laterLineStarts[line - 2] }
         let decoded: Int
         if line < 1 {
             decoded = 0
-        } else if line > map.lineStarts.count {
+        } else if line > lineCount {
             decoded = map.count
         } else {
             // A column past the end of its line stops just after that line's newline escape.
-            let next = line < map.lineStarts.count ? map.lineStarts[line] : map.count
-            decoded = min(map.lineStarts[line - 1] + max(0, column - 1), next)
+            let next = line < lineCount ? start(ofLine: line + 1) : map.count
+            decoded = min(start(ofLine: line) + max(0, column - 1), next)
         }
         var result = location
         result.column = location.column + 1 + map.fileOffset(ofDecoded: decoded)
@@ -99,6 +104,8 @@ public struct JSONParser {
     private var index = 0
     private var line = 1
     private var column = 1
+    /// The UTF-8 of the string being read (see ``string()``).
+    private var utf8: [UInt8] = []
 
     /// Parses `text` as one JSON value (surrounding whitespace allowed, nothing else).
     public static func parse(_ text: String, file: String, maxDepth: Int = 128) throws -> JSONValue {
@@ -141,7 +148,12 @@ public struct JSONParser {
     }
 
     private mutating func skipWhitespace() {
-        while index < scalars.count, [" ", "\t", "\n", "\r"].contains(scalars[index]) { advance() }
+        while index < scalars.count {
+            switch scalars[index] {
+            case " ", "\t", "\n", "\r": advance()
+            default: return
+            }
+        }
     }
 
     private mutating func value(depth: Int) throws -> JSONValue {
@@ -153,7 +165,8 @@ public struct JSONParser {
         case "[": return try array(depth: depth, start: start)
         case "\"":
             let (string, map) = try string()
-            return JSONValue(kind: .string(string), location: start, stringMap: map)
+            // Most strings have no escapes; keeping no map for them halves what a data file costs to hold.
+            return JSONValue(kind: .string(string), location: start, stringMap: map.escapes.isEmpty ? nil : map)
         case "t": try literal("true"); return JSONValue(kind: .bool(true), location: start)
         case "f": try literal("false"); return JSONValue(kind: .bool(false), location: start)
         case "n": try literal("null"); return JSONValue(kind: .null, location: start)
@@ -206,7 +219,7 @@ public struct JSONParser {
             guard digits() > 0 else { throw error("an exponent needs digits") }
         }
         var written = String.UnicodeScalarView()
-        written.append(contentsOf: scalars[first..<index])
+        for position in first..<index { written.append(scalars[position]) }
         let text = String(written)
         guard let value = Double(text), value.isFinite else { throw error("the number \(text) is out of range", at: start) }
         return JSONValue(kind: .number(value, text), location: start)
@@ -214,16 +227,29 @@ public struct JSONParser {
 
     private mutating func string() throws -> (String, JSONValue.StringMap) {
         advance()  // opening quote
-        var result = String.UnicodeScalarView()
+        // The decoded text is built as UTF-8 in one reused buffer and made a String once: appending scalar by scalar
+        // to a String re-encodes its small-string form every time (most of a data file's parse time).
+        utf8.removeAll(keepingCapacity: true)
+        var last: Unicode.Scalar = "\0"
+        func append(_ scalar: Unicode.Scalar) {
+            if scalar.value < 0x80 { utf8.append(UInt8(truncatingIfNeeded: scalar.value)) } else { UTF8.encode(scalar) { utf8.append($0) } }
+            last = scalar
+        }
         var map = JSONValue.StringMap()
-        var decoded = 0
+        // The run up to the first quote, backslash or control character holds no line break: only the column moves.
+        var end = index
+        while end < scalars.count, scalars[end] != "\"", scalars[end] != "\\", scalars[end].value >= 0x20 { end += 1 }
+        for position in index..<end { append(scalars[position]) }
+        var decoded = end - index
+        column += end - index
+        index = end
         while true {
             guard index < scalars.count else { throw error("unterminated string") }
             let scalar = scalars[index]
             if scalar == "\"" { break }
             if scalar.value < 0x20 { throw error("\(describe(scalar)) inside a string (write it as an escape such as \\n)") }
             if scalar != "\\" {
-                result.append(scalar)
+                append(scalar)
                 advance()
                 decoded += 1
                 continue
@@ -234,14 +260,14 @@ public struct JSONParser {
             let escape = scalars[index]
             advance()
             switch escape {
-            case "\"": result.append("\"")
-            case "\\": result.append("\\")
-            case "/": result.append("/")
-            case "b": result.append("\u{08}")
-            case "f": result.append("\u{0C}")
-            case "n": result.append("\n")
-            case "r": result.append("\r")
-            case "t": result.append("\t")
+            case "\"": append("\"")
+            case "\\": append("\\")
+            case "/": append("/")
+            case "b": append("\u{08}")
+            case "f": append("\u{0C}")
+            case "n": append("\n")
+            case "r": append("\r")
+            case "t": append("\t")
             case "u":
                 var code = try hex4()
                 if (0xD800...0xDBFF).contains(code) {
@@ -254,7 +280,7 @@ public struct JSONParser {
                     code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                 }
                 guard let scalar = Unicode.Scalar(code) else { throw error("\\u\(String(code, radix: 16)) is not a character") }
-                result.append(scalar)
+                append(scalar)
             default:
                 throw error("unknown escape \\\(escape) in a string")
             }
@@ -262,11 +288,11 @@ public struct JSONParser {
             map.escapes.append(decoded)
             map.extra.append((map.extra.last ?? 0) + index - escapeStart - 1)
             decoded += 1
-            if result.last == "\n" { map.lineStarts.append(decoded) }
+            if last == "\n" { map.laterLineStarts.append(decoded) }
         }
         advance()  // closing quote
         map.count = decoded
-        return (String(result), map)
+        return (String(decoding: utf8, as: UTF8.self), map)
     }
 
     private mutating func hex4() throws -> UInt32 {

@@ -5,8 +5,8 @@ import Foundation
 ///
 /// Vonage publishes its styles without genders; the file joins its legacy voice-name table (name to language
 /// and style) with its voice-name gender table, and says so. A style without a row has no documented gender.
-public struct VonageStyles: Sendable, Codable, Equatable {
-    public struct Style: Sendable, Codable, Equatable {
+public struct VonageStyles: Sendable, Equatable {
+    public struct Style: Sendable, Equatable {
         public var language: String
         public var style: Int
         public var gender: VoiceGender

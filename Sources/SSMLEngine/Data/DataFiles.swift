@@ -18,7 +18,7 @@ public struct DataFiles: Sendable {
 
     /// The data folders for `executable` (default: this process's).
     public static func locate(
-        executable: URL = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0]),
+        executable: URL? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> DataFiles {
         func folder(_ name: String, variable: String, marker: String) throws -> URL {
@@ -27,7 +27,7 @@ public struct DataFiles: Sendable {
                 // SSML_VOICES may name the catalog file itself.
                 return url.pathExtension == "json" ? url.deletingLastPathComponent() : url
             }
-            var directory = executable.resolvingSymlinksInPath().deletingLastPathComponent()
+            var directory = (executable?.resolvingSymlinksInPath() ?? Posix.executableURL).deletingLastPathComponent()
             for _ in 0..<6 {
                 for candidate in ["../share/swift-ssml/\(name)", name] {
                     let url = directory.appendingPathComponent(candidate).standardizedFileURL
@@ -43,30 +43,40 @@ public struct DataFiles: Sendable {
     }
 
     public func catalog() throws -> VoiceCatalog {
-        try Self.decode(VoiceCatalog.self, at: voices.appendingPathComponent("catalog.json"), what: "the voice catalog")
+        try Self.read(voices.appendingPathComponent("catalog.json"), what: "the voice catalog", as: VoiceCatalog.init(json:))
     }
 
     public func vonageStyles() throws -> VonageStyles {
-        try Self.decode(VonageStyles.self, at: voices.appendingPathComponent("vonage-styles.json"), what: "the Vonage style table")
+        try Self.read(voices.appendingPathComponent("vonage-styles.json"), what: "the Vonage style table", as: VonageStyles.init(json:))
     }
 
     public func dialect(_ name: String) throws -> Dialect {
         guard Dialect.names.contains(name) else {
             throw SSMLError(.usage, "\(name) is not a dialect (use \(Dialect.names.joined(separator: ", ")))", setting: .dialect)
         }
-        return try Self.decode(Dialect.self, at: dialects.appendingPathComponent("\(name).json"), what: "the dialect \(name)")
+        let url = dialects.appendingPathComponent("\(name).json")
+        do {
+            return try JSONDecoder().decode(Dialect.self, from: Self.contents(of: url, what: "the dialect \(name)"))
+        } catch let error as SSMLError {
+            throw error
+        } catch {
+            throw SSMLError(.io, "the dialect \(name) \(url.path) is not valid: \(error)")
+        }
     }
 
-    /// Decodes one JSON data file; errors say which file and what is wrong with it.
-    public static func decode<T: Decodable>(_ type: T.Type, at url: URL, what: String) throws -> T {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw SSMLError(.io, "cannot read \(what) \(url.path): \((error as NSError).localizedFailureReason ?? error.localizedDescription)")
-        }
+    /// Reads one JSON data file with `parse`; errors say which file and where in it (`catalog.json:12:5`).
+    static func read<T>(_ url: URL, what: String, as parse: (JSONValue) throws -> T) throws -> T {
+        let data = try contents(of: url, what: what)
         do {
-            return try JSONDecoder().decode(T.self, from: data)
-        } catch {
-            throw SSMLError(.io, "\(what) \(url.path) is not valid: \(error)")
+            return try parse(JSONParser.parse(String(decoding: data, as: UTF8.self), file: url.path))
+        } catch let error as SSMLError {
+            throw SSMLError(.io, "\(what) is not valid: \(error.message)", at: error.location ?? SourceLocation(file: url.path, line: 1, column: 1))
+        }
+    }
+
+    private static func contents(of url: URL, what: String) throws -> Data {
+        do { return try Data(contentsOf: url) } catch {
+            throw SSMLError(.io, "cannot read \(what) \(url.path): \((error as NSError).localizedFailureReason ?? error.localizedDescription)")
         }
     }
 }

@@ -84,6 +84,13 @@ enum Posix {
         return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    /// This process's executable, symbolic links resolved (Linux's `/proc/self/exe`), else `argv[0]`. Cheaper than
+    /// `Bundle.main`, which lists the executable's folder to decide whether it is a bundle (a `.build/release`
+    /// folder holds thousands of entries) and costs every `ssml` start.
+    static var executableURL: URL {
+        URL(fileURLWithPath: readLink("/proc/self/exe") ?? realPath(CommandLine.arguments[0]) ?? CommandLine.arguments[0])
+    }
+
     /// The absolute path with every symbolic link, `.` and `..` resolved; nil when it does not exist. The
     /// corresponding C function is `realpath`.
     static func realPath(_ path: String) -> String? {

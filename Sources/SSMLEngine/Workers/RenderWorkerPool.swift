@@ -19,7 +19,7 @@ public final class RenderWorkerPool: Sendable {
     /// The worker executable: `$SSML_WORKER`, else `ssml-worker` beside this executable, else on `PATH`.
     public static func locateExecutable(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL? {
         if let explicit = environment["SSML_WORKER"], !explicit.isEmpty { return URL(fileURLWithPath: explicit) }
-        let executable = (Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])).resolvingSymlinksInPath()
+        let executable = Posix.executableURL
         var folder = executable.deletingLastPathComponent()
         for _ in 0..<3 {
             let candidate = folder.appendingPathComponent("ssml-worker")
