@@ -18,7 +18,7 @@ BENCH_TOOLS    := espeak-ng:espeak-ng sox:sox python3:python3 wrk:wrk
 # Python packages of the server's checks (the OpenAPI validator, a DevTools client), in a virtual environment.
 PY_VENV        := .build/openapi-venv
 PY             := $(PY_VENV)/bin/python3
-PY_TOOLS       := openapi-spec-validator==0.9.0 jsonschema==4.26.0 websocket-client==1.9.2
+PY_TOOLS       := openapi-spec-validator==0.9.0 jsonschema==4.26.0 websocket-client==1.9.2 vonage==4.9.1
 
 .PHONY: all deps bench-deps py-tools browser-deps build release test samples bench bench-serve browser-check voices-report format lint install clean fuzz fuzz-smoke fuzz-run test-asan test-tsan
 
@@ -49,10 +49,11 @@ bench-deps: deps
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-## py-tools: the Python virtual environment (.build/openapi-venv) of the server's OpenAPI and browser checks.
+## py-tools: the Python virtual environment (.build/openapi-venv) of the server's OpenAPI and browser checks, and of
+## the twin tests (Vonage's Python SDK); it is brought up to date when this Makefile (the list) changes.
 py-tools: $(PY_VENV)/.installed
-$(PY_VENV)/.installed:
-	python3 -m venv $(PY_VENV) || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-venv >/dev/null \
+$(PY_VENV)/.installed: Makefile
+	test -x $(PY) || python3 -m venv $(PY_VENV) || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-venv >/dev/null \
 	  && python3 -m venv $(PY_VENV); }
 	$(PY_VENV)/bin/pip install -q $(PY_TOOLS)
 	touch $@

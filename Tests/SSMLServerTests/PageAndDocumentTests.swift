@@ -51,7 +51,8 @@ import Testing
 
     @Test func theDocumentNamesExactlyTheRoutesOfTheRouter() async throws {
         let server = try await SharedServers.shared.standard()
-        let routes = Set(server.server.routes.map { "\($0.method.rawValue) \($0.path)" })
+        // The twins' Vonage and seven.io routes are described by those services' own documents (TwinTests checks them).
+        let routes = Set(server.server.routes.filter { $0.document == nil }.map { "\($0.method.rawValue) \($0.path)" })
         let documented = try Self.documentedOperations()
         #expect(routes == documented, "router only: \(routes.subtracting(documented)); document only: \(documented.subtracting(routes))")
         let served = try await server.request("GET", "/openapi.json")
@@ -61,7 +62,8 @@ import Testing
 
     @Test func everyDocumentedOperationIsAnswered() async throws {
         let server = try await SharedServers.shared.standard()
-        for operation in try Self.documentedOperations().sorted() {
+        // The routes of one twin call ({id}) are driven by TwinTests and the exchanges below.
+        for operation in try Self.documentedOperations().sorted() where !operation.contains("{id}") {
             let parts = operation.split(separator: " ").map(String.init)
             let path = parts[1].replacingOccurrences(of: "{name}", with: "app.js")
             let body: Data? = parts[0] == "POST" ? Data("Hello.".utf8) : nil
@@ -121,6 +123,20 @@ import Testing
         try await exchange("POST", "/lint", contentType: json, body: HTTPTestClient.json(["input": "<speak>Tom & Jerry</speak>", "dialect": "polly"]))
         try await exchange("POST", "/lint?dialect=polly&fix=true", contentType: "application/ssml+xml", body: Data("<speak>Tom & Jerry <break time=\"30s\"/></speak>".utf8))
         try await exchange("POST", "/lint", contentType: "text/plain", body: Data("Hi".utf8))
+
+        // The twins' own routes, over a Vonage twin call that runs to its end.
+        let ncco = Data(#"{"to": [{"type": "phone", "number": "447700900001"}], "from": {"type": "phone", "number": "447700900000"}, "ncco": [{"action": "talk", "text": "Hello."}]}"#.utf8)
+        let created = try await server.request("POST", "/v1/calls", headers: [("Content-Type", json), ("Authorization", "Bearer t")], body: ncco)
+        let id = try #require(created.json["uuid"] as? String, "\(created.text)")
+        #expect(try await TestServer.eventually(60) { try await server.request("GET", "/_twin/calls/\(id)").json["finished"] as? Bool == true })
+        try await exchange("GET", "/_twin/calls")
+        try await exchange("GET", "/_twin/calls?service=vonage")
+        try await exchange("GET", "/_twin/calls?service=nope")
+        try await exchange("GET", "/_twin/calls/\(id)")
+        try await exchange("GET", "/_twin/calls/\(id)/audio")
+        try await exchange("GET", "/_twin/calls/\(id)/timeline")
+        try await exchange("GET", "/_twin/calls/nope")
+        try await exchange("POST", "/_twin/calls/\(id)/press", contentType: json, body: Data(#"{"keys": "x"}"#.utf8))
 
         let directory = try Repository.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -15,7 +15,8 @@ struct Serve: ParsableCommand {
         abstract: "Serve the render API, lint, the voice catalog and a preview page over HTTP.",
         discussion: """
             Routes: POST /render, POST /lint, GET /voices, GET /dialects, GET /healthz, GET /openapi.json (their \
-            description) and the preview page at /. Renders run on a pool of render workers (one per core); requests \
+            description) and the preview page at /; the twins of Vonage's Voice API (POST /v1/calls, …) and seven.io's \
+            voice API (POST /api/voice), whose calls are simulated as ssml call does and kept at /_twin/calls. Renders run on a pool of render workers (one per core); requests \
             beyond the workers and the queue are answered 503 with Retry-After. Once listening, one line is printed on \
             standard output: "listening on URL". Logs (one line per request) go to standard error. SIGTERM, SIGINT \
             and SIGHUP stop taking connections and let the requests in flight finish.
@@ -62,6 +63,24 @@ struct Serve: ParsableCommand {
     @Flag(help: "Refuse http(s) audio sources.")
     var noFetch = false
 
+    @Option(help: ArgumentHelp("Vonage twin: a PEM RSA public key; JWTs must be RS256-signed by its private key (default: any bearer token).", valueName: "file"))
+    var vonagePublicKey: String?
+
+    @Option(help: ArgumentHelp("seven.io twin: the one API key requests must carry (default: any key).", valueName: "key"))
+    var apiKey: String?
+
+    @Option(help: ArgumentHelp("seven.io twin: your account's webhook (voice_status and voice_dtmf events).", valueName: "url"))
+    var sevenWebhook: String?
+
+    @Option(help: ArgumentHelp("Twins: write each finished call here (JSON and WAV), so a restarted server lists it.", valueName: "folder"))
+    var stateDir: String?
+
+    @Option(help: ArgumentHelp("Twins: what every caller does (a scenario file's script, hangup_after and pickup); default: interactive callers, driven by POST /_twin/calls/{id}/press.", valueName: "file"))
+    var script: String?
+
+    @Flag(help: "Serve no API twins (/v1/calls, /api/voice, /_twin).")
+    var noTwin = false
+
     @Option(help: "Log lines as text or as JSON objects.")
     var logFormat: LogFormat = .text
 
@@ -78,12 +97,35 @@ struct Serve: ParsableCommand {
         }
         guard (1...1024).contains(maxBodyMb) else { throw ValidationError("--max-body-mb \(maxBodyMb) must be from 1 to 1024") }
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
+        if let sevenWebhook, let problem = CallSetup.webhookURLProblem(sevenWebhook) { throw ValidationError("--seven-webhook \(sevenWebhook): \(problem)") }
+        if noTwin, [vonagePublicKey, apiKey, sevenWebhook, stateDir, script].contains(where: { $0 != nil }) {
+            throw ValidationError("--no-twin serves no twins: --vonage-public-key, --api-key, --seven-webhook, --state-dir and --script are theirs")
+        }
         if let audioDir {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: audioDir, isDirectory: &isDirectory), isDirectory.boolValue else {
                 throw ValidationError("--audio-dir \(audioDir) is not a folder")
             }
         }
+    }
+
+    /// The twins' settings from the flags (files read here: a wrong one is a usage error before the server starts).
+    func twinConfiguration() throws -> TwinConfiguration {
+        var twin = TwinConfiguration()
+        if let vonagePublicKey {
+            guard let text = try? String(contentsOfFile: vonagePublicKey, encoding: .utf8) else {
+                throw SSMLError(.usage, "--vonage-public-key \(vonagePublicKey) cannot be read (a PEM file: -----BEGIN PUBLIC KEY-----)")
+            }
+            twin.vonagePublicKey = text
+        }
+        twin.sevenAPIKey = apiKey
+        twin.sevenWebhook = sevenWebhook
+        twin.stateDirectory = stateDir.map { URL(fileURLWithPath: $0).standardizedFileURL }
+        if let script {
+            let file = try CommandSupport.read(script)
+            twin.script = try CallScenario.loadScript(file.text, name: file.name, baseDirectory: file.directory)
+        }
+        return twin
     }
 
     func run() throws {
@@ -98,6 +140,18 @@ struct Serve: ParsableCommand {
         configuration.maxOutputSeconds = maxOutputSeconds
         configuration.maxBodyBytes = maxBodyMb * 1024 * 1024
         configuration.audioDirectory = audioDir.map { URL(fileURLWithPath: $0).standardizedFileURL }
+        if noTwin {
+            configuration.twin = nil
+        } else {
+            do {
+                configuration.twin = try twinConfiguration()
+            } catch let error as SSMLError {
+                // A script file that does not read is a wrong flag: a usage error, naming the file's place.
+                CommandSupport.fail(error.kind == .usage ? error : SSMLError(.usage, "--script: \(error.description)"))
+            } catch {
+                CommandSupport.fail(error)
+            }
+        }
         let label = "ssml-serve"
         var logger: Logger
         switch logFormat {

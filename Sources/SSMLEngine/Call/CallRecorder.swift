@@ -25,6 +25,10 @@ final class CallRecorder {
     private var stepNumber = 0
     /// Prints each transcript line as it happens.
     let live: (@Sendable (String) -> Void)?
+    /// A running call's handle, told everything as it happens.
+    var handle: CallHandle?
+    /// The caller hears nothing (Vonage `earmuff`): audio added meanwhile is silence.
+    var earmuffed = false
 
     init(rate: Int, live: (@Sendable (String) -> Void)?) throws {
         self.rate = rate
@@ -44,6 +48,7 @@ final class CallRecorder {
 
     /// Adds rendered audio (its report relative to its first sample).
     func add(_ samples: [Float], report: RenderReport) throws {
+        let samples = earmuffed ? [Float](repeating: 0, count: samples.count) : samples
         let offset = sampleCount
         for var entry in report.entries {
             entry.start += offset
@@ -53,6 +58,15 @@ final class CallRecorder {
         }
         try audio.write(samples)
         sampleCount += samples.count
+        told(samples)
+    }
+
+    /// Tells the handle about audio added.
+    private func told(_ samples: [Float]) {
+        guard let handle else { return }
+        handle.appendAudio(samples, rate: rate)
+        let seconds = now
+        handle.update { $0.seconds = seconds }
     }
 
     /// The call's audio from sample `start` to now (what the caller heard), for a recording of the call.
@@ -84,15 +98,18 @@ final class CallRecorder {
             left -= n
         }
         sampleCount += count
+        if handle != nil { told([Float](repeating: 0, count: count)) }
     }
 
     /// Adds a sound that is not a plan's (a ringback tone, what a websocket sent).
     func sound(_ samples: [Float], detail: String, attributes: [String: String] = [:]) throws {
         guard !samples.isEmpty else { return }
+        let samples = earmuffed ? [Float](repeating: 0, count: samples.count) : samples
         entries.append(RenderReport.Entry(kind: .audio, start: sampleCount, end: sampleCount + samples.count, detail: detail, attributes: attributes))
         entrySteps.append(step)
         try audio.write(samples)
         sampleCount += samples.count
+        told(samples)
     }
 
     // MARK: - Events and words
@@ -101,20 +118,28 @@ final class CallRecorder {
         events.append(Timeline.Event(kind: kind.rawValue, time: time ?? now, sampleRate: rate, name: name, settings: settings, step: step))
     }
 
-    func pressed(_ key: String) { keys += key }
+    func pressed(_ key: String) {
+        keys += key
+        handle?.update { $0.keys += key }
+    }
 
-    func record(_ exchange: CallExchange) { exchanges.append(exchange) }
+    func record(_ exchange: CallExchange) {
+        exchanges.append(exchange)
+        handle?.update { $0.exchanges.append(exchange) }
+    }
 
     /// A transcript line, stamped with the call time.
     func say(_ text: String, at time: Double? = nil) {
         let line = String(format: "%8.2f s  ", time ?? now) + text
         transcript.append(line)
         live?(line)
+        handle?.update { $0.transcript.append(line) }
     }
 
     /// A transcript line about the application misbehaving; it makes the call fail.
     func problem(_ text: String, at time: Double? = nil) {
         problems.append(text)
+        handle?.update { $0.problems.append(text) }
         say("PROBLEM: " + text, at: time)
     }
 

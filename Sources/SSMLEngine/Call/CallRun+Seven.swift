@@ -11,6 +11,7 @@ extension CallRun {
     }
 
     func sevenStatus(_ status: String, beforeAnswer: Bool = false) async {
+        announce(status)
         guard let url = setup.webhookURL else { return }
         var data: [(String, CallJSON)] = [
             ("id", .string(ids.seven)), ("status", .string(status)), ("callerId", .string(setup.from)), ("recipient", .string(setup.to)),
@@ -84,6 +85,7 @@ extension CallRun {
     /// Speaks a plan step by step, handling each step's `<dtmf>` or `<bridge>`.
     func runSevenPlan(_ plan: [Segment], file: String, context: inout SevenContext) async throws {
         for (number, step) in plan.steps.enumerated() where !ended {
+            if handle != nil, try await takeCommands() { return }
             let label = step.control.map { "\($0.kind.rawValue) at \($0.location)" } ?? "text"
             recorder.begin("seven step \(number + 1) (\(label)) of \(file)")
             if let voice = step.segments.reversed().compactMap({ segment -> String? in if case .speech(let s) = segment { return s.voice.name } else { return nil } }).first {
@@ -341,6 +343,7 @@ extension CallRun {
         var deadline: Double { (lastKey ?? listenStart) + wait }
         recorder.say("<dtmf> collects \(dtmf.min == dtmf.max ? "\(dtmf.max)" : "\(dtmf.min) to \(dtmf.max)") key\(dtmf.max == 1 ? "" : "s") (wait \(NCCOPlanner.seconds(wait)))")
         collecting: while !ended, input.count < dtmf.max {
+            if pending == nil, !(try await waitForCaller(until: deadline, reason: "dtmf")) { break }
             guard let step = pending else { break }
             let time = step.after.map { (promptStart ?? listenStart) + $0 } ?? (lastKey == nil ? listenStart : .infinity)
             guard time <= deadline + 1e-9 else { break }

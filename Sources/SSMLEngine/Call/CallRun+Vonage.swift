@@ -13,6 +13,7 @@ extension CallRun {
 
     /// A call-status event to `event_url` (its answer is not used).
     func postEvent(_ status: String, extra: [(String, CallJSON)] = [], beforeAnswer: Bool = false, url: String? = nil, method: String? = nil) async -> (Delivery, CallExchange)? {
+        if url == nil { announce(status) }
         guard let target = url ?? setup.eventURL else { return nil }
         let payload = CallJSON.object(
             [("status", .string(status)), ("direction", .string("outbound"))] + vonageBase(now, beforeAnswer: beforeAnswer) + extra)
@@ -207,6 +208,15 @@ extension CallRun {
         var index = 0
         guard let styles = engine.styles else { throw SSMLError(.usage, "the Vonage style table is not loaded") }
         while index < ncco.actions.count, !ended {
+            if handle != nil, try await takeCommands() {
+                guard !ended, let source = transferTo else { break }
+                transferTo = nil
+                guard let next = try await transferNCCO(source), !next.actions.isEmpty else { break }
+                ncco = next
+                index = 0
+                bargedIn = false
+                continue
+            }
             let action = ncco.actions[index]
             index += 1
             recorder.begin("\(action.name) \(action.path) of \(ncco.file)")
@@ -232,6 +242,14 @@ extension CallRun {
                 }
                 let payload = try await collect(input, action: action)
                 guard !ended else { break }
+                if let source = transferTo {
+                    // Transferred while it listened: the input's result is not sent; the new NCCO runs.
+                    transferTo = nil
+                    guard let next = try await transferNCCO(source), !next.actions.isEmpty else { break }
+                    ncco = next
+                    index = 0
+                    continue
+                }
                 let target = input.events ?? setup.eventURL.map { EventTarget(url: $0, method: setup.eventMethod) }
                 guard let target else {
                     recorder.say("\(action.path) input has no eventUrl and the call no event_url: the result goes nowhere")
@@ -352,6 +370,7 @@ extension CallRun {
             "\(action.path) input listens for \([input.dtmf ? "keys (maxDigits \(input.maxDigits), timeOut \(NCCOPlanner.seconds(input.dtmfTimeOut))\(input.submitOnHash ? ", # submits" : ""))" : nil, input.speech ? "speech (startTimeout \(NCCOPlanner.seconds(input.speechStartTimeout)))" : nil].compactMap { $0 }.joined(separator: " and "))"
         )
         while !ended, !self.ended {
+            if pending == nil, !(try await waitForCaller(until: inputEnd, reason: "input")) { break }
             guard let step = pending else { break }
             let time = step.after.map { (promptStart ?? listenStart) + $0 } ?? (lastKey == nil && speech == nil ? listenStart : .infinity)
             guard time <= inputEnd + 1e-9 else { break }
@@ -389,6 +408,10 @@ extension CallRun {
                 }
             case .say(let text):
                 consume()
+                if muted {
+                    recorder.say("the caller says \"\(text)\", but the call is muted: the input hears nothing", at: time)
+                    continue
+                }
                 guard input.speech else {
                     recorder.say("the caller says \"\(text)\", but \(action.path) input listens for keys only", at: time)
                     continue
@@ -415,7 +438,7 @@ extension CallRun {
                 recorder.say("the caller's audio \(file) has no record to go to; ignored")
             }
         }
-        if !ended, !self.ended {
+        if !ended, !self.ended, transferTo == nil {
             try wait(until: inputEnd, reason: "input")
             if digits.isEmpty && speech == nil { recorder.say("\(action.path) input times out: nothing entered") }
         }

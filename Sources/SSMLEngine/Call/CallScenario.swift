@@ -127,6 +127,29 @@ public struct CallScenario: Sendable {
     }
 }
 
+extension CallScenario {
+    /// Reads the caller's part of a scenario file alone (`script`, `hangup_after`, `pickup`): what `ssml serve`'s
+    /// twins give every caller. Other scenario keys are refused (the twins take the call's setup from requests).
+    public static func loadScript(_ text: String, name: String, baseDirectory: URL) throws -> CallScript {
+        let yaml = !name.lowercased().hasSuffix(".json")
+        let root = try yaml ? ScenarioValue.yaml(text, file: name) : ScenarioValue.json(text, file: name)
+        let reader = ScenarioReader(file: name, environment: ProcessInfo.processInfo.environment)
+        guard case .object(let members) = root.kind else { throw reader.error(root, "$", "a script file is an object (script, hangup_after, pickup), not \(root.typeName)") }
+        for member in members where !["script", "hangup_after", "pickup", "description"].contains(member.key) {
+            throw reader.error(member.value, member.key, "not a key of a caller's script (script, hangup_after, pickup)")
+        }
+        var script = CallScript()
+        if let value = root["script"] { script.steps = try reader.steps(value, base: baseDirectory) }
+        if let value = root["hangup_after"] { script.hangupAfter = try reader.seconds(value, "hangup_after") }
+        if let value = root["pickup"] {
+            let text = try reader.string(value, "pickup")
+            guard let pickup = CallScript.Pickup(rawValue: text) else { throw reader.error(value, "pickup", "\"\(text)\" is not answer, no-answer or busy") }
+            script.pickup = pickup
+        }
+        return script
+    }
+}
+
 /// A scenario value with the place it was written, from JSON or YAML alike.
 struct ScenarioValue: Sendable {
     indirect enum Kind: Sendable {

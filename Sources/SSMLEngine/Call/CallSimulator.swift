@@ -30,10 +30,19 @@ public struct CallSimulator: Sendable {
 
     /// Runs the call at `rate` Hz. Usage and input errors (a document that does not parse) throw; everything the
     /// application does wrong is handled the way the service does and reported in the result.
-    public func run(_ setup: CallSetup, script: CallScript, rate: Int) async throws -> CallRecording {
-        let run = try CallRun(simulator: self, setup: setup, script: script, rate: rate)
-        try await run.start()
-        return run.finish()
+    ///
+    /// - Parameter handle: watches the call as it runs and steers it (see ``CallHandle``); told when it ends.
+    public func run(_ setup: CallSetup, script: CallScript, rate: Int, handle: CallHandle? = nil) async throws -> CallRecording {
+        do {
+            let run = try CallRun(simulator: self, setup: setup, script: script, rate: rate, handle: handle)
+            try await run.start()
+            let recording = run.finish()
+            handle?.finish(status: recording.summary.status)
+            return recording
+        } catch {
+            handle?.finish(status: "failed", failure: (error as? SSMLError)?.description ?? "\(error)")
+            throw error
+        }
     }
 }
 
@@ -113,11 +122,20 @@ final class CallRun {
     var webhookCount = 0
     /// Vonage `record` actions without a condition that ends them: they record until the call ends.
     var backgroundRecords: [BackgroundRecord] = []
+    /// The live handle of a call the twins run (nil for `ssml call`).
+    let handle: CallHandle?
+    /// Audio played into the call by the handle (`PUT …/talk`), on top of the call's own.
+    var overlay: LiveOverlay?
+    /// A new NCCO asked for through the handle (`transfer`), taken at the next action boundary.
+    var transferTo: CallSetup.Source?
+    /// The caller's speech is not heard (Vonage `mute`).
+    var muted = false
     static let maxWebhooks = 500
     /// Seconds the phone rings before the simulated callee answers.
     static let ringSeconds = 3.0
 
-    init(simulator: CallSimulator, setup: CallSetup, script: CallScript, rate: Int) throws {
+    init(simulator: CallSimulator, setup: CallSetup, script: CallScript, rate: Int, handle: CallHandle? = nil) throws {
+        self.handle = handle
         engine = simulator.engine
         pool = simulator.pool
         client = simulator.client
@@ -125,6 +143,7 @@ final class CallRun {
         self.script = script
         steps = script.steps
         recorder = try CallRecorder(rate: rate, live: simulator.live)
+        recorder.handle = handle
         ids = CallIDs(seed: setup.seed)
         base = setup.realTime ? Date() : Date(timeIntervalSince1970: 1_735_722_000)  // 2025-01-01T09:00:00Z
         hangupAt = script.hangupAfter
@@ -261,9 +280,9 @@ final class CallRun {
         }
         if let cutTime {
             let keep = min(rendered.samples.count, Int(((cutTime - start) * Double(rate)).rounded()))
-            try recorder.add(Self.fadeOut(Array(rendered.samples[..<keep]), rate: rate), report: Self.clip(rendered.report, to: keep))
+            try recorder.add(mixOverlay(Self.fadeOut(Array(rendered.samples[..<keep]), rate: rate)), report: Self.clip(rendered.report, to: keep))
         } else {
-            try recorder.add(rendered.samples, report: rendered.report)
+            try recorder.add(mixOverlay(rendered.samples), report: rendered.report)
         }
         if case .ended = outcome {
             if !ended, now + 1e-9 >= deadline { endIfDue() } else { end(by: "caller", "the caller hangs up") }
@@ -275,7 +294,7 @@ final class CallRun {
     @discardableResult
     func wait(_ seconds: Double, reason: String, attributes: [String: String] = [:]) throws -> Bool {
         let until = min(now + max(seconds, 0), deadline)
-        try recorder.silence(until - now, reason: reason, attributes: attributes)
+        try fill(until - now, reason: reason, attributes: attributes)
         endIfDue()
         return !ended
     }

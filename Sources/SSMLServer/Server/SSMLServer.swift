@@ -42,6 +42,8 @@ public final class SSMLServer: Sendable {
             engine: engine, pool: pool, queue: queue, fetchSettings: configuration.fetch, timeLimit: .milliseconds(Int64(configuration.renderTimeout * 1000)))
         let services = ServerServices(render: render, configuration: configuration, logger: logger)
         self.services = services
+        var groups = groups
+        if let twin = configuration.twin { groups.insert(try Twin(configuration: twin, services: services), at: 0) }
         self.groups = groups
         routes = Self.routes(services: services, assets: assets) + groups.flatMap { $0.routes(services) }
         // libxml2 initialises its globals on first use; do that here, before requests parse on many threads.

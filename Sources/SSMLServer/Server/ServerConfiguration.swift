@@ -36,6 +36,8 @@ public struct ServerConfiguration: Sendable {
     public var data: DataFiles?
     /// The page and the OpenAPI document; default: found beside the executable or in the checkout.
     public var assets: URL?
+    /// The API twins of seven.io and Vonage (`/api/voice`, `/v1/calls`, `/_twin/calls`); nil serves none.
+    public var twin: TwinConfiguration? = TwinConfiguration()
 
     public init() {}
 

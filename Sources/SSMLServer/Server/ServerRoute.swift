@@ -26,10 +26,14 @@ public struct ServerRoute: Sendable {
     public var method: HTTPRequest.Method
     public var path: String
     public var handler: Handler
+    /// Whose OpenAPI document describes the route: nil for the server's own (`/openapi.json`), `vonage` or
+    /// `seven` for the twins of those services' APIs (their own documents describe them).
+    public var document: String?
 
-    public init(_ method: HTTPRequest.Method, _ path: String, handler: @escaping Handler) {
+    public init(_ method: HTTPRequest.Method, _ path: String, document: String? = nil, handler: @escaping Handler) {
         self.method = method
         self.path = path
+        self.document = document
         self.handler = handler
     }
 

@@ -1,6 +1,6 @@
 // The preview page: an SSML/NCCO editor linted as you type, render options, a player and the engine's timeline.
 // Everything it loads comes from this server (no CDN, no build step): POST /lint, POST /render, GET /voices,
-// GET /dialects.
+// GET /dialects, and the API twins' calls (GET /_twin/calls…).
 "use strict";
 
 const $ = (id) => document.getElementById(id);
@@ -341,6 +341,79 @@ $("dialect").addEventListener("change", () => scheduleLint(0));
 $("render").addEventListener("click", render);
 $("fixAll").addEventListener("click", fixAll);
 
+// ---- The API twins' calls: each with its audio, keys and webhooks; keys for a caller who waits ------------------
+
+const calls = { known: new Map(), open: new Set(), timer: 0 };
+
+async function refreshCalls() {
+  clearTimeout(calls.timer);
+  try {
+    const list = await fetch("/_twin/calls").then((r) => r.json());
+    const section = $("calls");
+    section.hidden = list.count === 0;
+    if (list.count > 0) drawCalls(list.calls.slice(0, 50));
+    // Poll quickly while a call runs, slowly when all have ended.
+    calls.timer = setTimeout(refreshCalls, list.calls.some((call) => !call.finished) ? 1000 : 5000);
+  } catch (error) {
+    calls.timer = setTimeout(refreshCalls, 10000);
+  }
+}
+
+function drawCalls(list) {
+  const section = $("calls");
+  let table = section.querySelector("ol");
+  if (!table) {
+    section.innerHTML = '<h2>Twin calls <span class="muted">(POST /v1/calls, POST /api/voice)</span></h2><ol class="calls"></ol>';
+    table = section.querySelector("ol");
+  }
+  const signature = JSON.stringify(list.map((c) => [c.id, c.status, c.finished, c.listening, c.keys, c.webhookCount]));
+  if (table.dataset.signature === signature) return;
+  table.dataset.signature = signature;
+  table.innerHTML = list.map((call) => `
+    <li data-id="${escapeHTML(call.id)}">
+      <div class="call-head">
+        <span class="badge">${call.service === "seven" ? "seven.io" : "Vonage"}</span>
+        <span class="status ${call.finished ? "" : "live"}">${escapeHTML(call.status)}${call.listening ? " · waiting for keys" : ""}</span>
+        <span>${escapeHTML(call.from)} → ${escapeHTML(call.to)}</span>
+        <span class="muted">${call.seconds.toFixed(1)} s · keys ${escapeHTML(call.keys || "none")} · ${call.webhookCount} webhooks${call.problemCount ? ` · <b class="sev error">${call.problemCount} problems</b>` : ""}</span>
+        <span class="muted id">${escapeHTML(call.id)}</span>
+      </div>
+      ${call.finished ? `<audio controls preload="none" src="${escapeHTML(call.audio)}"></audio>` : `<form class="press"><input name="keys" size="8" placeholder="keys 1#" pattern="[0-9*#]+" aria-label="Keys"><button type="submit">Press</button></form>`}
+      <details ${calls.open.has(call.id) ? "open" : ""}><summary>webhooks and transcript</summary><div class="detail">…</div></details>
+    </li>`).join("");
+  for (const item of table.querySelectorAll("li")) {
+    const id = item.dataset.id;
+    const details = item.querySelector("details");
+    details.addEventListener("toggle", () => {
+      if (details.open) { calls.open.add(id); loadCall(id, details.querySelector(".detail")); } else calls.open.delete(id);
+    });
+    if (details.open) loadCall(id, details.querySelector(".detail"));
+    const form = item.querySelector("form.press");
+    if (form) form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const keys = form.elements.keys.value.trim();
+      if (!keys) return;
+      await fetch(`/_twin/calls/${encodeURIComponent(id)}/press`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ keys }) });
+      form.elements.keys.value = "";
+      refreshCalls();
+    });
+  }
+}
+
+async function loadCall(id, target) {
+  try {
+    const call = await fetch(`/_twin/calls/${encodeURIComponent(id)}`).then((r) => r.json());
+    const hooks = call.webhooks.map((hook) => `<li><span class="where">${hook.time.toFixed(2)} s</span>
+      <span class="message"><b>${escapeHTML(hook.method)}</b> ${escapeHTML(hook.url)} <span class="rule">${escapeHTML(hook.purpose)}</span>
+      ${hook.body ? `<pre>${escapeHTML(hook.body)}</pre>` : ""}
+      <span class="muted">← ${hook.status ? hook.status : escapeHTML(hook.failure || "no answer")}</span>${hook.answer ? `<pre>${escapeHTML(hook.answer)}</pre>` : ""}</span></li>`);
+    target.innerHTML = `<ol class="findings">${hooks.join("") || "<li>no webhooks</li>"}</ol><pre class="transcript">${escapeHTML(call.transcript.join("\n"))}</pre>`;
+  } catch (error) {
+    target.textContent = `the call could not be loaded: ${error.message}`;
+  }
+}
+
 input.value = EXAMPLES["Greeting (SSML)"];
 refreshEditor();
 loadPickers();
+refreshCalls();
