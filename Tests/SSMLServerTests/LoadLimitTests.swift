@@ -125,7 +125,9 @@ import Testing
     @Test func longRendersDoNotStopTheServerFromAnswering() async throws {
         let server = try await TestServer.start { $0.workers = 2 }
         defer { Task { await server.stop() } }
-        let long = Self.speech(seconds: 200)
+        // Long enough that both renders still run when the load is asked for (200 s of speech renders in about a
+        // second now, and under a full suite the two did not overlap).
+        let long = Self.speech(seconds: 500)
         let clients = try (0..<2).map { _ in try Self.startRender(server, long) }
         #expect(try await TestServer.eventually(20) { try await server.load().running == 2 })
         // Renders block threads of their own, never the cooperative pool: the server still answers.
