@@ -23,7 +23,8 @@ Wall-clock times on a shared 2-core VM vary by tens of percent between runs; the
 Batch (`ssml batch`, --batch-rows, default 500): a CSV of short IVR prompts (fixed seed), 2 voices
 (en-us-female, en-us-male) x 2 formats (vonage-stream: 16 kHz WAV; wav-8000-mulaw), so 2,000 files, with
 `-j 2`, against a shell loop that makes the same files with `espeak-ng -w` (the catalog's female and male
-voice settings) and two `sox` runs per voice. Then: a rerun with nothing changed (target < 2 s), a rerun after
+voice settings) and two `sox` runs per voice. Both synthesise once per prompt and voice (ssml batch replays the
+synthesis for the second format's rate), so the CPU per prompt and voice compares the rest. Then: a rerun with nothing changed (target < 2 s), a rerun after
 changing 3 rows (exactly 3 x 2 voices x 2 formats = 12 files must be rendered, checked from the --json
 summary), and peak RSS (all processes) at 500 and at 5,000 rows of one voice and one format (flat memory:
 10x the rows, about the same peak). --only batch runs this part alone (about 5 minutes on 2 cores).
@@ -605,6 +606,8 @@ def batch_bench(ssml: Path, espeak: str, sox: str, work: Path, rows: int, big_ro
         f"  shell loop, espeak-ng -w + 2 sox per prompt and voice  {base.median:8.2f} s  (min..max {min(r.seconds for r in base.runs):.2f}..{max(r.seconds for r in base.runs):.2f}, CPU {base.cpu_median:.2f} s)",
         f"  ssml batch -j 2                                        {ours.median:8.2f} s  (min..max {min(r.seconds for r in ours.runs):.2f}..{max(r.seconds for r in ours.runs):.2f}, CPU {ours.cpu_median:.2f} s)",
         f"  ratio ssml batch / shell loop (<= {BATCH_TARGET_RATIO:.2f})                    {ratio:8.3f}",
+        f"  CPU per prompt and voice (one synthesis, {len(formats)} files)         {1000 * base.cpu_median / (rows * len(voices)):8.1f} ms shell loop, "
+        f"{1000 * ours.cpu_median / (rows * len(voices)):.1f} ms ssml batch",
         f"  rerun, nothing changed (< {BATCH_RERUN_TARGET:.0f} s)                           {rerun:8.2f} s  (runs {', '.join(f'{r.seconds:.2f}' for r in reruns)})",
         f"  rerun, 3 rows changed                                  {changed.seconds:8.2f} s  rendered {changed_summary.get('rendered')} files (expected {expected_changed}), {changed_summary.get('upToDate')} up to date",
         f"  peak RSS ssml batch, all processes                     {ours.peak_mb:8.1f} MB",

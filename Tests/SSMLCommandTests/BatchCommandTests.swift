@@ -84,6 +84,49 @@ import Testing
         #expect(abs((web.lufs ?? 0) + 19) < 0.3 && web.container == "mp3" && web.rate == 16000)
     }
 
+    @Test func everyFormatOfARowHasTheBytesOfItsOwnSsmlRender() throws {
+        // One synthesis serves all of a row's formats in a voice: every rate, loudness target and container must still
+        // be exactly what `ssml render` writes for that row and format alone.
+        let csv = """
+            # formats: vonage-stream | wav-8000-mulaw | flac-48k | vonage-mp3 | ogg-24k
+            # template: {id}/{voice}-{format}.{ext}
+            id,text,voices,loudness
+            menu,"For billing, press <emphasis>two</emphasis>. <break time=""300ms""/> <audio src=""chime.wav""/> Otherwise stay on the line.",en-us-female|de-de-male,
+            loud,Your call is important to us. Please hold.,en-gb-male,-16
+            fit,"<speak><prosody duration=""2.4s"">Thank you for calling the help desk.</prosody> Goodbye.</speak>",en-us-female,
+            """
+        let folder = try folder(csv)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(at: Repository.root.appendingPathComponent("Samples/chime.wav"), to: folder.appendingPathComponent("chime.wav"))
+        let result = try ssml(["batch", "prompts.csv", "-o", "out", "-j", "2", "-q"], in: folder)
+        #expect(result.status == 0, "\(result.stderr)")
+        let entries = try checkManifest(folder.appendingPathComponent("out"))
+        #expect(entries.count == 20)
+        let formats: [String: (suffix: String, options: [String])] = [
+            "vonage-stream": ("wav", ["--preset", "vonage-stream"]), "wav-8000-mulaw": ("wav", ["--rate", "8000", "--encoding", "mulaw"]),
+            "flac-48k": ("flac", ["--rate", "48000"]), "vonage-mp3": ("mp3", ["--preset", "vonage-mp3"]), "ogg-24k": ("ogg", ["--rate", "24000"]),
+        ]
+        let texts = [
+            "menu": "For billing, press <emphasis>two</emphasis>. <break time=\"300ms\"/> <audio src=\"chime.wav\"/> Otherwise stay on the line.",
+            "loud": "Your call is important to us. Please hold.",
+            "fit": "<speak><prosody duration=\"2.4s\">Thank you for calling the help desk.</prosody> Goodbye.</speak>",
+        ]
+        for entry in entries {
+            let format = try #require(formats[entry.format])
+            let text = try #require(texts[entry.id])
+            try text.write(to: folder.appendingPathComponent("one.txt"), atomically: true, encoding: .utf8)
+            let loudness = entry.id == "loud" ? ["--loudness", "-16"] : []
+            let render = try ssml(["render", "one.txt", "-o", "one.\(format.suffix)", "--voice", entry.voice, "--force"] + format.options + loudness, in: folder)
+            #expect(render.status == 0, "\(render.stderr)")
+            let expected = try Data(contentsOf: folder.appendingPathComponent("one.\(format.suffix)"))
+            let batch = try Data(contentsOf: folder.appendingPathComponent("out").appendingPathComponent(entry.path))
+            #expect(batch == expected, "\(entry.path) differs from ssml render")
+            #expect(expected.count > 4000 && entry.rate == (entry.format == "wav-8000-mulaw" ? 8000 : entry.format == "flac-48k" ? 48000 : entry.format == "ogg-24k" ? 24000 : 16000))
+            if entry.id == "loud" { #expect(abs((entry.lufs ?? 0) + 16) < 0.5, "\(entry.path): \(entry.lufs ?? 0) LUFS") }
+            if entry.id == "fit" { #expect(entry.duration > 2.4 && entry.duration < 3.6, "\(entry.path): \(entry.duration) s") }
+        }
+    }
+
     @Test func theUnionOfShardsIsTheUnshardedRunAndMergeGivesItsManifest() throws {
         let folder = try folder()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -30,6 +30,28 @@ import Testing
         #expect(renders[1] == renders[3])
     }
 
+    @Test func aJobOfSeveralRatesGivesEachRateTheSamplesOfAJobOfItsOwn() throws {
+        let pool = try RenderWorkerPool(size: 1, executable: Self.executable)
+        let plans = [
+            try plan("<speak>Press one for sales. <break time=\"250ms\"/> <audio src=\"chime.wav\"/> <voice name=\"de-de-male\">Auf Wiedersehen.</voice></speak>"),
+            // A fitted duration measures itself at the output rate: at another rate its engine calls may differ, and the
+            // worker renders that rate in a fresh process.
+            try plan("<speak><prosody duration=\"2.2s\">Thank you for calling the help desk.</prosody> Goodbye.</speak>"),
+        ]
+        let rates = [16000, 8000, 48000, 22050]
+        for plan in plans {
+            let sinks = rates.map { _ in MemorySink() }
+            let reports = try pool.render(WorkerJob(plan: plan, sampleRates: rates), into: sinks)
+            #expect(reports.count == rates.count)
+            for (index, rate) in rates.enumerated() {
+                let alone = MemorySink()
+                let report = try pool.render(WorkerJob(plan: plan, sampleRate: rate), into: alone)
+                #expect(sinks[index].samples == alone.samples && reports[index] == report, "\(rate) Hz")
+                #expect(report.sampleRate == Double(rate) && abs(report.duration - reports[0].duration) < 0.01)
+            }
+        }
+    }
+
     @Test func concurrentJobsRunOnSeveralWorkers() throws {
         let pool = try RenderWorkerPool(size: 2, executable: Self.executable)
         let job = WorkerJob(plan: try plan("<speak>One two three four five six seven.</speak>"), sampleRate: 8000)

@@ -84,6 +84,10 @@ extension BatchRunner {
             fail(nil, error)
             return
         }
+        // The unit's formats share one synthesis: the plan is rendered once at each of their rates (made when the first
+        // output starts), and each output is written from it. Its failure counts as every output's first attempt; a
+        // retry renders the output alone.
+        var shared: Result<SharedRender, SSMLError>?
         for formatIndex in unit.formats {
             if progress.stopping { return }
             let output = plan.output(prompt, voice: unit.voice, format: formatIndex)
@@ -100,13 +104,24 @@ extension BatchRunner {
                     BatchOutputEvent(
                         status: .rendering, number: output.number, id: prompt.id, voice: voice.name, format: output.format.name, path: path,
                         done: progress.state.withLock { $0.done }, total: progress.total, warnings: planned.warnings)))
+            if shared == nil {
+                let rates = unit.formats.map { plan.output(prompt, voice: unit.voice, format: $0).format.settings.rate }
+                do { shared = .success(try engine.renderShared(planned.plan, rates: rates, pool: pool, entries: false)) } catch {
+                    shared = .failure(error as? SSMLError ?? SSMLError(.engine, "\(error)"))
+                }
+            }
             var attempt = 0
             var entry: OutputEntry?
             while entry == nil {
                 do {
                     try makeFolder(url.deletingLastPathComponent(), progress: progress)
                     let key = try keys.key(job, plan: planned.plan)
-                    let result = try engine.render(planned.plan, job: job, to: .file(url), pool: pool)
+                    let result: JobResult
+                    if attempt == 0, let shared {
+                        result = try shared.get().write(job, to: .file(url))
+                    } else {
+                        result = try engine.render(planned.plan, job: job, to: .file(url), pool: pool)
+                    }
                     let properties = try Self.measure(url, settings: job.output)
                     let (digest, bytes) = try SHA256.hash(fileAt: url.path)
                     entry = OutputEntry(
@@ -239,7 +254,8 @@ extension BatchRunner {
         var truePeak = TruePeakMeter(sampleRate: reader.sampleRate)
         var frames = 0
         while true {
-            let chunk = try reader.read(maxFrames: 1 << 16)
+            // 64 KB of floats: a buffer that malloc keeps, not one mapped and unmapped (and faulted in) each time.
+            let chunk = try reader.read(maxFrames: 1 << 14 / reader.channels)
             if chunk.isEmpty { break }
             frames += chunk.count / reader.channels
             try meter.add(chunk)

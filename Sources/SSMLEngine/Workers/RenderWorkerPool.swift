@@ -99,16 +99,43 @@ public final class RenderWorkerPool: Sendable {
 
     /// Renders `job` on a free worker, passing its samples to `sink` in order as they arrive; blocks until done.
     public func render(_ job: WorkerJob, into sink: any AudioSink, cancellation: Cancellation? = nil) throws -> RenderReport {
-        let payload = try RenderPlan.encoder().encode(job)
+        var single = job
+        single.sampleRates = [job.sampleRates[0]]
+        return try render(single, into: [sink], cancellation: cancellation)[0]
+    }
+
+    /// Renders `job` at each of its rates on one free worker, from one synthesis: the samples of rate `i` go to
+    /// `sinks[i]`, in order (all of the first rate's, then all of the second's); returns a report per rate. Each
+    /// rate's samples are those of a job of that rate alone. Blocks until done.
+    ///
+    /// When the plan makes other engine calls at a later rate (or is too long for its synthesis to be kept), the
+    /// worker renders that rate and the ones after it in a fresh process, so the result is the same either way.
+    public func render(_ job: WorkerJob, into sinks: [any AudioSink], cancellation: Cancellation? = nil) throws -> [RenderReport] {
+        precondition(sinks.count == job.sampleRates.count, "one sink per rate")
         let worker = try acquire()
         var healthy = true
         defer { release(worker, healthy: healthy) }
-        do {
-            return try worker.run(payload, into: sink, cancellation: cancellation)
-        } catch let error as WorkerFailure {
-            healthy = false
-            throw error.error
+        var reports: [RenderReport] = []
+        while reports.count < sinks.count {
+            if cancellation?.isCancelled == true { throw CancellationError() }
+            var rest = job
+            rest.sampleRates = Array(job.sampleRates[reports.count...])
+            let payload = try RenderPlan.encoder().encode(rest)
+            let done: [RenderReport]
+            do {
+                done = try worker.run(payload, into: Array(sinks[reports.count...]), cancellation: cancellation)
+            } catch let error as WorkerFailure {
+                healthy = false
+                throw error.error
+            }
+            // A process that stops without an output would be asked the same again, forever.
+            guard !done.isEmpty else {
+                healthy = false
+                throw SSMLError(.engine, "the render worker \(worker.pid) stopped a job without rendering it")
+            }
+            reports += done
         }
+        return reports
     }
 
     /// The same, for async callers: the work runs on a thread of its own, never on the cooperative pool, and task
@@ -224,13 +251,17 @@ final class Worker: Sendable {
         }
     }
 
-    /// Runs one job. Errors of the job are `SSMLError`s; a broken worker is a ``WorkerFailure``.
-    func run(_ payload: Data, into sink: any AudioSink, cancellation: RenderWorkerPool.Cancellation?) throws -> RenderReport {
+    /// Runs one job: its outputs' samples go to `sinks` in turn. Returns the reports of the outputs the render process
+    /// made: all of them, or (when it said it is ``WorkerMessage/incomplete``) the first ones. Errors of the job are
+    /// `SSMLError`s; a broken worker is a ``WorkerFailure``.
+    func run(_ payload: Data, into sinks: [any AudioSink], cancellation: RenderWorkerPool.Cancellation?) throws -> [RenderReport] {
         do { try channel.send(.job(payload)) } catch { throw WorkerFailure(error: SSMLError(.engine, "the render worker \(pid) is gone")) }
-        var report: RenderReport?
+        var reports: [RenderReport] = []
+        var incomplete = false
         var failure: SSMLError?
         var sinkError: (any Error)?
         var renderProcess: pid_t?
+        func unexpected() -> WorkerFailure { WorkerFailure(error: SSMLError(.engine, "the render worker \(pid) sent an unexpected message")) }
         while true {
             let message: WorkerMessage?
             do { message = try channel.receive() } catch {
@@ -243,14 +274,22 @@ final class Worker: Sendable {
                 cancellation?.started(child)
             case .samples(let data):
                 guard sinkError == nil else { continue }
+                guard reports.count < sinks.count, !incomplete else { throw unexpected() }
                 let samples = data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
-                do { try sink.write(samples) } catch {
+                do { try sinks[reports.count].write(samples) } catch {
                     // The consumer gave up (a limit, a full disk): stop the render, then report that.
                     sinkError = error
                     if let renderProcess { kill(renderProcess, SIGKILL) }
                 }
             case .report(let data):
-                report = try? RenderPlan.decoder().decode(RenderReport.self, from: data)
+                guard reports.count < sinks.count, !incomplete else { throw unexpected() }
+                guard let report = try? RenderPlan.decoder().decode(RenderReport.self, from: data) else {
+                    failure = failure ?? SSMLError(.engine, "the render worker \(pid) sent a report that cannot be read")
+                    continue
+                }
+                reports.append(report)
+            case .incomplete:
+                incomplete = true
             case .failure(let data):
                 failure = (try? JSONDecoder().decode(SSMLError.self, from: data)) ?? SSMLError(.engine, "the render failed")
             case .finished(let status):
@@ -261,10 +300,10 @@ final class Worker: Sendable {
                 if status < 0 {
                     throw SSMLError(.engine, "the render process was killed by signal \(-status)\(status == -SIGKILL ? "" : " (it crashed)")")
                 }
-                guard status == 0, let report else { throw SSMLError(.engine, "the render process failed (status \(status))") }
-                return report
+                guard status == 0, reports.count == sinks.count || incomplete else { throw SSMLError(.engine, "the render process failed (status \(status))") }
+                return reports
             case .ready, .job:
-                throw WorkerFailure(error: SSMLError(.engine, "the render worker \(pid) sent an unexpected message"))
+                throw unexpected()
             }
         }
     }

@@ -51,6 +51,10 @@ public enum RenderWorkerProcess {
         // Swift fills its type and conformance caches on first use; the report's are filled here once, so that every
         // render process inherits them instead of filling them again. Nothing here touches espeak-ng.
         _ = try? RenderPlan.encoder().encode(RenderReport(sampleRate: 8000, sampleCount: 0, entries: [.init(kind: .pause, start: 0, end: 0, detail: "")]))
+        // The same for Foundation's number formatting and string search (the timeline's numbers, the words of the
+        // engine's events), whose first use loads locale and Unicode tables.
+        _ = String(format: "%.3f", 0.5)
+        _ = "a&amp;b".replacingOccurrences(of: "&amp;", with: "&")
         do { try channel.send(.ready(version: synthesizer.version)) } catch { exit(0) }
         let worker = getpid()
         while true {
@@ -60,6 +64,8 @@ public enum RenderWorkerProcess {
             // Decoded here rather than in the render process, for the same reason: after the first job, decoding
             // is warm, and the render process starts with the job in memory.
             let job = Result { try RenderPlan.decoder().decode(WorkerJob.self, from: payload) }
+            // Likewise the phoneme tables of the job's voices (pure Swift, no espeak-ng call): built once per worker.
+            if case .success(let decoded) = job { synthesizer.prepare(decoded.plan.segments) }
             let child: pid_t
             do { child = try Posix.fork() } catch {
                 try? channel.send(.failure(encode(error)))
@@ -86,17 +92,48 @@ public enum RenderWorkerProcess {
         }
     }
 
-    /// Renders one job in the forked process: samples, then the report or the error. Returns the exit status.
+    /// Renders one job in the forked process: for each rate, its samples, then its report; or the error. Returns the
+    /// exit status.
+    ///
+    /// The first rate is synthesised, and what espeak-ng gave is recorded; the other rates replay the recording through
+    /// the same renderer, so each has the bytes a render of its own would have, from this process's one synthesis.
+    /// A replayed output is held until it is whole: when the renderer asks for another call than the recording holds
+    /// (or the recording was too long to keep), the process says so (``WorkerMessage/incomplete``) and stops, and the
+    /// pool renders the rest in a fresh process.
     static func render(_ job: Result<WorkerJob, any Error>, synthesizer: EspeakSynthesizer, channel: WorkerChannel) -> Int32 {
         do {
             let job = try job.get()
-            var options = RenderOptions(sampleRate: Double(job.sampleRate))
-            options.limits = job.limits
-            let renderer = Renderer(synthesizer: synthesizer, decoder: SndFileDecoder(), resamplers: SoxrResamplerFactory(), options: options)
-            let sink = ChannelSink(channel: channel)
-            let report = try renderer.render(job.plan.segments, into: sink)
-            try sink.flush()
-            try channel.send(.report(RenderPlan.encoder().encode(report)))
+            let recording = SynthesisRecording()
+            for (index, rate) in job.sampleRates.enumerated() {
+                var options = RenderOptions(sampleRate: Double(rate))
+                options.limits = job.limits
+                let sink = ChannelSink(channel: channel)
+                let report: RenderReport
+                if index == 0 {
+                    let recorder: any SpeechSynthesizer =
+                        job.sampleRates.count > 1 ? RecordingSynthesizer(base: synthesizer, recording: recording) : synthesizer
+                    let renderer = Renderer(synthesizer: recorder, decoder: SndFileDecoder(), resamplers: SoxrResamplerFactory(), options: options)
+                    report = try renderer.render(job.plan.segments, into: sink)
+                } else {
+                    guard let calls = recording.calls else {
+                        try channel.send(.incomplete)
+                        return 0
+                    }
+                    let replay = ReplayingSynthesizer(calls, base: synthesizer)
+                    let renderer = Renderer(synthesizer: replay, decoder: SndFileDecoder(), resamplers: SoxrResamplerFactory(), options: options)
+                    let held = SampleTake(purpose: "an output replayed from the recording")
+                    let outcome = Result { try renderer.render(job.plan.segments, into: held) }
+                    if replay.diverged {
+                        try channel.send(.incomplete)
+                        return 0
+                    }
+                    report = try outcome.get()
+                    try held.forEachChunk { try sink.write($0) }
+                }
+                try sink.flush()
+                let sent = job.entries ? report : RenderReport(sampleRate: report.sampleRate, sampleCount: report.sampleCount, entries: [])
+                try channel.send(.report(RenderPlan.encoder().encode(sent)))
+            }
             return 0
         } catch {
             try? channel.send(.failure(encode(error)))
@@ -115,7 +152,11 @@ private final class ChannelSink: AudioSink {
     let channel: WorkerChannel
     private var buffer = Data()
 
-    init(channel: WorkerChannel) { self.channel = channel }
+    init(channel: WorkerChannel) {
+        self.channel = channel
+        // Room for a message and the chunk that fills it, so the buffer never grows (and touches new pages) again.
+        buffer.reserveCapacity(1 << 17)
+    }
 
     func write(_ samples: [Float]) throws {
         samples.withUnsafeBytes { buffer.append(contentsOf: $0) }

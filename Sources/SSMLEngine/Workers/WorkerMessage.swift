@@ -1,16 +1,36 @@
 import Foundation
 import SSMLCore
 
-/// What a render worker is asked to do: render a resolved plan at a rate, nothing else. Planning, audio
+/// What a render worker is asked to do: render a resolved plan at one or more rates, nothing else. Planning, audio
 /// resolution, encoding and loudness stay with the caller, so a worker needs no catalog, no network and no files.
+///
+/// Several rates share one synthesis: the plan is synthesised once, for the first rate, and the engine's audio is
+/// replayed through the renderer for the others (see ``SynthesisRecording``), so every rate's samples are those a
+/// job of that rate alone gives.
 public struct WorkerJob: Sendable, Codable, Equatable {
     public var plan: RenderPlan
-    public var sampleRate: Int
+    /// The output rates, in the order their samples come back.
+    public var sampleRates: [Int]
     public var limits: Limits
+    /// Whether the reports list the render's segments, words and events (a timeline needs them); without, a report
+    /// gives the length only, and costs nothing to send.
+    public var entries = true
+
+    /// The first (for a job of one rate, the only) output rate.
+    public var sampleRate: Int {
+        get { sampleRates[0] }
+        set { sampleRates = [newValue] }
+    }
 
     public init(plan: RenderPlan, sampleRate: Int, limits: Limits = .standard) {
+        self.init(plan: plan, sampleRates: [sampleRate], limits: limits)
+    }
+
+    /// A job with an output per rate (at least one).
+    public init(plan: RenderPlan, sampleRates: [Int], limits: Limits = .standard) {
+        precondition(!sampleRates.isEmpty, "a worker job renders at one rate at least")
         self.plan = plan
-        self.sampleRate = sampleRate
+        self.sampleRates = sampleRates
         self.limits = limits
     }
 }
@@ -25,8 +45,12 @@ enum WorkerMessage: Equatable {
     case started(pid: Int32)
     /// Worker → pool: rendered samples, raw little-endian 32-bit floats.
     case samples(Data)
-    /// Worker → pool: the job's report (JSON ``RenderReport``).
+    /// Worker → pool: the report of the job's current output (JSON ``RenderReport``); the samples after it are the
+    /// next output's.
     case report(Data)
+    /// Worker → pool: the render process stops after the outputs reported so far; the others need a process of their
+    /// own (at their rate the plan makes other engine calls, or the recording of the first was too long to keep).
+    case incomplete
     /// Worker → pool: the job failed (JSON ``SSMLError``).
     case failure(Data)
     /// Worker → pool: the render process ended (exit status, or the signal that ended it as a negative number).
@@ -40,6 +64,7 @@ enum WorkerMessage: Equatable {
         case .samples: UInt8(ascii: "S")
         case .report: UInt8(ascii: "T")
         case .failure: UInt8(ascii: "E")
+        case .incomplete: UInt8(ascii: "I")
         case .finished: UInt8(ascii: "D")
         }
     }
@@ -47,6 +72,7 @@ enum WorkerMessage: Equatable {
     var payload: Data {
         switch self {
         case .ready(let version): Data(version.utf8)
+        case .incomplete: Data()
         case .job(let data), .samples(let data), .report(let data), .failure(let data): data
         case .started(let pid): Self.bytes(UInt32(bitPattern: pid))
         case .finished(let status): Self.bytes(UInt32(bitPattern: status))
@@ -82,6 +108,7 @@ enum WorkerMessage: Equatable {
         case UInt8(ascii: "S"): .samples(payload)
         case UInt8(ascii: "T"): .report(payload)
         case UInt8(ascii: "E"): .failure(payload)
+        case UInt8(ascii: "I"): payload.isEmpty ? .incomplete : nil
         case UInt8(ascii: "D"): integer(payload).map { .finished(status: Int32(bitPattern: $0)) }
         default: nil
         }
