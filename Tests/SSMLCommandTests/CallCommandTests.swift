@@ -4,57 +4,6 @@ import SSMLEngine
 import SSMLTestSupport
 import Testing
 
-/// The Python IVR application of `Tests/Fixtures/call/ivr_app.py` on a free loopback port; it stops by itself
-/// after its lifetime, and when this value goes away.
-final class PythonApp: @unchecked Sendable {
-    let process = Process()
-    let port: Int
-    let log: URL
-    var url: String { "http://127.0.0.1:\(port)" }
-
-    init(welcome: String? = nil, lifetime: Int = 240) throws {
-        log = try Repository.scratchDirectory().appendingPathComponent("requests.jsonl")
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments =
-            ["python3", Repository.root.appendingPathComponent("Tests/Fixtures/call/ivr_app.py").path, "--log", log.path, "--lifetime", "\(lifetime)"]
-            + (welcome.map { ["--welcome", $0] } ?? [])
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        // The first line is the port; give up after 20 s rather than hang.
-        let handle = out.fileHandleForReading
-        var line = Data()
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline {
-            let byte = handle.readData(ofLength: 1)
-            if byte.isEmpty || byte == Data("\n".utf8) { break }
-            line += byte
-        }
-        guard let port = Int(String(decoding: line, as: UTF8.self)) else {
-            process.terminate()
-            throw CocoaError(.fileReadUnknown)
-        }
-        self.port = port
-    }
-
-    deinit { stop() }
-
-    func stop() {
-        if process.isRunning { process.terminate() }
-    }
-
-    /// Every request the application saw, in order.
-    func requests() throws -> [[String: Any]] {
-        guard let text = try? String(contentsOf: log, encoding: .utf8) else { return [] }
-        return text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-    }
-
-    func bodies(_ path: String) throws -> [[String: Any]] {
-        try requests().filter { $0["path"] as? String == path }.compactMap { $0["body"] as? [String: Any] }
-    }
-}
-
 @Suite(.serialized, .timeLimit(.minutes(10))) struct CallCommandTests {
     let ssml = Repository.ssmlBinary
 
@@ -73,17 +22,17 @@ final class PythonApp: @unchecked Sendable {
         ])
         #expect(result.status == 0, "\(result.stderr)")
         // Webhooks in order, with Vonage's fields and types.
-        let requests = try app.requests()
+        let requests = app.requests()
         let paths = requests.compactMap { $0["path"] as? String }
         #expect(paths == ["/event", "/event", "/answer", "/event", "/menu", "/menu", "/event", "/event", "/event", "/event", "/event"], "\(paths)")
-        let events = try app.bodies("/event")
+        let events = app.bodies("/event")
         #expect(events.prefix(3).compactMap { $0["status"] as? String } == ["started", "ringing", "answered"])
         #expect(events.last?["status"] as? String == "completed")
         #expect(events.last?["duration"] is String)
         let answer = try #require(requests.first { $0["path"] as? String == "/answer" })
         #expect(answer["method"] as? String == "GET")
         #expect((answer["query"] as? [String: String])?["uuid"]?.count == 36)
-        let menus = try app.bodies("/menu")
+        let menus = app.bodies("/menu")
         #expect(menus.compactMap { ($0["dtmf"] as? [String: Any])?["digits"] as? String } == ["9", "1"])
         #expect(menus.first.map { ($0["dtmf"] as? [String: Any])?["timed_out"] as? Bool } == false)
         #expect(menus.allSatisfy { $0["timestamp"] is String && $0["uuid"] is String })
@@ -124,11 +73,11 @@ final class PythonApp: @unchecked Sendable {
         }
         #expect(outputs[0] == outputs[1])
         // The speech input went to /name; its answer says the name.
-        let names = try app.bodies("/name")
+        let names = app.bodies("/name")
         #expect(names.count == 2)
         let results = (names.first?["speech"] as? [String: Any])?["results"] as? [[String: Any]]
         #expect(results?.first?["text"] as? String == "Ada Lovelace")
-        let completed = try app.bodies("/event").filter { $0["status"] as? String == "completed" }
+        let completed = app.bodies("/event").filter { $0["status"] as? String == "completed" }
         #expect(completed.count == 2 && completed[0]["timestamp"] as? String == completed[1]["timestamp"] as? String)
     }
 
@@ -143,7 +92,7 @@ final class PythonApp: @unchecked Sendable {
             #expect(result.stderr.contains("This is the fallback message") || result.stderr.contains("fallback"), "\(path)")
             #expect(Date().timeIntervalSince(started) < 60)
         }
-        let errors = try app.bodies("/event").filter { $0["reason"] != nil }
+        let errors = app.bodies("/event").filter { $0["reason"] != nil }
         #expect(errors.count == 3)
         #expect(errors.allSatisfy { $0["level"] as? String == "error" })
         // A slow answer URL: each attempt is cut at --webhook-timeout, then retried twice; no fallback: failed.
@@ -168,7 +117,7 @@ final class PythonApp: @unchecked Sendable {
         let output = folder.appendingPathComponent("ws.wav")
         let result = try call(["--answer-url", "\(app.url)/answer-ws", "--event-url", "\(app.url)/event", "-o", output.path, "--timeline", folder.appendingPathComponent("ws.json").path])
         #expect(result.status == 0, "\(result.stderr)")
-        let requests = try app.requests()
+        let requests = app.requests()
         let greeting = try #require(requests.first { $0["method"] as? String == "WS" && $0["text"] != nil }?["text"] as? String)
         #expect(greeting.contains("websocket:connected") && greeting.contains("audio/l16;rate=16000") && greeting.contains("\"caller\":\"test\""))
         let received = requests.compactMap { $0["received_frames"] as? Int }.first ?? 0
@@ -194,7 +143,7 @@ final class PythonApp: @unchecked Sendable {
             "--answer-url", "\(app.url)/answer-record", "--event-url", "\(app.url)/event", "--caller-audio", Repository.root.appendingPathComponent("Samples/chime.wav").path, "-o", folder.appendingPathComponent("r.wav").path,
         ])
         #expect(result.status == 0, "\(result.stderr)")
-        let record = try #require(try app.bodies("/recording").first)
+        let record = try #require(app.bodies("/recording").first)
         let url = try #require((record["recording_url"] as? String).flatMap(URL.init(string:)))
         #expect(url.isFileURL && FileManager.default.fileExists(atPath: url.path))
         #expect((record["size"] as? Int ?? 0) > 1000)
@@ -212,7 +161,7 @@ final class PythonApp: @unchecked Sendable {
         let output = folder.appendingPathComponent("echo.wav"), timelineURL = folder.appendingPathComponent("echo.json")
         let result = try call(["--answer-url", "\(app.url)/answer-ws-echo", "--caller-audio", tone.path, "-o", output.path, "--timeline", timelineURL.path])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(try app.requests().compactMap { $0["echoed_frames"] as? Int }.first == 75)
+        #expect(app.requests().compactMap { $0["echoed_frames"] as? Int }.first == 75)
         let timeline = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: timelineURL)) as? [String: Any])
         let segments = try #require(timeline["segments"] as? [[String: Any]])
         let socket = try #require(segments.first { ($0["text"] as? String)?.hasPrefix("websocket") == true })
@@ -248,7 +197,7 @@ final class PythonApp: @unchecked Sendable {
             #expect(zip(audio[start..<(start + 9000)], chime.prefix(9000)).allSatisfy { abs($0 - $1) < 1e-4 })
         }
         // The leg's events still arrive: started, ringing, answered, completed.
-        let statuses = try app.bodies("/event").compactMap { $0["status"] as? String }
+        let statuses = app.bodies("/event").compactMap { $0["status"] as? String }
         #expect(Array(statuses.suffix(5).prefix(4)) == ["started", "ringing", "answered", "completed"])
     }
 
@@ -262,7 +211,7 @@ final class PythonApp: @unchecked Sendable {
         #expect(result.status == 1, "\(result.stderr)")
         #expect(result.stderr.contains("no websocket handshake within 1 s (real time)"), "\(result.stderr)")
         #expect(result.stderr.contains("talk: \"The bot did not answer."))
-        let legs = try app.bodies("/event").compactMap { $0["status"] as? String }
+        let legs = app.bodies("/event").compactMap { $0["status"] as? String }
         #expect(legs.contains("failed"))
     }
 
@@ -273,7 +222,7 @@ final class PythonApp: @unchecked Sendable {
         // A + in the calling number must reach a GET answer URL as a +, not a space.
         let result = try call(["--answer-url", "\(app.url)/answer-record-call", "--event-url", "\(app.url)/event", "--from", "+4930111", "-o", output.path])
         #expect(result.status == 0, "\(result.stderr)")
-        let requests = try app.requests()
+        let requests = app.requests()
         let answer = try #require(requests.first { $0["path"] as? String == "/answer-record-call" })
         #expect((answer["query"] as? [String: String])?["from"] == "+4930111")
         // The record event comes when the call ends, after the talk and the connect, before completed.
@@ -284,7 +233,7 @@ final class PythonApp: @unchecked Sendable {
         let recordIndex = try #require(paths.firstIndex(of: "/recording"))
         #expect(paths.lastIndex(of: "event completed").map { $0 > recordIndex } == true)
         #expect(paths.lastIndex { $0.hasPrefix("event ") && $0 != "event completed" }.map { $0 < recordIndex } == true)
-        let record = try #require(try app.bodies("/recording").first)
+        let record = try #require(app.bodies("/recording").first)
         let url = try #require((record["recording_url"] as? String).flatMap(URL.init(string:)))
         // The recording holds the whole call as heard (mp3, the default format): as long as the call, and loud
         // where the talk was.
@@ -302,7 +251,7 @@ final class PythonApp: @unchecked Sendable {
         let folder = try Repository.scratchDirectory()
         let result = try call(["--answer-url", "\(app.url)/answer-transfer", "--event-url", "\(app.url)/event", "--hangup-after", "6s", "-o", folder.appendingPathComponent("t.wav").path])
         #expect(result.status == 0, "\(result.stderr)")
-        let events = try app.bodies("/event")
+        let events = app.bodies("/event")
         let transfer = try #require(events.first { $0["conversation_uuid_to"] != nil })
         #expect(transfer["conversation_uuid_to"] as? String == "CON-agents-room")
         #expect((transfer["conversation_uuid_from"] as? String)?.hasPrefix("CON-") == true && transfer["conversation_uuid_from"] as? String != "CON-agents-room")
@@ -325,11 +274,11 @@ final class PythonApp: @unchecked Sendable {
         #expect(sales.status == 0, "\(sales.stderr)")
         #expect(sales.stderr.contains("You chose sales"))
         #expect(sales.stderr.contains("Thank you for calling"))
-        let callbacks = try app.bodies("/seven/dtmf")
+        let callbacks = app.bodies("/seven/dtmf")
         #expect(callbacks.first?["webhook_event"] as? String == "dtmf")
         let data = callbacks.first?["data"] as? [String: Any]
         #expect(data?["digits"] as? String == "1" && data?["id"] is String && data?["callerId"] is String && data?["recipient"] is String)
-        let statuses = try app.bodies("/seven/status").compactMap { ($0["data"] as? [String: Any])?["status"] as? String }
+        let statuses = app.bodies("/seven/status").compactMap { ($0["data"] as? [String: Any])?["status"] as? String }
         #expect(statuses == ["initiated", "ringing", "in-progress", "completed"])
 
         let invalid = try call(["--seven", document.path, "--webhook", "\(app.url)/seven/status", "--press", "9", "-o", folder.appendingPathComponent("i.wav").path])
@@ -408,7 +357,7 @@ final class PythonApp: @unchecked Sendable {
         #expect(result.status == 1, "\(result.stderr)")
         #expect(result.stderr.contains("PROBLEM: $[0] stream"), "\(result.stderr)")
         #expect(result.stderr.contains("musicOnHoldUrl"), "\(result.stderr)")
-        let events = try app.bodies("/event")
+        let events = app.bodies("/event")
         let errors = events.filter { $0["level"] as? String == "error" }
         #expect(errors.count == 2, "\(events)")
         #expect(events.last?["status"] as? String == "completed")
@@ -427,7 +376,7 @@ final class PythonApp: @unchecked Sendable {
         #expect(result.status == 64, "\(result.stderr)")
         #expect(result.stderr.contains("--recordings \(missing) does not exist"), "\(result.stderr)")
         #expect(!result.stderr.contains(".tmp"))
-        #expect(try app.requests().isEmpty)
+        #expect(app.requests().isEmpty)
         #expect(!FileManager.default.fileExists(atPath: output.path))
     }
 

@@ -4,49 +4,6 @@ import SSMLEngine
 import SSMLServer
 import SSMLTestSupport
 
-/// The Python IVR application of `Tests/Fixtures/call/ivr_app.py` on a free loopback port, for the twins' webhooks;
-/// it stops by itself after its lifetime, and when this value goes away.
-final class TwinApp: @unchecked Sendable {
-    let process = Process()
-    let port: Int
-    let log: URL
-    var url: String { "http://127.0.0.1:\(port)" }
-
-    init(lifetime: Int = 300) throws {
-        log = try Repository.scratchDirectory().appendingPathComponent("requests.jsonl")
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Repository.root.appendingPathComponent("Tests/Fixtures/call/ivr_app.py").path, "--log", log.path, "--lifetime", "\(lifetime)"]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let handle = out.fileHandleForReading
-        var line = Data()
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline {
-            let byte = handle.readData(ofLength: 1)
-            if byte.isEmpty || byte == Data("\n".utf8) { break }
-            line += byte
-        }
-        guard let port = Int(String(decoding: line, as: UTF8.self)) else {
-            process.terminate()
-            throw HTTPTestClient.Failure(description: "the Python application did not start")
-        }
-        self.port = port
-    }
-
-    deinit { if process.isRunning { process.terminate() } }
-
-    func requests() -> [[String: Any]] {
-        guard let text = try? String(contentsOf: log, encoding: .utf8) else { return [] }
-        return text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-    }
-
-    func bodies(_ path: String) -> [[String: Any]] {
-        requests().filter { $0["path"] as? String == path }.compactMap { $0["body"] as? [String: Any] }
-    }
-}
-
 /// Requests to a twin, each kept for the check against Vonage's document.
 final class TwinClient: @unchecked Sendable {
     let server: TestServer

@@ -32,7 +32,7 @@ import Testing
     }
 
     @Test func aScriptedVonageCallRunsAgainstTheAnswerURLAndKeepsItsAudioWebhooksAndTimeline() async throws {
-        let app = try TwinApp()
+        let app = try PythonApp(lifetime: 300)
         let server = try await Self.start { $0.script = CallScript(steps: [.init(.press("1"), origin: "test")]) }
         defer { Task { await server.stop() } }
         let client = TwinClient(server)
@@ -229,7 +229,7 @@ import Testing
     }
 
     @Test func aSevenCallPerRecipientWithStatusAndDTMFWebhooks() async throws {
-        let app = try TwinApp()
+        let app = try PythonApp(lifetime: 300)
         let server = try await Self.start {
             $0.sevenWebhook = "\(app.url)/seven/status"
             $0.sevenAPIKey = "secret"
@@ -284,7 +284,7 @@ import Testing
     }
 
     @Test func anInteractiveSevenCallCollectsKeysGivenWhileItsDTMFWaits() async throws {
-        let app = try TwinApp()
+        let app = try PythonApp(lifetime: 300)
         let server = try await Self.start { $0.sevenWebhook = "\(app.url)/seven/status" }
         defer { Task { await server.stop() } }
         let text = #"<speak>Hello. <dtmf callback="\#(app.url)/seven/dtmf" min="1" max="1" wait="8000">Enter a digit.</dtmf></speak>"#
