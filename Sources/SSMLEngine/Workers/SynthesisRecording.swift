@@ -61,15 +61,9 @@ final class SynthesisRecording: Sendable {
 }
 
 /// Passes every call on to the real synthesizer and keeps what it gave in a ``SynthesisRecording``.
-struct RecordingSynthesizer: SpeechSynthesizer {
+struct RecordingSynthesizer: ForwardingSynthesizer {
     let base: any SpeechSynthesizer
     let recording: SynthesisRecording
-
-    var languages: Set<String> { base.languages }
-    var version: String { base.version }
-    func sampleRate(for request: SpeechRequest) -> Double { base.sampleRate(for: request) }
-    func checkPronunciation(_ ipa: String, voice: VoiceSpec) -> PronunciationProblem? { base.checkPronunciation(ipa, voice: voice) }
-    func rendition(of request: SpeechRequest) -> EngineRendition { base.rendition(of: request) }
 
     func synthesize(_ request: SpeechRequest, onAudio: ([Float]) throws -> Void) throws -> [SpeechEvent] {
         recording.begin(request)
@@ -85,7 +79,7 @@ struct RecordingSynthesizer: SpeechSynthesizer {
 /// Gives the recorded calls back, in order, as long as the renderer makes the same calls; any other call is a
 /// ``ReplayingSynthesizer/Divergence`` (the plan makes other engine calls at this rate: a fitted duration measures
 /// its length in output samples), and the render must then be made afresh.
-final class ReplayingSynthesizer: SpeechSynthesizer {
+final class ReplayingSynthesizer: ForwardingSynthesizer {
     /// The renderer asked for a call the recording does not hold at this point.
     struct Divergence: Error {}
 
@@ -102,12 +96,6 @@ final class ReplayingSynthesizer: SpeechSynthesizer {
     /// Whether a call did not match (the render's outcome, whatever the renderer made of the error, is not valid).
     var diverged: Bool { divergedFlag.withLock { $0 } }
 
-    var languages: Set<String> { base.languages }
-    var version: String { base.version }
-    func sampleRate(for request: SpeechRequest) -> Double { base.sampleRate(for: request) }
-    func checkPronunciation(_ ipa: String, voice: VoiceSpec) -> PronunciationProblem? { base.checkPronunciation(ipa, voice: voice) }
-    func rendition(of request: SpeechRequest) -> EngineRendition { base.rendition(of: request) }
-
     func synthesize(_ request: SpeechRequest, onAudio: ([Float]) throws -> Void) throws -> [SpeechEvent] {
         let index = cursor.withLock { cursor in
             defer { cursor += 1 }
@@ -120,4 +108,17 @@ final class ReplayingSynthesizer: SpeechSynthesizer {
         for chunk in calls[index].chunks { try onAudio(chunk) }
         return calls[index].events
     }
+}
+
+/// A synthesizer that stands in front of another one for synthesis only: everything else is the other one's.
+protocol ForwardingSynthesizer: SpeechSynthesizer {
+    var base: any SpeechSynthesizer { get }
+}
+
+extension ForwardingSynthesizer {
+    var languages: Set<String> { base.languages }
+    var version: String { base.version }
+    func sampleRate(for request: SpeechRequest) -> Double { base.sampleRate(for: request) }
+    func checkPronunciation(_ ipa: String, voice: VoiceSpec) -> PronunciationProblem? { base.checkPronunciation(ipa, voice: voice) }
+    func rendition(of request: SpeechRequest) -> EngineRendition { base.rendition(of: request) }
 }
