@@ -14,6 +14,11 @@ import SSMLCore
 /// symbolic link (`O_CREAT | O_EXCL | O_NOFOLLOW`); such names of dead processes are swept by the next write into
 /// the folder.
 ///
+/// By default ``commit()`` flushes the content to the disk before the rename, so that the new name never points at
+/// content a power loss could lose. A writer of many files that flushes them all at once later (a batch, before it
+/// writes the manifest that lists them) passes `sync: false`: the file still appears whole or not at all to every
+/// process, also after a `SIGKILL`.
+///
 /// Links: a symbolic link at `destination` is followed (also a dangling one: its target is created), so the link
 /// stays a link and its target gets the content. A file with other hard links gets a new inode: the other names
 /// keep the old content.
@@ -26,13 +31,17 @@ public final class AtomicFile {
     private var temporaryName: String?
     private var open = true
     private let existing: stat?
+    private let sync: Bool
 
     /// The marker in the names of temporary files and folders, so that sweeps touch only ours.
     static let marker = ".ssml-tmp-"
 
     /// Opens a new file for `path`.
-    /// - Parameter force: replace a read-only file (otherwise refused).
-    public init(_ path: URL, force: Bool = false) throws {
+    /// - Parameters:
+    ///   - force: replace a read-only file (otherwise refused).
+    ///   - sync: flush the content to the disk before the rename (otherwise the caller flushes the file system).
+    public init(_ path: URL, force: Bool = false, sync: Bool = true) throws {
+        self.sync = sync
         destination = Self.followLinks(path)
         let target = destination.path
         let folder = destination.deletingLastPathComponent().path
@@ -97,7 +106,7 @@ public final class AtomicFile {
         guard open else { return }
         let mode = existing.map { $0.st_mode & 0o7777 } ?? (0o666 & ~Posix.creationMask)
         try Posix.setMode(descriptor, mode: mode, owner: existing.map { ($0.st_uid, $0.st_gid) })
-        guard fsync(descriptor) == 0 || errno == EINVAL else { throw Posix.failure("cannot write \(destination.path)") }
+        if sync { guard fsync(descriptor) == 0 || errno == EINVAL else { throw Posix.failure("cannot write \(destination.path)") } }
         if temporaryName == nil {
             let name = Self.temporaryName(for: destination)
             try Posix.link(descriptor, to: name)

@@ -323,6 +323,12 @@ enum Posix {
         return true
     }
 
+    /// Flushes every written file of the file system `fd` is on to the disk (a batch, before its manifest lists
+    /// them). The corresponding C function is `syncfs`.
+    static func syncFileSystem(_ fd: Int32, what: String) throws {
+        guard ssml_syncfs(fd) == 0 else { throw failure("cannot write \(what)") }
+    }
+
     /// A pipe, both ends close-on-exec. The corresponding C function is `pipe2`.
     static func pipe() throws -> (read: Int32, write: Int32) {
         var fds: [Int32] = [0, 0]
