@@ -9,10 +9,10 @@ import SSMLCore
 /// or not at all, and the old file is untouched until then.
 ///
 /// The content is written to an unnamed file in the destination's folder (Linux `O_TMPFILE`), which has no name a
-/// killed process could leave behind; ``commit()`` names it and renames it over the destination in one step. Where
-/// the file system cannot make unnamed files, a temporary name is created exclusively and never through a
-/// symbolic link (`O_CREAT | O_EXCL | O_NOFOLLOW`); such names of dead processes are swept by the next write into
-/// the folder.
+/// killed process could leave behind; ``commit()`` gives it the destination's name (a new file), or a temporary
+/// name that it renames over the destination in one step. Where the file system cannot make unnamed files, a
+/// temporary name is created exclusively and never through a symbolic link (`O_CREAT | O_EXCL | O_NOFOLLOW`); such
+/// names of dead processes are swept by the next write into the folder.
 ///
 /// By default ``commit()`` flushes the content to the disk before the rename, so that the new name never points at
 /// content a power loss could lose. A writer of many files that flushes them all at once later (a batch, before it
@@ -108,6 +108,13 @@ public final class AtomicFile {
         try Posix.setMode(descriptor, mode: mode, owner: existing.map { ($0.st_uid, $0.st_gid) })
         if sync { guard fsync(descriptor) == 0 || errno == EINVAL else { throw Posix.failure("cannot write \(destination.path)") } }
         if temporaryName == nil {
+            // A new file: the unnamed file gets its final name at once, so that no other name is ever seen, even by a
+            // process killed here (a batch's SIGKILL). Replacing a file takes a temporary name and a rename.
+            if existing == nil, Posix.linkIfAbsent(descriptor, to: destination.path) {
+                Posix.close(descriptor)
+                open = false
+                return
+            }
             let name = Self.temporaryName(for: destination)
             try Posix.link(descriptor, to: name)
             temporaryName = name

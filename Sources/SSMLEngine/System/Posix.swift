@@ -51,6 +51,13 @@ enum Posix {
         }
     }
 
+    /// Gives an open unnamed file the name `path` when nothing has that name; false when something has (or the
+    /// link fails otherwise: the caller then takes the longer way, which reports the error). The corresponding C
+    /// function is `linkat`.
+    static func linkIfAbsent(_ fd: Int32, to path: String) -> Bool {
+        linkat(AT_FDCWD, "/proc/self/fd/\(fd)", AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0
+    }
+
     /// Atomically replaces `destination` with `source`. The corresponding C function is `rename`.
     static func rename(_ source: String, to destination: String) throws {
         guard Glibc.rename(source, destination) == 0 else { throw failure("cannot move the output into \(destination)") }
