@@ -18,12 +18,16 @@ static inline int ssml_o_tmpfile(void) {
 
 extern int prctl(int option, ...);
 extern int pipe2(int pipefd[2], int flags);
+extern int syncfs(int fd);
 
 /// `prctl(PR_SET_PDEATHSIG, signal)`: the kernel sends `signal` when the thread that made this process ends.
 static inline int ssml_set_parent_death_signal(int signal) { return prctl(1 /* PR_SET_PDEATHSIG */, (unsigned long)signal, 0UL, 0UL, 0UL); }
 
 /// The calling thread's id (`gettid`, which older glibc headers do not declare).
 static inline int ssml_gettid(void) { return (int)syscall(SYS_gettid); }
+
+/// `syncfs(fd)`: flushes the file system `fd` is on.
+static inline int ssml_syncfs(int fd) { return syncfs(fd); }
 
 /// `pipe2(fds, O_CLOEXEC)`.
 static inline int ssml_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }

@@ -234,6 +234,52 @@ import Testing
         #expect(entry.id == "call" && entry.duration > 0.5)
     }
 
+    /// Outputs are measured and hashed before they are renamed into place (through the unnamed file); the figures are
+    /// those of the named file read back, in every kind of container, headerless ones included.
+    @Test func figuresTakenBeforeTheRenameAreThoseOfTheFileReadBack() throws {
+        let folder = try folder("# formats: raw-16000 | raw-8000-mulaw | mp3 | flac-48000 | wav-8000-alaw\n# loudness: -19\n# template: {id}/{format}.{ext}\nid,text\nhello,Hello there. Your call matters to us.\n")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (summary, _) = try run(folder)
+        #expect(summary.succeeded && summary.rendered == 5)
+        let entries = try entries(folder)
+        #expect(entries.count == 5)
+        try expectManifestMatchesFiles(folder)
+        for entry in entries {
+            let url = folder.appendingPathComponent("out").appendingPathComponent(entry.path)
+            let settings = OutputSettings(rate: entry.rate, encoding: try #require(OutputEncoding(rawValue: entry.encoding)), format: try #require(OutputFormat(rawValue: entry.container)))
+            let again = try BatchRunner.measure(url, settings: settings)
+            #expect(BatchRunner.rounded(again.durationSeconds, 1e6) == entry.duration, "\(entry.path)")
+            #expect(again.integratedLUFS.flatMap { BatchRunner.rounded($0, 100) } == entry.lufs, "\(entry.path)")
+            #expect(BatchRunner.rounded(again.truePeakDBTP, 100) == entry.truePeak, "\(entry.path)")
+            #expect(entry.duration > 1 && entry.bytes > 1000, "\(entry.path)")
+        }
+        // The headerless 16-bit file is measured (as the name says), the headerless G.711 one is not.
+        #expect(entries.first { $0.path.hasSuffix(".raw") && $0.encoding == "pcm16" }?.lufs.map { abs($0 + 19) < 1.5 } == true)
+    }
+
+    /// The render threads run at once, more of them than cores: the ones beyond a thread per worker are what keeps
+    /// the workers fed while the others write outputs. (`DispatchQueue.concurrentPerform`, used before, ran no more
+    /// than a core's worth at once: on two cores the third thread started only when another had finished.)
+    @Test func renderThreadsRunAtOnceBeyondTheCores() throws {
+        let count = BatchRunner.lanes(workers: ProcessInfo.processInfo.activeProcessorCount)
+        #expect(count > ProcessInfo.processInfo.activeProcessorCount)
+        // Each thread waits (at most 20 s) until every thread has arrived: only threads running at once all get there.
+        let arrived = Atomic(0)
+        let timedOut = Atomic(0)
+        BatchRunner.onThreads(count, name: "test") {
+            arrived.add(1, ordering: .sequentiallyConsistent)
+            let deadline = Date().addingTimeInterval(20)
+            while arrived.load(ordering: .sequentiallyConsistent) < count {
+                if Date() > deadline {
+                    timedOut.add(1, ordering: .sequentiallyConsistent)
+                    return
+                }
+                usleep(1000)
+            }
+        }
+        #expect(arrived.load(ordering: .sequentiallyConsistent) == count && timedOut.load(ordering: .sequentiallyConsistent) == 0)
+    }
+
     @Test func aDryRunWritesNothing() throws {
         let folder = try folder(Self.prompts)
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -29,14 +29,14 @@ extension BatchRunner {
         var stopping: Bool { state.withLock { $0.outcome.stopped != nil } }
     }
 
-    /// Renders the units, one thread more than workers so the next prompt is planned while the workers render.
+    /// Renders the units on ``lanes(workers:)`` threads: while a worker renders one prompt, other threads plan the
+    /// next ones and write the outputs of the last, so that a worker is never left waiting for this process.
     func render(
         _ units: [Unit], prompts: [BatchPlan.Prompt], pool: RenderWorkerPool, store: EntryStore, state: BatchState, failures upFront: [BatchFailure],
         total: Int, report: Reporter
     ) -> RenderOutcome {
         let progress = Progress(total: total)
-        let lanes = max(1, min(pool.size + 1, units.count))
-        DispatchQueue.concurrentPerform(iterations: lanes) { _ in
+        Self.onThreads(min(Self.lanes(workers: pool.size), units.count), name: "ssml-batch") { [self] in
             while !progress.stopping {
                 let index: Int = progress.state.withLock { state in
                     defer { state.next += 1 }
@@ -47,6 +47,33 @@ extension BatchRunner {
             }
         }
         return progress.state.withLock { $0.outcome }
+    }
+
+    /// Threads rendering units for `workers` render workers: per worker, one waiting with the next planned job while
+    /// another writes the outputs of the job it rendered, and one more.
+    ///
+    /// A unit's thread plans, waits for a worker, then encodes, writes, measures and hashes the outputs; that last
+    /// step costs about half of what the render costs. With a thread per worker only, each worker sat idle while its
+    /// thread did it (a quarter of the run's two cores); with two per worker, a planned job always waits for the
+    /// worker that finishes.
+    static func lanes(workers: Int) -> Int { 2 * max(1, workers) + 1 }
+
+    /// Runs `body` on `count` threads of their own and waits for them all.
+    ///
+    /// Not `DispatchQueue.concurrentPerform`: it runs no more iterations at once than there are cores, so the threads
+    /// beyond that (the ones meant to keep the workers fed) would only start when others had finished all their work.
+    static func onThreads(_ count: Int, name: String, _ body: @escaping @Sendable () -> Void) {
+        let group = DispatchGroup()
+        for lane in 0..<max(1, count) {
+            group.enter()
+            let thread = Thread {
+                body()
+                group.leave()
+            }
+            thread.name = "\(name)-\(lane)"
+            thread.start()
+        }
+        group.wait()
     }
 
     private func render(
@@ -114,16 +141,25 @@ extension BatchRunner {
             var entry: OutputEntry?
             while entry == nil {
                 do {
-                    try makeFolder(url.deletingLastPathComponent(), progress: progress)
+                    try makeFolder(url.deletingLastPathComponent(), progress: progress, state: state)
                     let key = try keys.key(job, plan: planned.plan)
+                    // The file is measured and hashed before it gets its name, so that its journal line follows the
+                    // rename at once: a run killed in between loses no finished output. It is flushed to the disk with
+                    // the others before the next manifest rewrite (``BatchState/checkpoint(_:)``).
+                    var measured: (properties: AudioFileProperties?, digest: SHA256.Digest, bytes: Int)?
+                    let settings = job.output
+                    let inspect: (String) throws -> Void = { path in
+                        let (digest, bytes) = try SHA256.hash(fileAt: path)
+                        measured = (try Self.measure(url, settings: settings, readingFrom: path), digest, bytes)
+                    }
                     let result: JobResult
                     if attempt == 0, let shared {
-                        result = try shared.get().write(job, to: .file(url))
+                        result = try shared.get().write(job, to: .file(url), sync: false, inspect: inspect)
                     } else {
-                        result = try engine.render(planned.plan, job: job, to: .file(url), pool: pool)
+                        result = try engine.render(planned.plan, job: job, to: .file(url), pool: pool, sync: false, inspect: inspect)
                     }
-                    let properties = try Self.measure(url, settings: job.output)
-                    let (digest, bytes) = try SHA256.hash(fileAt: url.path)
+                    guard let (early, digest, bytes) = measured else { throw SSMLError(.io, "\(url.path) was written but not measured") }
+                    let properties = try early ?? Self.measure(url, settings: settings)
                     entry = OutputEntry(
                         index: output.number, id: prompt.id, voice: voice.name, locale: voice.locale, format: output.format.name, path: path,
                         container: job.output.format.rawValue, rate: job.output.rate, encoding: job.output.encoding.rawValue, bytes: bytes, sha256: digest.hex,
@@ -186,12 +222,13 @@ extension BatchRunner {
         }
     }
 
-    private func makeFolder(_ folder: URL, progress: Progress) throws {
+    private func makeFolder(_ folder: URL, progress: Progress, state: BatchState) throws {
         let path = folder.path
         if progress.state.withLock({ $0.folders.contains(path) }) { return }
         do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
             throw SSMLError(.io, "cannot create the folder \(path): \(Posix.reason())")
         }
+        try state.writes(into: path)
         progress.state.withLock { _ = $0.folders.insert(path) }
     }
 
@@ -226,12 +263,21 @@ extension BatchRunner {
     /// The file's format, length, loudness and peaks, read back from disk as `ssml info` reads it (without the
     /// loudness range, which the manifest does not give and which costs a third of the measurement).
     static func measure(_ url: URL, settings: OutputSettings) throws -> AudioFileProperties {
+        // Only nil when the file is read elsewhere than at its name.
+        try measure(url, settings: settings, readingFrom: nil)!
+    }
+
+    /// The same, read at `path` (the unnamed file before it is renamed to `url`); nil when only the name tells how
+    /// to read the file (headerless PCM, read as raw for its extension), which is then measured at its name.
+    static func measure(_ url: URL, settings: OutputSettings, readingFrom path: String?) throws -> AudioFileProperties? {
+        let readable = path.map(URL.init(fileURLWithPath:)) ?? url
         if settings.format == .raw {
             if settings.encoding == .pcm16 && AudioFileReader.rawExtensions.contains(url.pathExtension.lowercased()) {
+                guard path == nil else { return nil }
                 return try measureDecoded(url, rawSampleRate: settings.rate)
             }
             // Headerless G.711 (or a raw name libsndfile does not read as raw): one or two bytes a sample.
-            let bytes = Posix.regularFileSize(url.path) ?? 0
+            let bytes = Posix.regularFileSize(readable.path) ?? 0
             let width = settings.encoding == .pcm16 ? 2 : 1
             let (name, encoding): (String, AudioFileProperties.Encoding) =
                 switch settings.encoding {
@@ -243,7 +289,7 @@ extension BatchRunner {
                 containerName: "RAW (header-less)", container: .raw, encodingName: name, encoding: encoding, sampleRate: settings.rate, channels: 1,
                 frames: bytes / width, fileBytes: bytes, loudnessUnmeasurable: "headerless \(settings.encoding.rawValue) is not measured")
         }
-        return try measureDecoded(url, rawSampleRate: nil)
+        return try measureDecoded(readable, rawSampleRate: nil)
     }
 
     private static func measureDecoded(_ url: URL, rawSampleRate: Int?) throws -> AudioFileProperties {

@@ -9,6 +9,11 @@ import Synchronization
 /// one line (its manifest entry, written with a single `write`), and the next run replays the lines after reading
 /// the manifest. A line cut short by the kill is ignored (its output is rendered again). Everything lives in
 /// `.ssml-batch/` inside the output folder; one journal and lock per shard, so shards may share a folder.
+///
+/// Outputs are renamed into place without a flush of their own (a killed process leaves whole files either way);
+/// each manifest rewrite first flushes the file systems outputs were written to (`syncfs`), so the manifest on the
+/// disk lists only files that a power loss keeps. An output the journal lists but the loss cut short has another
+/// size than its entry says, and is rendered again.
 final class BatchState: Sendable {
     static let folderName = ".ssml-batch"
 
@@ -17,6 +22,8 @@ final class BatchState: Sendable {
     private let lockDescriptor: Int32
     private let journalDescriptor: Int32
     private let writeLock = Mutex(())
+    /// An open folder on each file system outputs were written to, by device, flushed before each manifest rewrite.
+    private let written = Mutex<[UInt64: Int32]>([:])
 
     /// Takes the lock for `output` (and shard), or says which run holds it.
     init(output: URL, shard: BatchShard?) throws {
@@ -41,6 +48,19 @@ final class BatchState: Sendable {
     deinit {
         Posix.close(journalDescriptor)
         Posix.close(lockDescriptor)
+        for fd in written.withLock({ Array($0.values) }) { Posix.close(fd) }
+    }
+
+    /// Notes a folder outputs are written to, so that its file system is flushed before the next manifest rewrite.
+    func writes(into folder: String) throws {
+        guard let device = Posix.device(folder), written.withLock({ $0[device] == nil }) else { return }
+        let fd = try Posix.openForReadingOrThrow(folder)
+        let kept = written.withLock { open in
+            if open[device] != nil { return false }
+            open[device] = fd
+            return true
+        }
+        if !kept { Posix.close(fd) }
     }
 
     /// Records a finished output: its entry line, in one write.
@@ -61,9 +81,11 @@ final class BatchState: Sendable {
     }
 
     /// Runs `write` (which writes the manifest from every entry so far) with the journal held, then empties the
-    /// journal: no output finished meanwhile can fall between the two.
+    /// journal: no output finished meanwhile can fall between the two. The outputs' file systems are flushed first,
+    /// so the manifest never lists a file that is not on the disk.
     func checkpoint(_ write: () throws -> Void) throws {
         try writeLock.withLock { _ in
+            for (_, fd) in written.withLock({ $0 }) { try Posix.syncFileSystem(fd, what: "the outputs in \(folder.deletingLastPathComponent().path)") }
             try write()
             try Posix.truncate(journalDescriptor)
         }

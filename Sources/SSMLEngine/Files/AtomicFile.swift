@@ -9,10 +9,15 @@ import SSMLCore
 /// or not at all, and the old file is untouched until then.
 ///
 /// The content is written to an unnamed file in the destination's folder (Linux `O_TMPFILE`), which has no name a
-/// killed process could leave behind; ``commit()`` names it and renames it over the destination in one step. Where
-/// the file system cannot make unnamed files, a temporary name is created exclusively and never through a
-/// symbolic link (`O_CREAT | O_EXCL | O_NOFOLLOW`); such names of dead processes are swept by the next write into
-/// the folder.
+/// killed process could leave behind; ``commit()`` gives it the destination's name (a new file), or a temporary
+/// name that it renames over the destination in one step. Where the file system cannot make unnamed files, a
+/// temporary name is created exclusively and never through a symbolic link (`O_CREAT | O_EXCL | O_NOFOLLOW`); such
+/// names of dead processes are swept by the next write into the folder.
+///
+/// By default ``commit()`` flushes the content to the disk before the rename, so that the new name never points at
+/// content a power loss could lose. A writer of many files that flushes them all at once later (a batch, before it
+/// writes the manifest that lists them) passes `sync: false`: the file still appears whole or not at all to every
+/// process, also after a `SIGKILL`.
 ///
 /// Links: a symbolic link at `destination` is followed (also a dangling one: its target is created), so the link
 /// stays a link and its target gets the content. A file with other hard links gets a new inode: the other names
@@ -26,13 +31,17 @@ public final class AtomicFile {
     private var temporaryName: String?
     private var open = true
     private let existing: stat?
+    private let sync: Bool
 
     /// The marker in the names of temporary files and folders, so that sweeps touch only ours.
     static let marker = ".ssml-tmp-"
 
     /// Opens a new file for `path`.
-    /// - Parameter force: replace a read-only file (otherwise refused).
-    public init(_ path: URL, force: Bool = false) throws {
+    /// - Parameters:
+    ///   - force: replace a read-only file (otherwise refused).
+    ///   - sync: flush the content to the disk before the rename (otherwise the caller flushes the file system).
+    public init(_ path: URL, force: Bool = false, sync: Bool = true) throws {
+        self.sync = sync
         destination = Self.followLinks(path)
         let target = destination.path
         let folder = destination.deletingLastPathComponent().path
@@ -97,8 +106,15 @@ public final class AtomicFile {
         guard open else { return }
         let mode = existing.map { $0.st_mode & 0o7777 } ?? (0o666 & ~Posix.creationMask)
         try Posix.setMode(descriptor, mode: mode, owner: existing.map { ($0.st_uid, $0.st_gid) })
-        guard fsync(descriptor) == 0 || errno == EINVAL else { throw Posix.failure("cannot write \(destination.path)") }
+        if sync { guard fsync(descriptor) == 0 || errno == EINVAL else { throw Posix.failure("cannot write \(destination.path)") } }
         if temporaryName == nil {
+            // A new file: the unnamed file gets its final name at once, so that no other name is ever seen, even by a
+            // process killed here (a batch's SIGKILL). Replacing a file takes a temporary name and a rename.
+            if existing == nil, Posix.linkIfAbsent(descriptor, to: destination.path) {
+                Posix.close(descriptor)
+                open = false
+                return
+            }
             let name = Self.temporaryName(for: destination)
             try Posix.link(descriptor, to: name)
             temporaryName = name

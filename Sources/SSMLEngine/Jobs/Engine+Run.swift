@@ -20,13 +20,17 @@ extension Engine {
     }
 
     /// Renders a planned and resolved job to `destination`: the output step of ``run(_:to:log:pool:planned:)``.
-    /// - Parameter cancellation: stops the render on the pool (the call then throws `CancellationError`).
+    /// - Parameters:
+    ///   - cancellation: stops the render on the pool (the call then throws `CancellationError`).
+    ///   - sync: flush a file to the disk before it is renamed into place (``AtomicFile``); a caller that flushes
+    ///     its files together later passes false.
+    ///   - inspect: reads the finished file before it is put in place (see ``write(job:to:timeline:sync:inspect:produce:)``).
     public func render(
         _ plan: [Segment], job: RenderJob, to destination: JobDestination, pool: RenderWorkerPool? = nil,
-        cancellation: RenderWorkerPool.Cancellation? = nil
+        cancellation: RenderWorkerPool.Cancellation? = nil, sync: Bool = true, inspect: ((String) throws -> Void)? = nil
     ) throws -> JobResult {
         let parts = PartRenderer(engine: self, pool: pool, sampleRate: job.output.rate, cancellation: cancellation)
-        return try write(job: job, to: destination) { sink in try parts.render(plan, into: sink) }
+        return try write(job: job, to: destination, sync: sync, inspect: inspect) { sink in try parts.render(plan, into: sink) }
     }
 
     /// Encodes the audio `produce` writes into `destination` with the job's output settings (format, frames,
@@ -36,15 +40,18 @@ extension Engine {
     ///   - produce: writes every sample, in order, and returns what they are; it may be called more than once
     ///     (a lossy file corrected for loudness is encoded again), and must write the same samples each time.
     ///   - timeline: makes the timeline from the report instead of the render's own (a call adds its webhooks and keys).
+    ///   - sync: flush a file to the disk before it is renamed into place (see ``render(_:job:to:pool:cancellation:sync:inspect:)``).
+    ///   - inspect: called with a path that reads the finished file before it is put in place (a batch measures
+    ///     and hashes it there, so that its journal can record the file as soon as it has its name).
     public func write(
-        job: RenderJob, to destination: JobDestination, timeline makeTimeline: ((RenderReport) -> Timeline)? = nil,
-        produce render: @escaping (any AudioSink) throws -> RenderReport
+        job: RenderJob, to destination: JobDestination, timeline makeTimeline: ((RenderReport) -> Timeline)? = nil, sync: Bool = true,
+        inspect: ((String) throws -> Void)? = nil, produce render: @escaping (any AudioSink) throws -> RenderReport
     ) throws -> JobResult {
         let settings = job.output
         var report: RenderReport?
         let produce: (any AudioSink) throws -> Void = { sink in report = try render(sink) }
         var result = JobResult(report: RenderReport(sampleRate: Double(settings.rate), sampleCount: 0, entries: []), notes: [], warnings: [])
-        let target = OutputTarget(destination, force: job.force)
+        let target = OutputTarget(destination, force: job.force, sync: sync)
         defer { target.abandon() }
         // The outline is taken from what is finally written (after any loudness gain).
         var envelope: EnvelopeRecorder?
@@ -69,6 +76,7 @@ extension Engine {
         } else {
             try encode(produce)
         }
+        if let inspect, let path = target.readablePath { try inspect(path) }
         result.audio = try target.complete()
         result.report = report ?? result.report
         if job.timeline || job.timelineSVG {

@@ -100,12 +100,15 @@ public enum ReportFile {
 final class OutputTarget {
     let destination: JobDestination
     let force: Bool
+    /// Whether a file is flushed to the disk before it is renamed into place (see ``AtomicFile``).
+    let sync: Bool
     private var atomic: AtomicFile?
     private var scratch: ScratchFile?
 
-    init(_ destination: JobDestination, force: Bool) {
+    init(_ destination: JobDestination, force: Bool, sync: Bool = true) {
         self.destination = destination
         self.force = force
+        self.sync = sync
     }
 
     /// A fresh file to encode into.
@@ -114,7 +117,7 @@ final class OutputTarget {
         atomic = nil
         scratch = nil
         if case .file(let url) = destination {
-            let file = try AtomicFile(url, force: force)
+            let file = try AtomicFile(url, force: force, sync: sync)
             atomic = file
             return file.descriptor
         }

@@ -6,8 +6,8 @@ import SSMLCore
 ///
 /// A plan of one part is synthesised once, on one worker, for all its rates (the engine's audio is recorded at the
 /// first rate and replayed at the others, see ``WorkerJob``); a long plan of several parts renders each rate as
-/// ``Engine/render(_:job:to:pool:cancellation:)`` does. Either way every output written from it has the bytes of
-/// ``Engine/render(_:job:to:pool:cancellation:)`` of the same plan and job: the samples are the same, and the output
+/// ``Engine/render(_:job:to:pool:cancellation:sync:inspect:)`` does. Either way every output written from it has the bytes of
+/// ``Engine/render(_:job:to:pool:cancellation:sync:inspect:)`` of the same plan and job: the samples are the same, and the output
 /// step (encoding, frames, loudness) is the same code.
 ///
 /// ```swift
@@ -28,13 +28,16 @@ public final class SharedRender {
         self.reports = reports
     }
 
-    /// Writes `job`'s output (at one of the held rates) to `destination`, as ``Engine/render(_:job:to:pool:cancellation:)`` would.
-    public func write(_ job: RenderJob, to destination: JobDestination) throws -> JobResult {
+    /// Writes `job`'s output (at one of the held rates) to `destination`, as ``Engine/render(_:job:to:pool:cancellation:sync:inspect:)`` would.
+    /// - Parameters:
+    ///   - sync: flush a file to the disk before it is renamed into place (``AtomicFile``).
+    ///   - inspect: reads the finished file before it is put in place (see ``Engine/write(job:to:timeline:sync:inspect:produce:)``).
+    public func write(_ job: RenderJob, to destination: JobDestination, sync: Bool = true, inspect: ((String) throws -> Void)? = nil) throws -> JobResult {
         guard let index = rates.firstIndex(of: job.output.rate) else {
             throw SSMLError(.engine, "the shared render holds \(rates.map(String.init).joined(separator: ", ")) Hz, not \(job.output.rate) Hz")
         }
         let take = takes[index], report = reports[index]
-        return try engine.write(job: job, to: destination) { sink in
+        return try engine.write(job: job, to: destination, sync: sync, inspect: inspect) { sink in
             try take.forEachChunk { try sink.write($0) }
             return report
         }

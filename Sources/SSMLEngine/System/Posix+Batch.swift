@@ -57,6 +57,12 @@ extension Posix {
         guard fsync(fd) == 0 || errno == EINVAL else { throw failure("cannot write \(what)") }
     }
 
+    /// The device of the file system `path` is on (links followed), or nil when it cannot be read. The
+    /// corresponding C function is `stat`.
+    static func device(_ path: String) -> UInt64? {
+        status(path).map { UInt64($0.st_dev) }
+    }
+
     /// The size of a regular file, or nil when `path` is not one. The corresponding C function is `stat`.
     static func regularFileSize(_ path: String) -> Int? {
         guard let status = status(path), status.st_mode & S_IFMT == S_IFREG else { return nil }

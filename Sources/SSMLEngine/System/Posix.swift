@@ -51,6 +51,13 @@ enum Posix {
         }
     }
 
+    /// Gives an open unnamed file the name `path` when nothing has that name; false when something has (or the
+    /// link fails otherwise: the caller then takes the longer way, which reports the error). The corresponding C
+    /// function is `linkat`.
+    static func linkIfAbsent(_ fd: Int32, to path: String) -> Bool {
+        linkat(AT_FDCWD, "/proc/self/fd/\(fd)", AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0
+    }
+
     /// Atomically replaces `destination` with `source`. The corresponding C function is `rename`.
     static func rename(_ source: String, to destination: String) throws {
         guard Glibc.rename(source, destination) == 0 else { throw failure("cannot move the output into \(destination)") }
@@ -321,6 +328,12 @@ enum Posix {
             if state != "S" { return false }
         }
         return true
+    }
+
+    /// Flushes every written file of the file system `fd` is on to the disk (a batch, before its manifest lists
+    /// them). The corresponding C function is `syncfs`.
+    static func syncFileSystem(_ fd: Int32, what: String) throws {
+        guard ssml_syncfs(fd) == 0 else { throw failure("cannot write \(what)") }
     }
 
     /// A pipe, both ends close-on-exec. The corresponding C function is `pipe2`.
