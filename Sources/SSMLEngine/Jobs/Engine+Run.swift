@@ -20,12 +20,17 @@ extension Engine {
     }
 
     /// Renders a planned and resolved job to `destination`: the output step of ``run(_:to:log:pool:planned:)``.
-    /// - Parameter cancellation: stops the render on the pool (the call then throws `CancellationError`).
+    /// - Parameters:
+    ///   - cancellation: stops the render on the pool (the call then throws `CancellationError`).
+    ///   - entries: whether the result's report lists the render's segments, words and events; a job that asks for a
+    ///     timeline gets them either way. Without, a pool's render sends back the length alone (a server's short
+    ///     renders spent a tenth of their time decoding entries nobody read).
     public func render(
         _ plan: [Segment], job: RenderJob, to destination: JobDestination, pool: RenderWorkerPool? = nil,
-        cancellation: RenderWorkerPool.Cancellation? = nil
+        cancellation: RenderWorkerPool.Cancellation? = nil, entries: Bool = true
     ) throws -> JobResult {
-        let parts = PartRenderer(engine: self, pool: pool, sampleRate: job.output.rate, cancellation: cancellation)
+        var parts = PartRenderer(engine: self, pool: pool, sampleRate: job.output.rate, cancellation: cancellation)
+        parts.entries = entries || job.timeline || job.timelineSVG
         return try write(job: job, to: destination) { sink in try parts.render(plan, into: sink) }
     }
 
