@@ -4,7 +4,7 @@ import SSMLCore
 import SSMLEngine
 
 /// The checks `--check` runs on every output.
-enum BatchCheck: String, ExpressibleByArgument, CaseIterable {
+enum BatchCheck: String, ChoiceArgument {
     case vonageStream = "vonage-stream"
 }
 

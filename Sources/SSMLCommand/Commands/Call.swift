@@ -4,7 +4,7 @@ import SSMLCore
 import SSMLEngine
 
 /// `GET` or `POST`, as Vonage's `answer_method` and `event_method` take them.
-enum HTTPMethodChoice: String, ExpressibleByArgument, CaseIterable {
+enum HTTPMethodChoice: String, ChoiceArgument {
     case get = "GET", post = "POST"
     init?(argument: String) { self.init(rawValue: argument.uppercased()) }
 }

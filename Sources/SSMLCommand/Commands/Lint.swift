@@ -4,13 +4,13 @@ import SSMLCore
 import SSMLEngine
 
 /// The services `lint` and `render --dialect` know; each is a file `Dialects/<name>.json`.
-enum DialectName: String, ExpressibleByArgument, CaseIterable {
+enum DialectName: String, ChoiceArgument {
     case seven, vonage, azure, polly, google, w3c
 }
 
 struct Lint: ParsableCommand {
-    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, junit }
-    enum Level: String, ExpressibleByArgument, CaseIterable {
+    enum Format: String, ChoiceArgument { case text, json, junit }
+    enum Level: String, ChoiceArgument {
         case error, warning, note
         var severity: Diagnostic.Severity { Diagnostic.Severity(rawValue: rawValue) ?? .error }
     }

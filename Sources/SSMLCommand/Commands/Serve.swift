@@ -7,8 +7,8 @@ import SSMLEngine
 import SSMLServer
 
 struct Serve: ParsableCommand {
-    enum LogFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
-    enum LogLevel: String, ExpressibleByArgument, CaseIterable { case trace, debug, info, notice, warning, error }
+    enum LogFormat: String, ChoiceArgument { case text, json }
+    enum LogLevel: String, ChoiceArgument { case trace, debug, info, notice, warning, error }
 
     static let configuration = CommandConfiguration(
         commandName: "serve",

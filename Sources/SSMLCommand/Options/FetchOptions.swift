@@ -3,7 +3,7 @@ import Foundation
 import SSMLCore
 import SSMLEngine
 
-extension MissingAudio: ExpressibleByArgument {}
+extension MissingAudio: ChoiceArgument {}
 
 /// How remote audio (`<audio src="https://…">`, NCCO `streamUrl`) is downloaded: shared by `render` and `ncco`.
 struct FetchOptions: ParsableArguments {

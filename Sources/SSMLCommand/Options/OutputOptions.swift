@@ -3,9 +3,9 @@ import Foundation
 import SSMLCore
 import SSMLEngine
 
-extension OutputEncoding: ExpressibleByArgument {}
-extension OutputFormat: ExpressibleByArgument {}
-extension OutputPreset: ExpressibleByArgument {}
+extension OutputEncoding: ChoiceArgument {}
+extension OutputFormat: ChoiceArgument {}
+extension OutputPreset: ChoiceArgument {}
 
 /// Where and how a command writes audio: shared by every command that renders (`render`, `ncco`).
 struct OutputOptions: ParsableArguments {

@@ -97,8 +97,12 @@ public struct JSONValue: Sendable, Equatable {
 
 /// Parses JSON text into ``JSONValue``s with locations. Errors are ``SSMLError``s of kind `malformed-json`
 /// style (`invalidValue`) naming the line and column, never a trap, whatever the input.
+///
+/// It reads the text's UTF-8 bytes (JSON's syntax is ASCII; a multi-byte character only ever appears inside a
+/// string), counting a column at each byte that starts a character, so columns still count Unicode scalars. An
+/// array of the text's scalars cost more than the rest of the parse of a data file, on every start.
 public struct JSONParser {
-    private let scalars: [Unicode.Scalar]
+    private let bytes: [UInt8]
     private let file: String
     private let maxDepth: Int
     private var index = 0
@@ -111,18 +115,21 @@ public struct JSONParser {
     public static func parse(_ text: String, file: String, maxDepth: Int = 128) throws -> JSONValue {
         var parser = JSONParser(text: text, file: file, maxDepth: maxDepth)
         parser.skipWhitespace()
-        if parser.index < parser.scalars.count, parser.scalars[parser.index] == "\u{FEFF}" { parser.advance() }
+        // U+FEFF, a byte order mark: one character, three bytes.
+        if parser.bytes[parser.index...].starts(with: [0xEF, 0xBB, 0xBF]) {
+            for _ in 0..<3 { parser.advance() }
+        }
         parser.skipWhitespace()
         let value = try parser.value(depth: 0)
         parser.skipWhitespace()
-        if parser.index < parser.scalars.count {
-            throw parser.error("unexpected \(parser.describe(parser.scalars[parser.index])) after the end of the JSON value")
+        if parser.index < parser.bytes.count {
+            throw parser.error("unexpected \(parser.describe(parser.scalar(at: parser.index))) after the end of the JSON value")
         }
         return value
     }
 
     private init(text: String, file: String, maxDepth: Int) {
-        self.scalars = Array(text.unicodeScalars)
+        self.bytes = Array(text.utf8)
         self.file = file
         self.maxDepth = maxDepth
     }
@@ -137,20 +144,37 @@ public struct JSONParser {
         scalar.value < 0x20 ? "control character U+\(String(scalar.value, radix: 16, uppercase: true))" : "'\(scalar)'"
     }
 
+    /// The character that starts at byte `position` (the bytes came from a `String`, so they are valid UTF-8).
+    private func scalar(at position: Int) -> Unicode.Scalar {
+        var iterator = bytes[position...].makeIterator()
+        var decoder = UTF8()
+        if case .scalarValue(let scalar) = decoder.decode(&iterator) { return scalar }
+        return "\u{FFFD}"
+    }
+
+    /// The byte length of the UTF-8 sequence that `lead` starts.
+    private static func length(ofSequenceStartingWith lead: UInt8) -> Int {
+        lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+    }
+
+    /// Whether `byte` starts a character (is not a UTF-8 continuation byte).
+    @inline(__always) private static func startsCharacter(_ byte: UInt8) -> Bool { byte & 0xC0 != 0x80 }
+
     private mutating func advance() {
-        if scalars[index] == "\n" {
+        let byte = bytes[index]
+        if byte == 0x0A {
             line += 1
             column = 1
-        } else {
+        } else if Self.startsCharacter(byte) {
             column += 1
         }
         index += 1
     }
 
     private mutating func skipWhitespace() {
-        while index < scalars.count {
-            switch scalars[index] {
-            case " ", "\t", "\n", "\r": advance()
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: advance()
             default: return
             }
         }
@@ -158,120 +182,137 @@ public struct JSONParser {
 
     private mutating func value(depth: Int) throws -> JSONValue {
         guard depth <= maxDepth else { throw error("values are nested deeper than \(maxDepth)") }
-        guard index < scalars.count else { throw error("unexpected end of input; a value was expected") }
+        guard index < bytes.count else { throw error("unexpected end of input; a value was expected") }
         let start = here
-        switch scalars[index] {
-        case "{": return try object(depth: depth, start: start)
-        case "[": return try array(depth: depth, start: start)
-        case "\"":
+        switch bytes[index] {
+        case UInt8(ascii: "{"): return try object(depth: depth, start: start)
+        case UInt8(ascii: "["): return try array(depth: depth, start: start)
+        case UInt8(ascii: "\""):
             let (string, map) = try string()
             // Most strings have no escapes; keeping no map for them halves what a data file costs to hold.
             return JSONValue(kind: .string(string), location: start, stringMap: map.escapes.isEmpty ? nil : map)
-        case "t": try literal("true"); return JSONValue(kind: .bool(true), location: start)
-        case "f": try literal("false"); return JSONValue(kind: .bool(false), location: start)
-        case "n": try literal("null"); return JSONValue(kind: .null, location: start)
-        case "-", "0"..."9": return try number(start: start)
+        case UInt8(ascii: "t"): try literal("true"); return JSONValue(kind: .bool(true), location: start)
+        case UInt8(ascii: "f"): try literal("false"); return JSONValue(kind: .bool(false), location: start)
+        case UInt8(ascii: "n"): try literal("null"); return JSONValue(kind: .null, location: start)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number(start: start)
         default:
-            if scalars[index].properties.isAlphabetic { throw unknownWord(from: index, at: start) }
-            throw error("unexpected \(describe(scalars[index])); a value was expected")
+            let found = scalar(at: index)
+            if found.properties.isAlphabetic { throw unknownWord(from: index, at: start) }
+            throw error("unexpected \(describe(found)); a value was expected")
         }
     }
 
-    private mutating func literal(_ word: String) throws {
+    private mutating func literal(_ word: StaticString) throws {
         let start = here, first = index
-        for expected in word.unicodeScalars {
-            guard index < scalars.count, scalars[index] == expected else { throw unknownWord(from: first, at: start) }
+        for position in 0..<word.utf8CodeUnitCount {
+            guard index < bytes.count, bytes[index] == word.utf8Start[position] else { throw unknownWord(from: first, at: start) }
             advance()
         }
     }
 
     /// Names a bare word as written, at its start: `this is not json` or `True` is not "true" gone wrong.
     private func unknownWord(from first: Int, at start: SourceLocation) -> SSMLError {
-        var end = first
-        while end < scalars.count, end - first < 20, scalars[end].properties.isAlphabetic { end += 1 }
         var written = String.UnicodeScalarView()
-        written.append(contentsOf: scalars[first..<end])
+        var position = first, count = 0
+        while position < bytes.count, count < 20 {
+            let next = scalar(at: position)
+            guard next.properties.isAlphabetic else { break }
+            written.append(next)
+            position += Self.length(ofSequenceStartingWith: bytes[position])
+            count += 1
+        }
         return error("unknown word '\(String(written))' (JSON has true, false and null, in lowercase, and strings in double quotes)", at: start)
     }
 
     private mutating func number(start: SourceLocation) throws -> JSONValue {
         let first = index
+        func isDigit(_ position: Int) -> Bool { position < bytes.count && (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[position]) }
         func digits() -> Int {
             var count = 0
-            while index < scalars.count, ("0"..."9").contains(scalars[index]) { advance(); count += 1 }
+            while isDigit(index) { advance(); count += 1 }
             return count
         }
-        if scalars[index] == "-" { advance() }
-        guard index < scalars.count, ("0"..."9").contains(scalars[index]) else { throw error("a number needs digits") }
-        if scalars[index] == "0" {
+        if bytes[index] == UInt8(ascii: "-") { advance() }
+        guard isDigit(index) else { throw error("a number needs digits") }
+        if bytes[index] == UInt8(ascii: "0") {
             advance()
-            if index < scalars.count, ("0"..."9").contains(scalars[index]) { throw error("numbers must not start with 0") }
+            if isDigit(index) { throw error("numbers must not start with 0") }
         } else {
             _ = digits()
         }
-        if index < scalars.count, scalars[index] == "." {
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             advance()
             guard digits() > 0 else { throw error("a decimal point needs digits after it") }
         }
-        if index < scalars.count, scalars[index] == "e" || scalars[index] == "E" {
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
             advance()
-            if index < scalars.count, scalars[index] == "+" || scalars[index] == "-" { advance() }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { advance() }
             guard digits() > 0 else { throw error("an exponent needs digits") }
         }
-        var written = String.UnicodeScalarView()
-        for position in first..<index { written.append(scalars[position]) }
-        let text = String(written)
+        let text = String(decoding: bytes[first..<index], as: UTF8.self)
         guard let value = Double(text), value.isFinite else { throw error("the number \(text) is out of range", at: start) }
         return JSONValue(kind: .number(value, text), location: start)
     }
 
     private mutating func string() throws -> (String, JSONValue.StringMap) {
         advance()  // opening quote
-        // The decoded text is built as UTF-8 in one reused buffer and made a String once: appending scalar by scalar
-        // to a String re-encodes its small-string form every time (most of a data file's parse time).
-        utf8.removeAll(keepingCapacity: true)
-        var last: Unicode.Scalar = "\0"
-        func append(_ scalar: Unicode.Scalar) {
-            if scalar.value < 0x80 { utf8.append(UInt8(truncatingIfNeeded: scalar.value)) } else { UTF8.encode(scalar) { utf8.append($0) } }
-            last = scalar
-        }
+        // A string with escapes is decoded as UTF-8 into one reused buffer and made a String once: appending scalar by
+        // scalar to a String re-encodes its small-string form every time.
         var map = JSONValue.StringMap()
-        // The run up to the first quote, backslash or control character holds no line break: only the column moves.
-        var end = index
-        while end < scalars.count, scalars[end] != "\"", scalars[end] != "\\", scalars[end].value >= 0x20 { end += 1 }
-        for position in index..<end { append(scalars[position]) }
-        var decoded = end - index
-        column += end - index
-        index = end
+        var buffered = false
+        // Decoded characters so far (the map counts characters, not bytes).
+        var decoded = 0
         while true {
-            guard index < scalars.count else { throw error("unterminated string") }
-            let scalar = scalars[index]
-            if scalar == "\"" { break }
-            if scalar.value < 0x20 { throw error("\(describe(scalar)) inside a string (write it as an escape such as \\n)") }
-            if scalar != "\\" {
-                append(scalar)
-                advance()
-                decoded += 1
-                continue
+            // The run up to the next quote, backslash or control character is copied as it is and holds no line
+            // break: only the column moves, by the characters (not bytes) in it.
+            var end = index, characters = 0
+            while end < bytes.count {
+                let byte = bytes[end]
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+                if Self.startsCharacter(byte) { characters += 1 }
+                end += 1
             }
+            decoded += characters
+            column += characters
+            // Most strings end at the first stop, with no escape: made straight from the file's bytes.
+            if map.escapes.isEmpty, end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+                let text = String(decoding: bytes[index..<end], as: UTF8.self)
+                index = end
+                advance()  // closing quote
+                map.count = decoded
+                return (text, map)
+            }
+            if !buffered {
+                utf8.removeAll(keepingCapacity: true)
+                buffered = true
+            }
+            utf8.append(contentsOf: bytes[index..<end])
+            index = end
+            guard index < bytes.count else { throw error("unterminated string") }
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") { break }
+            if byte < 0x20 { throw error("\(describe(Unicode.Scalar(byte))) inside a string (write it as an escape such as \\n)") }
+            // A backslash: one decoded character written as `index - escapeStart` characters.
             let escapeStart = index
             advance()
-            guard index < scalars.count else { throw error("unterminated string") }
-            let escape = scalars[index]
-            advance()
+            guard index < bytes.count else { throw error("unterminated string") }
+            let escape = bytes[index]
+            let escapeScalar = scalar(at: index)
+            for _ in 0..<Self.length(ofSequenceStartingWith: escape) { advance() }
+            var decodedScalar: Unicode.Scalar
             switch escape {
-            case "\"": append("\"")
-            case "\\": append("\\")
-            case "/": append("/")
-            case "b": append("\u{08}")
-            case "f": append("\u{0C}")
-            case "n": append("\n")
-            case "r": append("\r")
-            case "t": append("\t")
-            case "u":
+            case UInt8(ascii: "\""): decodedScalar = "\""
+            case UInt8(ascii: "\\"): decodedScalar = "\\"
+            case UInt8(ascii: "/"): decodedScalar = "/"
+            case UInt8(ascii: "b"): decodedScalar = "\u{08}"
+            case UInt8(ascii: "f"): decodedScalar = "\u{0C}"
+            case UInt8(ascii: "n"): decodedScalar = "\n"
+            case UInt8(ascii: "r"): decodedScalar = "\r"
+            case UInt8(ascii: "t"): decodedScalar = "\t"
+            case UInt8(ascii: "u"):
                 var code = try hex4()
                 if (0xD800...0xDBFF).contains(code) {
-                    guard index + 1 < scalars.count, scalars[index] == "\\", scalars[index + 1] == "u" else {
+                    guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
                         throw error("a lone UTF-16 surrogate \\u\(String(code, radix: 16)) is not a character")
                     }
                     advance(); advance()
@@ -280,15 +321,15 @@ public struct JSONParser {
                     code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                 }
                 guard let scalar = Unicode.Scalar(code) else { throw error("\\u\(String(code, radix: 16)) is not a character") }
-                append(scalar)
+                decodedScalar = scalar
             default:
-                throw error("unknown escape \\\(escape) in a string")
+                throw error("unknown escape \\\(escapeScalar) in a string")
             }
-            // One decoded scalar written as `index - escapeStart` characters.
+            UTF8.encode(decodedScalar) { utf8.append($0) }
             map.escapes.append(decoded)
             map.extra.append((map.extra.last ?? 0) + index - escapeStart - 1)
             decoded += 1
-            if last == "\n" { map.laterLineStarts.append(decoded) }
+            if decodedScalar == "\n" { map.laterLineStarts.append(decoded) }
         }
         advance()  // closing quote
         map.count = decoded
@@ -298,20 +339,29 @@ public struct JSONParser {
     private mutating func hex4() throws -> UInt32 {
         var code: UInt32 = 0
         for _ in 0..<4 {
-            guard index < scalars.count, let digit = Int(String(scalars[index]), radix: 16) else {
+            guard index < bytes.count, let digit = Self.hexDigit(bytes[index]) else {
                 throw error("\\u needs four hexadecimal digits")
             }
-            code = code * 16 + UInt32(digit)
+            code = code * 16 + digit
             advance()
         }
         return code
+    }
+
+    private static func hexDigit(_ byte: UInt8) -> UInt32? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(byte - UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt32(byte - UInt8(ascii: "a") + 10)
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt32(byte - UInt8(ascii: "A") + 10)
+        default: nil
+        }
     }
 
     private mutating func array(depth: Int, start: SourceLocation) throws -> JSONValue {
         advance()
         var elements: [JSONValue] = []
         skipWhitespace()
-        if index < scalars.count, scalars[index] == "]" {
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
             advance()
             return JSONValue(kind: .array(elements), location: start)
         }
@@ -319,10 +369,10 @@ public struct JSONParser {
             skipWhitespace()
             elements.append(try value(depth: depth + 1))
             skipWhitespace()
-            guard index < scalars.count else { throw error("unterminated array (opened at \(start.line):\(start.column))") }
-            if scalars[index] == "," { advance(); continue }
-            if scalars[index] == "]" { advance(); break }
-            throw error("expected ',' or ']' in an array, found \(describe(scalars[index]))")
+            guard index < bytes.count else { throw error("unterminated array (opened at \(start.line):\(start.column))") }
+            if bytes[index] == UInt8(ascii: ",") { advance(); continue }
+            if bytes[index] == UInt8(ascii: "]") { advance(); break }
+            throw error("expected ',' or ']' in an array, found \(describe(scalar(at: index)))")
         }
         return JSONValue(kind: .array(elements), location: start)
     }
@@ -331,29 +381,29 @@ public struct JSONParser {
         advance()
         var members: [JSONValue.Member] = []
         skipWhitespace()
-        if index < scalars.count, scalars[index] == "}" {
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             advance()
             return JSONValue(kind: .object(members), location: start)
         }
         while true {
             skipWhitespace()
-            guard index < scalars.count else { throw error("unterminated object (opened at \(start.line):\(start.column))") }
-            guard scalars[index] == "\"" else {
-                throw error("expected a key in double quotes, found \(describe(scalars[index]))")
+            guard index < bytes.count else { throw error("unterminated object (opened at \(start.line):\(start.column))") }
+            guard bytes[index] == UInt8(ascii: "\"") else {
+                throw error("expected a key in double quotes, found \(describe(scalar(at: index)))")
             }
             let keyLocation = here
             let (key, _) = try string()
             skipWhitespace()
-            guard index < scalars.count, scalars[index] == ":" else { throw error("expected ':' after the key \"\(key)\"") }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after the key \"\(key)\"") }
             advance()
             skipWhitespace()
             let member = try value(depth: depth + 1)
             members.append(JSONValue.Member(key: key, keyLocation: keyLocation, value: member))
             skipWhitespace()
-            guard index < scalars.count else { throw error("unterminated object (opened at \(start.line):\(start.column))") }
-            if scalars[index] == "," { advance(); continue }
-            if scalars[index] == "}" { advance(); break }
-            throw error("expected ',' or '}' in an object, found \(describe(scalars[index]))")
+            guard index < bytes.count else { throw error("unterminated object (opened at \(start.line):\(start.column))") }
+            if bytes[index] == UInt8(ascii: ",") { advance(); continue }
+            if bytes[index] == UInt8(ascii: "}") { advance(); break }
+            throw error("expected ',' or '}' in an object, found \(describe(scalar(at: index)))")
         }
         return JSONValue(kind: .object(members), location: start)
     }

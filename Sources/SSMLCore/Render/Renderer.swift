@@ -175,12 +175,36 @@ public final class Renderer {
         ["rate": number(prosody.rate), "pitch": number(prosody.pitch), "range": number(prosody.range), "volumeDB": prosody.silent ? "-inf" : number(prosody.volumeDB)]
     }
 
-    /// A number for reports: up to three decimals, no trailing zeros.
+    /// A number for reports: up to three decimals, no trailing zeros; the digits of `String(format: "%.3f")`.
+    ///
+    /// Thousandths are counted exactly as printf rounds them: the binary value times 1,000, its rounding error
+    /// from a fused multiply-add deciding a tie, half to even. (Foundation's formatting takes its arguments as
+    /// `CVarArg`, whose first use costs a search of all the executable's protocol conformances on every start.)
     static func number(_ value: Double) -> String {
-        var text = String(format: "%.3f", value)
-        while text.hasSuffix("0") { text.removeLast() }
-        if text.hasSuffix(".") { text.removeLast() }
-        return text == "-0" ? "0" : text
+        let product = value * 1000
+        guard value.isFinite, abs(product) < 1e15 else {
+            var text = String(format: "%.3f", value)
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+            return text == "-0" ? "0" : text
+        }
+        let error = (-product).addingProduct(value, 1000)
+        var units = product.rounded(.toNearestOrEven)
+        if abs(product - product.rounded(.towardZero)) == 0.5, error != 0 {
+            units = error > 0 ? product.rounded(.up) : product.rounded(.down)
+        }
+        let thousandths = Int(units)
+        let magnitude = thousandths.magnitude
+        var text = thousandths < 0 ? "-" : ""
+        text += String(magnitude / 1000)
+        var fraction = magnitude % 1000
+        if fraction != 0 {
+            var digits = 3
+            while fraction % 10 == 0 { fraction /= 10; digits -= 1 }
+            let written = String(fraction)
+            text += "." + String(repeating: "0", count: digits - written.count) + written
+        }
+        return text
     }
 
     // MARK: - Segments

@@ -196,7 +196,9 @@ public final class EspeakSynthesizer: SpeechSynthesizer {
     func prepare(_ plan: [Segment]) {
         for segment in plan {
             switch segment {
-            case .speech(let speech), .bleep(let speech): _ = transcriber(for: speech.voice)
+            case .speech(let speech), .bleep(let speech):
+                // Only speech with a pronunciation uses a table (see `EspeakText.markup`).
+                if speech.pieces.contains(where: { if case .ipa = $0 { true } else { false } }) { _ = transcriber(for: speech.voice) }
             default: prepare(segment.nested)
             }
         }

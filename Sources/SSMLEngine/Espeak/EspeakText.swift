@@ -6,8 +6,9 @@ import SSMLCore
 /// user wrote is escaped, so nothing they wrote is markup; the only tag is `say-as characters`, which espeak-ng
 /// implements correctly; pronunciations are the language's phoneme mnemonics between `[[` and `]]`.
 enum EspeakText {
-    /// The markup for `pieces`, pieces separated by spaces; IPA is converted with `transcriber`.
-    static func markup(_ pieces: [SpeechPiece], transcriber: PhonemeTranscriber) throws -> String {
+    /// The markup for `pieces`, pieces separated by spaces; IPA is converted with `transcriber`, which is only made
+    /// when a piece is IPA (building a language's phoneme table is a tenth of a one-sentence render's start).
+    static func markup(_ pieces: [SpeechPiece], transcriber: @autoclosure () -> PhonemeTranscriber) throws -> String {
         try pieces.map { piece in
             switch piece {
             case .text(let text): escape(text)
@@ -15,7 +16,7 @@ enum EspeakText {
             // ("482913" became "four eight two comma nine one three") and letters in threes.
             case .characters(let code): "<say-as interpret-as=\"characters\">\(code.map { escape(String($0)) }.joined(separator: " "))</say-as>"
             // Mnemonics use ' and " (`Q"`), which need no escaping in element text; & < > never occur but are escaped.
-            case .ipa(let ipa): "[[\(escapeMarkup(try mnemonics(ipa, transcriber: transcriber)))]]"
+            case .ipa(let ipa): "[[\(escapeMarkup(try mnemonics(ipa, transcriber: transcriber())))]]"
             }
         }.joined(separator: " ")
     }

@@ -13,10 +13,12 @@ final class LazyHTTPClient: Sendable {
         var client: HTTPClient
     }
 
-    private let configuration: HTTPClient.Configuration
+    /// Makes the configuration when the client starts: building one looks up the process's tracer, which costs a
+    /// render that fetches nothing a search of all the executable's protocol conformances.
+    private let configuration: @Sendable () -> HTTPClient.Configuration
     private let running = Mutex<Running?>(nil)
 
-    init(configuration: HTTPClient.Configuration) {
+    init(configuration: @escaping @Sendable () -> HTTPClient.Configuration) {
         self.configuration = configuration
     }
 
@@ -25,12 +27,14 @@ final class LazyHTTPClient: Sendable {
     /// reported at once), and a body that the server compressed although asked not to decompressed only up to
     /// `maxBytes`.
     convenience init(limits: HTTPExchange.Limits) {
-        let idle = TimeAmount.nanoseconds(Int64(limits.idleTimeout * 1e9))
-        var configuration = HTTPClient.Configuration(
-            redirectConfiguration: .disallow, timeout: .init(connect: idle, read: idle),
-            decompression: .enabled(limit: .size(limits.maxBytes)))
-        configuration.connectionPool.retryConnectionEstablishment = false
-        self.init(configuration: configuration)
+        self.init {
+            let idle = TimeAmount.nanoseconds(Int64(limits.idleTimeout * 1e9))
+            var configuration = HTTPClient.Configuration(
+                redirectConfiguration: .disallow, timeout: .init(connect: idle, read: idle),
+                decompression: .enabled(limit: .size(limits.maxBytes)))
+            configuration.connectionPool.retryConnectionEstablishment = false
+            return configuration
+        }
     }
 
     /// Whether a client (and its thread) is running now.
@@ -42,7 +46,7 @@ final class LazyHTTPClient: Sendable {
             if let running { return running.client }
             // One thread: a render fetches a handful of files, and the thread only moves bytes.
             let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-            let client = HTTPClient(eventLoopGroupProvider: .shared(group), configuration: configuration)
+            let client = HTTPClient(eventLoopGroupProvider: .shared(group), configuration: configuration())
             running = Running(group: group, client: client)
             return client
         }
