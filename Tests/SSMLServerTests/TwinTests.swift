@@ -20,6 +20,12 @@ import Testing
             ["action": "talk", "text": "Thank you. Goodbye."],
         ]
     }
+    /// The menu with a caller who may take 30 s: three inputs of 10 s (Vonage's longest `timeOut`), so that a call still
+    /// listens when a test's next request comes late (a full suite on two cores delays requests by seconds).
+    static var hold: [[String: Any]] {
+        let input: [String: Any] = ["action": "input", "type": ["dtmf"], "dtmf": ["maxDigits": 1, "timeOut": 10]]
+        return [["action": "talk", "text": "Welcome to the test line. Press a key."], input, input, input, ["action": "talk", "text": "Thank you. Goodbye."]]
+    }
     static var phone: [String: Any] { ["to": [["type": "phone", "number": "447700900001"]], "from": ["type": "phone", "number": "447700900000"]] }
 
     static func start(_ change: (inout TwinConfiguration) -> Void = { _ in }) async throws -> TestServer {
@@ -152,7 +158,7 @@ import Testing
         defer { Task { await server.stop() } }
         let client = TwinClient(server)
         var body = Self.phone
-        body["ncco"] = Self.menu
+        body["ncco"] = Self.hold
         let first = try #require(try await client.vonage("POST", "/v1/calls", json: body).json["uuid"] as? String)
         _ = try await client.wait(first) { $0["listening"] as? Bool == true }
         let transfer = try await client.vonage(
@@ -184,10 +190,9 @@ import Testing
         let server = try await Self.start { $0.maxRunningCalls = 2 }
         defer { Task { await server.stop() } }
         let client = TwinClient(server)
-        // Calls that wait for their caller: three inputs of 10 s each, so they run until they are hung up.
+        // Calls that wait for their caller, so they run until they are hung up.
         var body = Self.phone
-        let input: [String: Any] = ["action": "input", "type": ["dtmf"], "dtmf": ["maxDigits": 1, "timeOut": 10]]
-        body["ncco"] = [["action": "talk", "text": "Please hold."], input, input, input]
+        body["ncco"] = Self.hold
         var running: [String] = []
         for _ in 0..<2 {
             let created = try await client.vonage("POST", "/v1/calls", json: body)
