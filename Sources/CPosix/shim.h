@@ -29,6 +29,9 @@ static inline int ssml_gettid(void) { return (int)syscall(SYS_gettid); }
 /// `syncfs(fd)`: flushes the file system `fd` is on.
 static inline int ssml_syncfs(int fd) { return syncfs(fd); }
 
+/// `memfd_create(name, MFD_CLOEXEC)`: an anonymous file in memory (declared only under _GNU_SOURCE).
+static inline int ssml_memfd(const char *name) { return (int)syscall(SYS_memfd_create, name, 1U /* MFD_CLOEXEC */); }
+
 /// `pipe2(fds, O_CLOEXEC)`.
 static inline int ssml_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
 

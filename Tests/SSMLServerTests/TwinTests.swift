@@ -20,6 +20,12 @@ import Testing
             ["action": "talk", "text": "Thank you. Goodbye."],
         ]
     }
+    /// The menu with a caller who may take 30 s: three inputs of 10 s (Vonage's longest `timeOut`), so that a call still
+    /// listens when a test's next request comes late (a full suite on two cores delays requests by seconds).
+    static var hold: [[String: Any]] {
+        let input: [String: Any] = ["action": "input", "type": ["dtmf"], "dtmf": ["maxDigits": 1, "timeOut": 10]]
+        return [["action": "talk", "text": "Welcome to the test line. Press a key."], input, input, input, ["action": "talk", "text": "Thank you. Goodbye."]]
+    }
     static var phone: [String: Any] { ["to": [["type": "phone", "number": "447700900001"]], "from": ["type": "phone", "number": "447700900000"]] }
 
     static func start(_ change: (inout TwinConfiguration) -> Void = { _ in }) async throws -> TestServer {
@@ -152,7 +158,7 @@ import Testing
         defer { Task { await server.stop() } }
         let client = TwinClient(server)
         var body = Self.phone
-        body["ncco"] = Self.menu
+        body["ncco"] = Self.hold
         let first = try #require(try await client.vonage("POST", "/v1/calls", json: body).json["uuid"] as? String)
         _ = try await client.wait(first) { $0["listening"] as? Bool == true }
         let transfer = try await client.vonage(
@@ -177,6 +183,54 @@ import Testing
         let calls = (page.json["_embedded"] as? [String: Any])?["calls"] as? [[String: Any]] ?? []
         #expect(page.json["count"] as? Int == 2 && page.json["page_size"] as? Int == 1 && calls.first?["uuid"] as? String == second)
         #expect(((page.json["_links"] as? [String: Any])?["next"] as? [String: Any])?["href"] as? String == "/v1/calls?page_size=1&record_index=1&order=desc&status=completed")
+        try await validate(client.exchanges)
+    }
+
+    @Test func oneCallMoreThanTheRunningCapIsRefusedInEachServicesShapeUntilARunningCallEnds() async throws {
+        let server = try await Self.start { $0.maxRunningCalls = 2 }
+        defer { Task { await server.stop() } }
+        let client = TwinClient(server)
+        // Calls that wait for their caller, so they run until they are hung up.
+        var body = Self.phone
+        body["ncco"] = Self.hold
+        var running: [String] = []
+        for _ in 0..<2 {
+            let created = try await client.vonage("POST", "/v1/calls", json: body)
+            #expect(created.status == 201, "\(created.text)")
+            running.append(try #require(created.json["uuid"] as? String))
+        }
+        for uuid in running { _ = try await client.wait(uuid) { $0["listening"] as? Bool == true } }
+        // Vonage: 429 in its error shape, with Retry-After; nothing is started or kept.
+        let refused = try await client.vonage("POST", "/v1/calls", json: body)
+        #expect(refused.status == 429, "\(refused.text)")
+        #expect(refused.json["type"] as? String == "https://developer.nexmo.com/api-errors#throttled" && refused.json["title"] as? String == "Rate Limit Hit")
+        #expect((refused.json["detail"] as? String)?.contains("--max-running-calls 2") == true, "\(refused.text)")
+        #expect(refused.headers["retry-after"] == "1")
+        #expect(refused.json["uuid"] == nil)
+        // seven.io: HTTP 200 with its return code, as seven.io refuses; each recipient not called says why.
+        let seven = try await server.request(
+            "POST", "/api/voice", headers: [("X-Api-Key", "key"), ("Content-Type", "application/json")], body: Data(#"{"to": "4930123456", "text": "Hello."}"#.utf8))
+        #expect(seven.status == 200 && seven.json["success"] as? String == "600" && seven.json["field"] as? String == "to", "\(seven.text)")
+        #expect(seven.headers["retry-after"] == "1")
+        let listed = try await server.request("GET", "/_twin/calls").json
+        #expect(listed["count"] as? Int == 2, "\(listed)")
+        #expect(try await client.twin(running[0])["finished"] as? Bool == false)
+        // A call that ends frees its slot: the next one is taken.
+        #expect(try await client.vonage("PUT", "/v1/calls/\(running[0])", json: ["action": "hangup"]).status == 204)
+        _ = try await client.finished(running[0])
+        let seven2 = try await server.request(
+            "POST", "/api/voice", headers: [("X-Api-Key", "key"), ("Content-Type", "application/json")],
+            body: Data(#"{"to": "4930123456,4930654321", "text": "<speak><dtmf min=\"1\" max=\"1\" wait=\"60000\">Press a key.</dtmf></speak>"}"#.utf8))
+        let messages = seven2.json["messages"] as? [[String: Any]] ?? []
+        #expect(seven2.json["success"] as? String == "100" && messages.count == 2, "\(seven2.text)")
+        #expect(messages.first?["success"] as? Bool == true && messages.last?["success"] as? Bool == false && messages.last?["error"] as? String == "600")
+        #expect((messages.last?["error_text"] as? String)?.contains("2 twin calls are running") == true)
+        let full = try await client.vonage("POST", "/v1/calls", json: body)
+        #expect(full.status == 429)
+        #expect(try await client.vonage("PUT", "/v1/calls/\(running[1])", json: ["action": "hangup"]).status == 204)
+        _ = try await client.finished(running[1])
+        let accepted = try await client.vonage("POST", "/v1/calls", json: body)
+        #expect(accepted.status == 201, "\(accepted.text)")
         try await validate(client.exchanges)
     }
 

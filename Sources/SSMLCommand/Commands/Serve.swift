@@ -78,6 +78,9 @@ struct Serve: ParsableCommand {
     @Option(help: ArgumentHelp("Twins: what every caller does (a scenario file's script, hangup_after and pickup); default: interactive callers, driven by POST /_twin/calls/{id}/press.", valueName: "file"))
     var script: String?
 
+    @Option(help: ArgumentHelp("Twins: calls that may run at once; one more is refused (Vonage: 429 with Retry-After, seven.io: code 600) until one ends.", valueName: "n"))
+    var maxRunningCalls = TwinConfiguration().maxRunningCalls
+
     @Flag(help: "Serve no API twins (/v1/calls, /api/voice, /_twin).")
     var noTwin = false
 
@@ -101,6 +104,7 @@ struct Serve: ParsableCommand {
         if noTwin, [vonagePublicKey, apiKey, sevenWebhook, stateDir, script].contains(where: { $0 != nil }) {
             throw ValidationError("--no-twin serves no twins: --vonage-public-key, --api-key, --seven-webhook, --state-dir and --script are theirs")
         }
+        guard (1...100_000).contains(maxRunningCalls) else { throw ValidationError("--max-running-calls \(maxRunningCalls) must be from 1 to 100000") }
         if let audioDir {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: audioDir, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -119,6 +123,7 @@ struct Serve: ParsableCommand {
             twin.vonagePublicKey = text
         }
         twin.sevenAPIKey = apiKey
+        twin.maxRunningCalls = maxRunningCalls
         twin.sevenWebhook = sevenWebhook
         twin.stateDirectory = stateDir.map { URL(fileURLWithPath: $0).standardizedFileURL }
         if let script {

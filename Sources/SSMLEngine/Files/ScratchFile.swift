@@ -26,6 +26,21 @@ public final class ScratchFile {
         unlink(path)
     }
 
+    /// A scratch file in memory (an audio file that is to end up in memory anyway): no file system work to create,
+    /// write and free it. In the temporary folder when the kernel cannot make one.
+    public convenience init(inMemory purpose: String) throws {
+        if let fd = Posix.openMemory(name: "ssml-scratch") {
+            self.init(descriptor: fd, purpose: purpose)
+        } else {
+            try self.init(purpose: purpose)
+        }
+    }
+
+    private init(descriptor: Int32, purpose: String) {
+        self.descriptor = descriptor
+        self.purpose = purpose
+    }
+
     deinit { Posix.close(descriptor) }
 
     /// Appends bytes at the current position.

@@ -22,14 +22,19 @@ extension Engine {
     /// Renders a planned and resolved job to `destination`: the output step of ``run(_:to:log:pool:planned:)``.
     /// - Parameters:
     ///   - cancellation: stops the render on the pool (the call then throws `CancellationError`).
+    ///   - entries: whether the result's report lists the render's segments, words and events; a job that asks for a
+    ///     timeline gets them either way. Without, a pool's render sends back the length alone (a server's short
+    ///     renders spent a tenth of their time decoding entries nobody read).
     ///   - sync: flush a file to the disk before it is renamed into place (``AtomicFile``); a caller that flushes
     ///     its files together later passes false.
     ///   - inspect: reads the finished file before it is put in place (see ``write(job:to:timeline:sync:inspect:produce:)``).
     public func render(
         _ plan: [Segment], job: RenderJob, to destination: JobDestination, pool: RenderWorkerPool? = nil,
-        cancellation: RenderWorkerPool.Cancellation? = nil, sync: Bool = true, inspect: ((String) throws -> Void)? = nil
+        cancellation: RenderWorkerPool.Cancellation? = nil, entries: Bool = true, sync: Bool = true,
+        inspect: ((String) throws -> Void)? = nil
     ) throws -> JobResult {
-        let parts = PartRenderer(engine: self, pool: pool, sampleRate: job.output.rate, cancellation: cancellation)
+        var parts = PartRenderer(engine: self, pool: pool, sampleRate: job.output.rate, cancellation: cancellation)
+        parts.entries = entries || job.timeline || job.timelineSVG
         return try write(job: job, to: destination, sync: sync, inspect: inspect) { sink in try parts.render(plan, into: sink) }
     }
 

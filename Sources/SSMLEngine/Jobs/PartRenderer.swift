@@ -14,6 +14,8 @@ struct PartRenderer {
     let sampleRate: Int
     /// Stops the first part (on the pool); the parts ahead are stopped when it fails.
     var cancellation: RenderWorkerPool.Cancellation?
+    /// Whether the report lists the segments, words and events (a timeline needs them; a pool sends them as JSON).
+    var entries = true
 
     func render(_ plan: [Segment], into sink: any AudioSink) throws -> RenderReport {
         let parts = RenderPartition.split(plan)
@@ -43,7 +45,9 @@ struct PartRenderer {
     }
 
     private func job(_ segments: [Segment]) -> WorkerJob {
-        WorkerJob(plan: RenderPlan(segments: segments), sampleRate: sampleRate, limits: engine.limits)
+        var job = WorkerJob(plan: RenderPlan(segments: segments), sampleRate: sampleRate, limits: engine.limits)
+        job.entries = entries
+        return job
     }
 }
 

@@ -28,6 +28,12 @@ enum Posix {
         return fd >= 0 ? fd : nil
     }
 
+    /// An anonymous file in memory, never on a disk (`memfd_create`); nil when the kernel cannot make one.
+    static func openMemory(name: String) -> Int32? {
+        let fd = ssml_memfd(name)
+        return fd >= 0 ? fd : nil
+    }
+
     /// Opens `path` for reading; nil with `errno` set when it cannot be opened. The corresponding C function is
     /// `open` with `O_RDONLY`.
     static func openForReading(_ path: String) -> Int32? {

@@ -11,6 +11,10 @@ struct RequestLogMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         let response = try await next(request, context)
+        let level: Logger.Level = response.status.code >= 500 && response.status.code != 503 ? .error : .info
+        // The line's fields are made only when it is written: a server logging warnings only (a load test, a busy
+        // production server) pays nothing per request for them.
+        guard context.logger.logLevel <= level else { return response }
         let elapsed = RenderService.seconds(ContinuousClock.now - start) * 1000
         var metadata: Logger.Metadata = [
             "method": "\(request.method.rawValue)",
@@ -26,7 +30,6 @@ struct RequestLogMiddleware: RouterMiddleware {
                 metadata["\(pieces[0])_ms"] = "\(pieces[1].dropFirst(4))"
             }
         }
-        let level: Logger.Level = response.status.code >= 500 && response.status.code != 503 ? .error : .info
         context.logger.log(level: level, "request", metadata: metadata)
         return response
     }

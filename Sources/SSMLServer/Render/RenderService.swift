@@ -17,6 +17,8 @@ public final class RenderService: Sendable {
     public let fetchSettings: FetchSettings?
     /// The most a request may take, waiting for a worker included.
     public let timeLimit: Duration
+    /// Where admitted renders block: one thread per slot of the queue.
+    private let threads: RenderThreads
 
     public init(engine: Engine, pool: RenderWorkerPool, queue: RenderQueue, fetchSettings: FetchSettings?, timeLimit: Duration) {
         self.engine = engine
@@ -24,6 +26,7 @@ public final class RenderService: Sendable {
         self.queue = queue
         self.fetchSettings = fetchSettings
         self.timeLimit = timeLimit
+        threads = RenderThreads(count: queue.concurrency, name: "ssml-serve-render")
     }
 
     /// A finished render.
@@ -69,7 +72,7 @@ public final class RenderService: Sendable {
                     try await queue.withSlot {
                         let admitted = ContinuousClock.now
                         try Task.checkCancellation()
-                        let (output, diagnostics) = try await Self.onOwnThread(cancellation: cancellation) { [self] in
+                        let (output, diagnostics) = try await threads.run(cancellation: cancellation) { [self] in
                             try perform(job, cancellation: cancellation)
                         }
                         return Outcome(
@@ -129,14 +132,16 @@ public final class RenderService: Sendable {
         do {
             let plan = try engine.resolve(engine.plan(job, log: log), for: job, log: log)
             if cancellation.isCancelled { throw CancellationError() }
-            let result = try engine.render(plan, job: job, to: .memory, pool: pool, cancellation: cancellation)
+            // The segments and words come back only for a timeline (the answer shows nothing else of them).
+            let result = try engine.render(plan, job: job, to: .memory, pool: pool, cancellation: cancellation, entries: false)
             return (result, log.diagnostics)
         } catch {
             throw Failure(error: error, diagnostics: log.diagnostics)
         }
     }
 
-    /// Runs blocking work on a new thread, never on the cooperative pool; cancelling the task cancels the render.
+    /// Runs blocking work on a new thread, never on the cooperative pool; cancelling the task cancels the work (lint,
+    /// which is rarer than renders and has no worker slots of its own).
     static func onOwnThread<T: Sendable>(
         cancellation: RenderWorkerPool.Cancellation, _ work: @escaping @Sendable () throws -> T
     ) async throws -> T {

@@ -107,6 +107,7 @@ struct SevenTwin: Sendable {
 
         var messages: [JSONBody.Value] = []
         var started = 0
+        var refused: TwinCalls.Full?
         for raw in to.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !raw.isEmpty {
             guard let number = Self.number(raw) else {
                 messages.append(
@@ -133,7 +134,18 @@ struct SevenTwin: Sendable {
                 id: ids.sevenID, service: "seven", uuid: ids.uuid, conversationUUID: ids.conversationUUID,
                 from: TwinCall.Endpoint(type: "phone", number: setup.from), to: TwinCall.Endpoint(type: "phone", number: number), created: Date(),
                 foreignID: foreignID, status: "initiated", finished: false, seconds: 0, keys: "", transcript: [], webhooks: [], problems: [])
-            _ = calls.start(record, setup: setup)
+            do {
+                _ = try calls.start(record, setup: setup)
+            } catch {
+                // Too many calls running: this recipient is not called (seven.io's 600, the call could not be placed).
+                refused = error
+                messages.append(
+                    .object([
+                        "id": .null, "sender": .string(setup.from), "recipient": .string(number), "text": .string(words), "price": .int(0),
+                        "success": .bool(false), "error": .string("600"), "error_text": .string(error.message),
+                    ]))
+                continue
+            }
             started += 1
             messages.append(
                 .object([
@@ -141,10 +153,15 @@ struct SevenTwin: Sendable {
                     "success": .bool(true), "error": .null, "error_text": .null,
                 ]))
         }
-        guard started > 0 else { throw SevenError(code: "202", field: "to", text: "no recipient is a phone number (\(to))") }
-        return JSONBody.response(body: [
-            "success": .string("100"), "total_price": .int(0), "balance": .double(Self.balance), "debug": .bool(false), "messages": .array(messages),
-        ])
+        let retry: HTTPFields = refused.map { [.retryAfter: "\($0.retryAfter)"] } ?? [:]
+        guard started > 0 else {
+            if let refused { throw SevenError(code: "600", field: "to", text: refused.message, headers: retry) }
+            throw SevenError(code: "202", field: "to", text: "no recipient is a phone number (\(to))")
+        }
+        return JSONBody.response(
+            body: [
+                "success": .string("100"), "total_price": .int(0), "balance": .double(Self.balance), "debug": .bool(false), "messages": .array(messages),
+            ], headers: retry)
     }
 
     // MARK: - POST /api/voice/{id}/hangup

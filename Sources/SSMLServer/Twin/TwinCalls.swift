@@ -16,6 +16,19 @@ final class TwinCalls: Sendable {
     let client: HTTPWebhookClient
     private let calls = Mutex<[TwinCall]>([])
     private let tasks = Mutex<[String: Task<Void, Never>]>([:])
+    /// Calls started and not yet ended (their slots of ``TwinConfiguration/maxRunningCalls``).
+    private let running = Mutex(0)
+
+    /// No call can start now: `limit` calls are running; one may start once one of them has ended.
+    struct Full: Error, Sendable {
+        var limit: Int
+        /// Seconds to wait before trying again.
+        var retryAfter: Int { 1 }
+
+        var message: String {
+            "\(limit) twin calls are running, the most this server runs at once (--max-running-calls \(limit)); one may start when a running call ends"
+        }
+    }
 
     init(configuration: TwinConfiguration, services: ServerServices) throws {
         self.configuration = configuration
@@ -80,8 +93,20 @@ final class TwinCalls: Sendable {
 
     // MARK: - Running
 
+    /// Calls running now.
+    var runningCount: Int { running.withLock { $0 } }
+
     /// Starts a call in the background and keeps it; returns at once.
-    func start(_ record: TwinCall.Record, setup: CallSetup) -> TwinCall {
+    ///
+    /// - Throws: ``Full`` when ``TwinConfiguration/maxRunningCalls`` calls are running already (nothing is kept).
+    func start(_ record: TwinCall.Record, setup: CallSetup) throws(Full) -> TwinCall {
+        let limit = configuration.maxRunningCalls
+        let admitted = running.withLock { count in
+            guard count < limit else { return false }
+            count += 1
+            return true
+        }
+        guard admitted else { throw Full(limit: limit) }
         let script = configuration.script ?? CallScript()
         let handle = CallHandle(interactive: configuration.script == nil)
         let call = TwinCall(record: record, handle: handle)
@@ -90,11 +115,13 @@ final class TwinCalls: Sendable {
             // The oldest finished calls leave memory first (they stay in the state folder).
             while list.count > configuration.maxCalls, let index = list.lastIndex(where: { $0.isFinished }) { list.remove(at: index) }
         }
-        let task = Task { [self] in
-            await run(call, setup: setup, script: script, handle: handle)
-            _ = tasks.withLock { $0.removeValue(forKey: call.id) }
+        // Made under the lock its end takes too: a call that ends at once cannot leave its task behind in the table.
+        tasks.withLock { tasks in
+            tasks[call.id] = Task { [self] in
+                await run(call, setup: setup, script: script, handle: handle)
+                _ = self.tasks.withLock { $0.removeValue(forKey: call.id) }
+            }
         }
-        tasks.withLock { $0[call.id] = task }
         return call
     }
 
@@ -138,6 +165,8 @@ final class TwinCalls: Sendable {
         record.ended = Date()
         // Written before the call says it is finished: whoever sees it finished finds its files.
         persist(record, result)
+        // Its slot is free before anyone can see it finished: a client that waited for the end may start the next call.
+        running.withLock { $0 -= 1 }
         call.finish(record, result: result)
         services.logger.info(
             "twin call ended", metadata: ["call": "\(call.id)", "service": "\(record.service)", "status": "\(record.status)", "seconds": "\(record.seconds)"])

@@ -21,6 +21,10 @@ public struct TwinConfiguration: Sendable {
     public var webhookTimeout = 5.0
     /// Calls kept in memory (the oldest finished ones go first; with a state folder they stay listed from disk).
     public var maxCalls = 500
+    /// Calls that may run at once, both twins together; one more is refused (Vonage: 429 with `Retry-After`;
+    /// seven.io: return code 600) until a running call ends. A loop in an application or a test would otherwise start
+    /// calls without end, each holding its audio so far and a task until it ends.
+    public var maxRunningCalls = 100
 
     public init() {}
 }

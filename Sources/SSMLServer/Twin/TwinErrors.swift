@@ -18,6 +18,7 @@ struct VonageError: Error, HTTPResponseError, Sendable {
     var title: String
     var detail: String
     var invalid: [(name: String, reason: String)] = []
+    var headers: HTTPFields = [:]
 
     static func invalid(_ name: String, _ reason: String) -> VonageError {
         VonageError(
@@ -35,6 +36,13 @@ struct VonageError: Error, HTTPResponseError, Sendable {
             detail: "Call '\(uuid)' does not exist, or you do not have access")
     }
 
+    /// Too many calls at once: Vonage's answer to a client over its limits (429, `throttled`, with `Retry-After`).
+    static func throttled(_ full: TwinCalls.Full) -> VonageError {
+        VonageError(
+            status: .tooManyRequests, type: "https://developer.nexmo.com/api-errors#throttled", title: "Rate Limit Hit",
+            detail: "Please wait, then retry your request: \(full.message)", headers: [.retryAfter: "\(full.retryAfter)"])
+    }
+
     static func notInProgress(_ uuid: String, status: String) -> VonageError {
         VonageError(
             status: .badRequest, type: "https://developer.nexmo.com/api-errors#bad-request", title: "Bad Request",
@@ -49,18 +57,20 @@ struct VonageError: Error, HTTPResponseError, Sendable {
         if !invalid.isEmpty {
             body["invalid_parameters"] = .array(invalid.map { .object(["name": .string($0.name), "reason": .string($0.reason)]) })
         }
-        return JSONBody.response(status: status, body: body)
+        return JSONBody.response(status: status, body: body, headers: headers)
     }
 }
 
 /// A refused seven.io request in seven.io's own form: HTTP 200 with its return code in `success` (`900` a wrong
 /// API key, `301` no `to`, `305` no `text`, `202` a wrong recipient, `201` a wrong sender, `401` a text too long,
 /// `500` a wrong `ringtime`), the envelope of its voice answer with no messages, and `error_text` naming the field
-/// (the twin's addition, which seven.io clients ignore).
+/// (the twin's addition, which seven.io clients ignore). `600` (the call could not be placed) says the twin runs as
+/// many calls as it may (``TwinCalls/Full``); seven.io's own API has no such limit, it queues what it cannot place at once.
 struct SevenError: Error, HTTPResponseError, Sendable {
     var code: String
     var field: String?
     var text: String
+    var headers: HTTPFields = [:]
 
     var status: HTTPResponse.Status { .ok }
 
@@ -70,7 +80,7 @@ struct SevenError: Error, HTTPResponseError, Sendable {
             "error_text": .string(field.map { "\($0): \(text)" } ?? text),
         ]
         if let field { body["field"] = .string(field) }
-        return JSONBody.response(status: .ok, body: body)
+        return JSONBody.response(status: .ok, body: body, headers: headers)
     }
 }
 

@@ -119,7 +119,7 @@ struct VonageTwin: Sendable {
         let record = TwinCall.Record(
             id: ids.uuid, service: "vonage", uuid: ids.uuid, conversationUUID: ids.conversationUUID, from: from, to: to, created: Date(), status: "started",
             finished: false, seconds: 0, keys: "", transcript: [], webhooks: [], problems: [])
-        _ = calls.start(record, setup: setup)
+        do { _ = try calls.start(record, setup: setup) } catch { throw VonageError.throttled(error) }
         return JSONBody.response(
             status: .created,
             body: ["uuid": .string(ids.uuid), "status": .string("started"), "direction": .string("outbound"), "conversation_uuid": .string(ids.conversationUUID)])
