@@ -58,10 +58,10 @@ enum Posix {
     }
 
     /// Gives an open unnamed file the name `path` when nothing has that name; false when something has (or the
-    /// link fails otherwise: the caller then takes the longer way, which reports the error). The corresponding C
-    /// function is `linkat`.
+    /// link fails otherwise: the caller then takes the longer way, which reports the error); ``link(_:to:)`` without
+    /// its error.
     static func linkIfAbsent(_ fd: Int32, to path: String) -> Bool {
-        linkat(AT_FDCWD, "/proc/self/fd/\(fd)", AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0
+        (try? link(fd, to: path)) != nil
     }
 
     /// Atomically replaces `destination` with `source`. The corresponding C function is `rename`.
