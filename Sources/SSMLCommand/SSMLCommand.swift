@@ -8,15 +8,21 @@ struct SSMLCommand: ParsableCommand {
     static func main() {
         // A closed standard output must be a write error we report and clean up after, not a silent death.
         signal(SIGPIPE, SIG_IGN)
+        // The commands that start with `Engine.standard()` have it prepared while their arguments are parsed.
+        if let name = CommandLine.arguments.dropFirst().first, warmCommands.contains(name) { WarmStart.begin() }
         do {
             var command = try parseAsRoot()
             // `serve` handles its signals itself: SIGTERM drains the requests in flight instead of exiting at once.
             if !(command is Serve) { Interruption.install() }
             try command.run()
+            WarmStart.finish()
         } catch {
+            WarmStart.finish()
             exit(withError: error)
         }
     }
+
+    private static let warmCommands: Set<String> = ["render", "ncco", "test", "call"]
 
     static let configuration = CommandConfiguration(
         commandName: "ssml",
@@ -30,7 +36,7 @@ struct SSMLCommand: ParsableCommand {
 /// Shared plumbing for subcommands: the data files, reading input, printing diagnostics and errors.
 enum CommandSupport {
     /// The data folders (voice catalog, Vonage styles, dialects), found once per run.
-    static func data() throws -> DataFiles { try DataFiles.locate() }
+    static func data() throws -> DataFiles { try WarmStart.dataFiles() ?? DataFiles.locate() }
 
     static func catalog() throws -> VoiceCatalog { try data().catalog() }
 

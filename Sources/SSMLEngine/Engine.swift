@@ -41,9 +41,17 @@ public struct Engine: Sendable {
     }
 
     /// The engine with its data files found as an installed or checked-out `ssml` finds them, and espeak-ng.
+    /// What ``WarmStart/begin()`` prepared is taken when it is for the same data files.
     public static func standard(data: DataFiles? = nil, fetcher: (any AudioFetcher)? = nil) throws -> Engine {
-        let data = try data ?? DataFiles.locate()
-        return try Engine(catalog: data.catalog(), styles: data.vonageStyles(), data: data, fetcher: fetcher)
+        if var engine = WarmStart.engine(for: data) {
+            engine.fetcher = fetcher
+            return engine
+        }
+        return try load(data: data ?? DataFiles.locate(), fetcher: fetcher)
+    }
+
+    static func load(data: DataFiles, fetcher: (any AudioFetcher)? = nil) throws -> Engine {
+        try Engine(catalog: data.catalog(), styles: data.vonageStyles(), data: data, fetcher: fetcher)
     }
 
     /// The dialect table `name` (loaded once).
@@ -77,7 +85,7 @@ public struct Engine: Sendable {
     /// Whether a segment fills output time (speech, a bleep, a clip, a pause).
     static func takesTime(_ segment: Segment) -> Bool {
         switch segment {
-        case .speech(let speech): !speech.displayText.trimmingCharacters(in: .whitespaces).isEmpty
+        case .speech(let speech): !speech.displayText.trimmingWhitespace().isEmpty
         case .bleep, .audio: true
         case .pause(let seconds, _, _): seconds > 0
         case .noise, .mix, .fit: true

@@ -34,6 +34,23 @@ import Testing
         #expect(styles.style(voiceName: "Marlene")?.language.lowercased() == "de-de")
     }
 
+    /// `ssml` prepares `Engine.standard()` on a thread while it parses its arguments (``WarmStart``): what it
+    /// prepared is the engine of the data files `locate()` finds, and another folder's data are never served from it.
+    @Test func aWarmStartServesOnlyTheDataFilesItRead() throws {
+        WarmStart.begin()
+        let located = try DataFiles.locate()
+        #expect(WarmStart.dataFiles() == located)
+        let warm = try Engine.standard()
+        #expect(warm.data == located && warm.fetcher == nil)
+        #expect(warm.resolver.catalog == (try located.catalog()))
+        let other = try folder(
+            catalog: #"{"templates": {"male": {"variant": "m1", "pitch": 45, "range": 50, "rate": 170, "tract": 1, "baseHz": 105}}, "voices": [{"name": "zz-zz-male", "locale": "zz-ZZ", "gender": "male", "espeak": "en"}]}"#)
+        let engine = try Engine.standard(data: other)
+        #expect(engine.data == other)
+        #expect(engine.resolver.catalog.voices.map(\.name) == ["zz-zz-male"])
+        WarmStart.finish()
+    }
+
     @Test func aWrongTypeIsNamedAtItsLineAndColumn() throws {
         let data = try folder(
             catalog: """

@@ -7,7 +7,7 @@ import Synchronization
 ///
 /// Folders are found in this order: `$SSML_VOICES` / `$SSML_DIALECTS`; `<prefix>/share/swift-ssml/…` beside the
 /// executable (`make install`); a `Voices` / `Dialects` folder above the executable (a build inside a checkout).
-public struct DataFiles: Sendable {
+public struct DataFiles: Sendable, Equatable {
     public let voices: URL
     public let dialects: URL
 
