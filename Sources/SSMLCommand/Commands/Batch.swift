@@ -125,7 +125,7 @@ struct BatchRunCommand: ParsableCommand {
     /// The options as the library's overrides, each named by its flag.
     func overrides() -> BatchOverrides {
         func list(_ text: String?, _ flag: String) -> BatchSetting<[String]>? {
-            text.map { BatchSetting($0.split(whereSeparator: { $0 == "," || $0 == "|" }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }, .option(flag)) }
+            text.map { BatchSetting($0.split(whereSeparator: { $0 == "," || $0 == "|" }).map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }, .option(flag)) }
         }
         var overrides = BatchOverrides()
         overrides.template = template.map { BatchSetting($0, .option("--template")) }

@@ -309,7 +309,7 @@ struct Call: ParsableCommand {
                 origin = "--press \(keys)"
             case "--say":
                 let text = try value(flag, word)
-                guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw SSMLError(.usage, "--say needs words") }
+                guard !text.trimmingWhitespace().isEmpty else { throw SSMLError(.usage, "--say needs words") }
                 action = .say(text)
                 origin = "--say \"\(text)\""
             case "--silent": action = .silent

@@ -48,7 +48,7 @@ public struct DialectTransform: Sendable {
             let qualified = attribute.qualifiedName
             if let rule, !rule.attributes.contains(qualified), dialect.unknownAttribute.drop == true { continue }
             if let table = dialect.tables.first(where: { $0.element == name && $0.attribute == qualified }),
-                let mapped = table.map[attribute.value.trimmingCharacters(in: .whitespaces).lowercased()]
+                let mapped = table.map[attribute.value.trimmingWhitespace().lowercased()]
             {
                 attribute.value = mapped
                 if let target = table.target {
@@ -61,15 +61,15 @@ public struct DialectTransform: Sendable {
                 continue
             }
             if name == "prosody", let relative = dialect.readings?.relativePercent, relative.value.contains(qualified),
-                Walk.matches("^[0-9]*\\.?[0-9]+%$", attribute.value.trimmingCharacters(in: .whitespaces))
+                Walk.matches("^[0-9]*\\.?[0-9]+%$", attribute.value.trimmingWhitespace())
             {
                 // The service reads an unsigned percentage as a change: rate="50%" is +50%.
-                attribute.value = "+" + attribute.value.trimmingCharacters(in: .whitespaces)
+                attribute.value = "+" + attribute.value.trimmingWhitespace()
             }
             if name == "break", qualified == "time", let unit = dialect.readings?.unitlessTime,
-                Walk.matches("^[0-9]*\\.?[0-9]+$", attribute.value.trimmingCharacters(in: .whitespaces))
+                Walk.matches("^[0-9]*\\.?[0-9]+$", attribute.value.trimmingWhitespace())
             {
-                attribute.value = attribute.value.trimmingCharacters(in: .whitespaces) + unit.value
+                attribute.value = attribute.value.trimmingWhitespace() + unit.value
             }
             guard let value = readValue(attribute, of: name) else {
                 // A value the service does not take is dropped, unless the element cannot do without it: then the
@@ -96,7 +96,7 @@ public struct DialectTransform: Sendable {
 
     /// The value the service reads: unchanged, clamped into its range, or nil when it does not take it.
     private func readValue(_ attribute: XMLAttribute, of element: String) -> String? {
-        let value = attribute.value.trimmingCharacters(in: .whitespaces)
+        let value = attribute.value.trimmingWhitespace()
         guard let rule = dialect.values.first(where: { $0.element == element && $0.attribute == attribute.qualifiedName }) else {
             return attribute.value
         }

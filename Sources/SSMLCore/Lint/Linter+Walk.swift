@@ -152,7 +152,7 @@ struct Walk {
         let name = Walk.ruleName(element)
         for rule in dialect.values where rule.element == name {
             guard let attribute = element.attributes.first(where: { $0.qualifiedName == rule.attribute }) else { continue }
-            let value = attribute.value.trimmingCharacters(in: .whitespaces)
+            let value = attribute.value.trimmingWhitespace()
             let place = attribute.location.with(element: name, attribute: rule.attribute)
             if let keywords = rule.keywords, keywords.contains(value.lowercased()) { continue }
             var matched = false
@@ -221,7 +221,7 @@ struct Walk {
 
     mutating func checkVoice(_ element: XMLElement) {
         guard let rule = dialect.voices, let attribute = element.attribute("name") else { return }
-        let name = attribute.value.trimmingCharacters(in: .whitespaces)
+        let name = attribute.value.trimmingWhitespace()
         let place = attribute.location.with(element: "voice", attribute: "name")
         let entry = linter.catalog?.entry(named: name)
         switch rule.style {
@@ -293,7 +293,7 @@ struct Walk {
     mutating func checkAudio(_ element: XMLElement) {
         guard let rule = dialect.audio, let src = element.attribute("src") else { return }
         let place = src.location.with(element: "audio", attribute: "src")
-        let value = src.value.trimmingCharacters(in: .whitespaces)
+        let value = src.value.trimmingWhitespace()
         let scheme = value.range(of: "://").map { value[..<$0.lowerBound].lowercased() } ?? (value.lowercased().hasPrefix("file:") ? "file" : "")
         if let schemes = rule.schemes, !schemes.contains(scheme) {
             let what = scheme.isEmpty ? "a relative path" : "a \(scheme): URL"
@@ -326,7 +326,7 @@ struct Walk {
                             at: inner.location.with(element: innerName), source: rule.source)
                     }
                 case .text(let text, let location):
-                    if !rule.text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                    if !rule.text, !text.trimmingWhitespaceAndNewlines().isEmpty {
                         let place = textStart(after: previous, in: qualifiedName == nil ? nil : element) ?? location
                         add(rule.severity, "nesting", "text directly inside <\(name)>: \(rule.reason)", at: place.with(element: name), source: rule.source)
                     }

@@ -18,7 +18,7 @@ public enum BreakValue {
 
     /// Seconds for a strength keyword.
     public static func strength(_ raw: String) throws(Failure) -> Double {
-        let value = raw.trimmingCharacters(in: .whitespaces).lowercased()
+        let value = raw.trimmingWhitespace().lowercased()
         guard let match = strengths.first(where: { $0.name == value }) else {
             let names = strengths.map(\.name).joined(separator: ", ")
             throw Failure(message: "break strength \"\(raw)\" is not a strength (use \(names))")
@@ -29,11 +29,11 @@ public enum BreakValue {
     /// Seconds for a time value: `500ms`, `1.5s`, `2s`. W3C requires the unit, so a bare number is
     /// an error that says so rather than a guess.
     public static func time(_ raw: String) throws(Failure) -> Double {
-        let value = raw.trimmingCharacters(in: .whitespaces).lowercased()
+        let value = raw.trimmingWhitespace().lowercased()
         let hint = "use a time like 500ms, 1.5s or 2s"
         let unitStart = value.firstIndex { !($0.isASCII && ($0.isNumber || $0 == ".")) } ?? value.endIndex
         let digits = value[..<unitStart]
-        let unit = value[unitStart...].trimmingCharacters(in: .whitespaces)
+        let unit = value[unitStart...].trimmingWhitespace()
         guard !digits.isEmpty, digits != ".", digits.filter({ $0 == "." }).count <= 1,
             let number = Double(digits), number.isFinite
         else {
@@ -51,7 +51,7 @@ public enum BreakValue {
     /// The seconds a time written without unit means (`3` -> 3), or nil when it is not a bare number. W3C requires
     /// the unit; Google's own sample writes `<break time="3"/>` for a 3 second pause, and that is what we read.
     public static func unitlessSeconds(_ raw: String) -> Double? {
-        let value = raw.trimmingCharacters(in: .whitespaces)
+        let value = raw.trimmingWhitespace()
         guard !value.isEmpty, value.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), value.filter({ $0 == "." }).count <= 1,
             let number = Double(value), number.isFinite
         else { return nil }

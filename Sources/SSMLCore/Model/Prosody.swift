@@ -54,7 +54,7 @@ public enum ProsodyValue {
     /// `rate`: keyword, `N%` (of default), `+N%`/`-N%` (relative), or a bare multiplier `1.5`.
     /// Returns the multiplier to apply to the enclosing rate.
     public static func rate(_ raw: String) throws(Failure) -> Double {
-        let value = raw.trimmingCharacters(in: .whitespaces).lowercased()
+        let value = raw.trimmingWhitespace().lowercased()
         let hint = "use x-slow, slow, medium, fast, x-fast, N%, +N%, -N% or a multiplier like 1.2"
         if let keyword = rateKeywords[value] { return keyword }
         guard let number = leadingNumber(value) else { throw Failure(message: "prosody rate \"\(raw)\" is not a rate (\(hint))") }
@@ -74,7 +74,7 @@ public enum ProsodyValue {
     /// `pitch`: keyword, `+N%`, `-N%`, `N%`, `+NHz`/`-NHz` (relative), `NHz` (absolute),
     /// `+Nst`/`-Nst` semitones. Returns the new F0 multiplier given the enclosing one and the voice's base F0.
     public static func pitch(_ raw: String, current: Double, baseHz: Double) throws(Failure) -> Double {
-        let value = raw.trimmingCharacters(in: .whitespaces).lowercased()
+        let value = raw.trimmingWhitespace().lowercased()
         let hint = "use x-low..x-high, +N%, -N%, +NHz, NHz or +Nst"
         if let keyword = pitchKeywords[value] { return current * keyword }
         guard let number = leadingNumber(value) else { throw Failure(message: "prosody pitch \"\(raw)\" is not a pitch (\(hint))") }
@@ -95,7 +95,7 @@ public enum ProsodyValue {
 
     /// `range`: keyword, `N%`, `+N%`/`-N%`, or semitone / Hz offsets (read as relative widening).
     public static func range(_ raw: String, current: Double) throws(Failure) -> Double {
-        let value = raw.trimmingCharacters(in: .whitespaces).lowercased()
+        let value = raw.trimmingWhitespace().lowercased()
         if let keyword = rangeKeywords[value] { return current * keyword }
         guard let number = leadingNumber(value) else {
             throw Failure(message: "prosody range \"\(raw)\" is not a range (use x-low..x-high, N% or +N%)")
@@ -112,7 +112,7 @@ public enum ProsodyValue {
     /// or a bare number 0...100 (SSML 1.0 absolute; 100 is the default level).
     /// Returns the new (dB, silent) given the enclosing dB.
     public static func volume(_ raw: String, currentDB: Double) throws(Failure) -> (db: Double, silent: Bool) {
-        let value = raw.trimmingCharacters(in: .whitespaces).lowercased()
+        let value = raw.trimmingWhitespace().lowercased()
         let hint = "use silent, x-soft..x-loud, +NdB, -NdB, +N% or 0-100"
         if value == "silent" { return (currentDB, true) }
         if let keyword = volumeKeywords[value] { return (currentDB + keyword, false) }
@@ -158,7 +158,7 @@ public enum ProsodyValue {
         guard !digits.isEmpty, digits.filter({ $0 == "." }).count <= 1, digits != ".",
             let magnitude = Double(digits)
         else { return nil }
-        let unit = rest.dropFirst(digits.count).trimmingCharacters(in: .whitespaces)
+        let unit = rest.dropFirst(digits.count).trimmingWhitespace()
         guard ["", "%", "hz", "st", "db"].contains(unit) else { return nil }
         return Number(value: sign * magnitude, signed: signed, unit: unit)
     }

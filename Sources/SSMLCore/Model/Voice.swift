@@ -122,10 +122,10 @@ public struct VoiceCatalog: Sendable, Equatable {
     }
 
     static func spellings(of name: String) -> [String] {
-        var key = name.trimmingCharacters(in: .whitespaces).lowercased()
+        var key = name.trimmingWhitespace().lowercased()
         if key.hasPrefix("microsoft server speech text to speech voice ("), key.hasSuffix(")") {
             let inner = key.dropFirst("microsoft server speech text to speech voice (".count).dropLast()
-            let parts = inner.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            let parts = inner.split(separator: ",").map { $0.trimmingWhitespace() }
             if parts.count == 2 { key = "\(parts[0])-\(parts[1])" }
         }
         // Azure HD voices name their model after a colon (`en-US-Ava:DragonHDLatestNeural`): the speaker is the

@@ -34,7 +34,7 @@ public struct VoiceResolver: Sendable {
     /// Google names (`en-US-Wavenet-A`, `en-US-Chirp3-HD-Charon`) with the gender Google publishes.
     /// Nil when the name has no form we know (a custom or personal voice): the caller keeps the voice in force.
     public func resolve(_ raw: String) -> Match? {
-        let name = raw.trimmingCharacters(in: .whitespaces)
+        let name = raw.trimmingWhitespace()
         if let entry = catalog.entry(named: name) { return Match(voice: entry) }
         let parts = name.lowercased().split(separator: "-").map(String.init)
         if parts.count >= 2, let gender = VoiceGender(rawValue: parts.last!),

@@ -68,7 +68,7 @@ extension NCCOAction {
     private static func coerced(_ value: JSONValue, _ option: Option, name: String, action: String, log: DiagnosticLog) throws -> JSONValue {
         switch (option, value.kind) {
         case (.bool, .string(let text)):
-            let lowered = text.trimmingCharacters(in: .whitespaces).lowercased()
+            let lowered = text.trimmingWhitespace().lowercased()
             guard lowered == "true" || lowered == "false" else { return value }
             try log.warn(
                 "\(name) is the string \"\(text)\"; the Voice API reads it as \(lowered): write \(lowered) without quotes",
@@ -77,7 +77,7 @@ extension NCCOAction {
             result.kind = .bool(lowered == "true")
             return result
         case (.int, .string(let text)), (.number, .string(let text)):
-            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            let trimmed = text.trimmingWhitespace()
             guard let number = Double(trimmed), number.isFinite, trimmed.allSatisfy({ "0123456789+-.eE".contains($0) }) else { return value }
             try log.warn(
                 "\(name) is the string \"\(text)\"; the Voice API reads it as the number \(trimmed): write \(trimmed) without quotes",

@@ -39,7 +39,7 @@ extension NCCOAction {
         switch name {
         case "talk":
             let text = value["text"]!
-            if case .string(let string) = text.kind, string.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            if case .string(let string) = text.kind, string.trimmingWhitespaceAndNewlines().isEmpty {
                 throw SSMLError(.invalidValue, "\(path).text is empty; talk needs something to say", at: text.location.with(element: name, attribute: "text"))
             }
             var reported: [String: String] = [:]
@@ -109,7 +109,7 @@ extension NCCOAction {
                     .missingAttribute, "\(path).conversationId is missing: transfer needs \"conversationId\" (the conversation the call moves into, CON-…)",
                     at: value.location.with(element: name))
             }
-            guard let conversation = reader.string(key), !conversation.trimmingCharacters(in: .whitespaces).isEmpty else {
+            guard let conversation = reader.string(key), !conversation.trimmingWhitespace().isEmpty else {
                 throw SSMLError(.invalidValue, "\(path).\(key) is empty; transfer needs the conversation it moves the call into", at: id.location.with(element: name, attribute: key))
             }
             if key == "conversation_id" {

@@ -21,7 +21,7 @@ public enum SayAsKind: String, Sendable, CaseIterable {
 
     /// The kind an `interpret-as` value names (case-insensitive), or nil when it is unknown.
     public init?(interpretAs: String) {
-        guard let kind = Self.aliases[interpretAs.trimmingCharacters(in: .whitespaces).lowercased()] else { return nil }
+        guard let kind = Self.aliases[interpretAs.trimmingWhitespace().lowercased()] else { return nil }
         self = kind
     }
 

@@ -19,7 +19,7 @@ extension TextNormalizer {
     }
 
     static func parseNumber(_ raw: String, decimalComma: Bool) -> DecimalNumber? {
-        var text = Substring(raw.trimmingCharacters(in: .whitespaces))
+        var text = Substring(raw.trimmingWhitespace())
         var negative = false
         if let first = text.first, "-−–+".contains(first) {
             negative = first != "+"
@@ -63,7 +63,7 @@ extension TextNormalizer {
 
     /// The number in "3", "3rd", "3.", "3e", "3º", "3ª", "21st".
     func ordinalValue(_ raw: String) throws(NormalizationError) -> Int {
-        let text = raw.trimmingCharacters(in: .whitespaces)
+        let text = raw.trimmingWhitespace()
         let digits = text.prefix { $0.isASCIIDigit }
         var suffix = text.dropFirst(digits.count).lowercased()
         if suffix.hasPrefix(".") { suffix.removeFirst() }
@@ -81,7 +81,7 @@ extension TextNormalizer {
         let masculine = words.ordinal(value, style: .spoken)
         switch words.language.code {
         case .es, .it, .pt:
-            let suffix = text.trimmingCharacters(in: .whitespaces).drop { $0.isASCIIDigit }.lowercased()
+            let suffix = text.trimmingWhitespace().drop { $0.isASCIIDigit }.lowercased()
             let feminine =
                 ["ª", "a", ".ª", ".a", "ªs", "as"].contains(suffix)
                 || (suffix.isEmpty && ["la", "una", "a", "las", "as", "le"].contains(previous ?? ""))
@@ -124,12 +124,12 @@ struct FractionValue: Equatable {
     ]
 
     static func parse(_ raw: String) throws(NormalizationError) -> FractionValue {
-        var text = raw.trimmingCharacters(in: .whitespaces)
+        var text = raw.trimmingWhitespace()
         var value = FractionValue(numerator: 0, denominator: 1)
         if text.hasPrefix("-") || text.hasPrefix("−") { value.negative = true; text.removeFirst() }
         let fail = NormalizationError("\"\(raw)\" is not a fraction (write it like 3/4 or 2 1/2)")
         if let last = text.last, let (n, d) = vulgar[last] {
-            let whole = text.dropLast().trimmingCharacters(in: .whitespaces)
+            let whole = text.dropLast().trimmingWhitespace()
             if !whole.isEmpty { guard let w = Int(whole), w >= 0, w <= NumberWords.maximum else { throw fail }; value.whole = w }
             value.numerator = n
             value.denominator = d

@@ -39,13 +39,13 @@ extension TextNormalizer {
     }
 
     func currency(_ text: String) throws(NormalizationError) -> [SpeechPiece] {
-        var body = text.trimmingCharacters(in: .whitespaces)
+        var body = text.trimmingWhitespace()
         var negative = false
         if body.hasPrefix("-") || body.hasPrefix("−") { negative = true; body.removeFirst() }
-        guard let (code, amountText) = Self.splitCurrency(body.trimmingCharacters(in: .whitespaces)) else {
+        guard let (code, amountText) = Self.splitCurrency(body.trimmingWhitespace()) else {
             throw NormalizationError("\"\(text)\" is not an amount of money (write it like EUR 13.50, 13,50 €, $5 or USD 1,000.00)")
         }
-        var amountString = amountText.trimmingCharacters(in: .whitespaces)
+        var amountString = amountText.trimmingWhitespace()
         // "13,-" and "13.–": whole amounts
         for dash in [",-", ".-", ",–", ".–"] where amountString.hasSuffix(dash) { amountString.removeLast(2) }
         var amount = try number(amountString)
@@ -97,12 +97,12 @@ extension TextNormalizer {
     }
 
     func unit(_ text: String) throws(NormalizationError) -> String {
-        let body = text.trimmingCharacters(in: .whitespaces)
+        let body = text.trimmingWhitespace()
         let numberEnd = body.firstIndex { !($0.isASCIIDigit || ".,-−+ '\u{00A0}\u{202F}".contains($0)) } ?? body.endIndex
         var amountText = String(body[..<numberEnd])
         // A space may end the number and begin the unit: keep trailing spaces out of the number.
         while amountText.hasSuffix(" ") { amountText.removeLast() }
-        let symbol = body[numberEnd...].trimmingCharacters(in: .whitespaces)
+        let symbol = body[numberEnd...].trimmingWhitespace()
         guard !amountText.isEmpty, !symbol.isEmpty else {
             throw NormalizationError("\"\(text)\" is not an amount with a unit (write it like 3.5 kg or 20 °C)")
         }

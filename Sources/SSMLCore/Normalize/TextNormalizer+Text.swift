@@ -32,18 +32,18 @@ extension TextNormalizer {
 
     /// Digit groups as written, "+" as the language reads it, each group a short phrase; letters spelled.
     func telephone(_ raw: String) throws(NormalizationError) -> [SpeechPiece] {
-        var text = raw.trimmingCharacters(in: .whitespaces)
+        var text = raw.trimmingWhitespace()
         var extensionDigits: String?
         let lower = text.lowercased()
         for marker in Self.extensionMarkers {
             guard let range = lower.range(of: marker, options: .backwards) else { continue }
-            let tail = lower[range.upperBound...].trimmingCharacters(in: .whitespaces)
+            let tail = lower[range.upperBound...].trimmingWhitespace()
             let before = lower[..<range.lowerBound]
             guard !tail.isEmpty, tail.allSatisfy(\.isASCIIDigit), before.contains(where: \.isASCIIDigit),
                 before.last.map({ !$0.isLetter }) ?? true
             else { continue }
             extensionDigits = tail
-            text = String(text[..<text.index(text.startIndex, offsetBy: before.count)]).trimmingCharacters(in: .whitespaces)
+            text = String(text[..<text.index(text.startIndex, offsetBy: before.count)]).trimmingWhitespace()
             break
         }
         guard text.contains(where: { $0.isASCIIDigit }), text.allSatisfy({ $0.isASCIIDigit || $0.isLetter || " -./()+".contains($0) }) else {

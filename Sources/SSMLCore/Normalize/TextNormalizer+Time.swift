@@ -31,7 +31,7 @@ public struct DateParts: Sendable, Equatable {
             }
             order = o
         }
-        let text = raw.trimmingCharacters(in: .whitespaces)
+        let text = raw.trimmingWhitespace()
         var tokens = text.split(whereSeparator: { "/-. ,".contains($0) }).map(String.init)
         // Compact digits ("20230304"): cut by the widths of the format's fields.
         // Vonage's yyyymmdd takes `?` for a field left out: `????0310` is March 10th.
@@ -140,7 +140,7 @@ public struct DateParts: Sendable, Equatable {
 
     /// `detail`: absent or "1" reads the date alone, "2" adds the weekday (when year, month and day are known).
     static func weekday(for date: DateParts, detail: String?) throws(NormalizationError) -> Int? {
-        switch detail?.trimmingCharacters(in: .whitespaces) {
+        switch detail?.trimmingWhitespace() {
         case nil, "", "1": return nil
         case "2":
             guard let year = date.year, let month = date.month, let day = date.day else { return nil }
@@ -167,17 +167,17 @@ public struct ClockTime: Sendable, Equatable {
     /// from 1 to 12, hms24 one from 0 to 23.
     static func parse(_ raw: String, format: String?) throws(NormalizationError) -> ClockTime {
         let twelve: Bool?
-        switch format?.lowercased().trimmingCharacters(in: .whitespaces) {
+        switch format?.lowercased().trimmingWhitespace() {
         case nil, "": twelve = nil
         case "hms12", "hm12", "h12", "12": twelve = true
         case "hms24", "hm24", "h24", "24", "hms", "hm": twelve = false
         default: throw NormalizationError("time format \"\(format!)\" is not hms12 or hms24", attribute: "format")
         }
-        var text = raw.lowercased().trimmingCharacters(in: .whitespaces)
+        var text = raw.lowercased().trimmingWhitespace()
         var meridiem: Meridiem?
         for (suffix, value) in [("a.m.", Meridiem.am), ("p.m.", .pm), ("am", .am), ("pm", .pm), ("a", .am), ("p", .pm)] where text.hasSuffix(suffix) {
             meridiem = value
-            text = String(text.dropLast(suffix.count)).trimmingCharacters(in: .whitespaces)
+            text = String(text.dropLast(suffix.count)).trimmingWhitespace()
             break
         }
         if text.hasSuffix("h") { text.removeLast() }
@@ -216,7 +216,7 @@ struct DurationParts: Equatable {
     ]
 
     static func parse(_ raw: String, format: String?) throws(NormalizationError) -> DurationParts {
-        let text = raw.trimmingCharacters(in: .whitespaces)
+        let text = raw.trimmingWhitespace()
         let fail = NormalizationError("duration \"\(raw)\" is not a duration (write it like 1:30:05, 1:30 or 2h 5m)")
         if text.contains(":") {
             let fields = text.split(separator: ":", omittingEmptySubsequences: false)

@@ -27,7 +27,7 @@ public enum PhoneticAlphabet: String, Sendable, CaseIterable {
     /// The alphabet an attribute names: `ipa`, `x-sampa` (any case; Polly, Azure and Google write `x-sampa` and
     /// `x-SAMPA`); nil for anything else.
     public init?(attribute: String) {
-        switch attribute.trimmingCharacters(in: .whitespaces).lowercased() {
+        switch attribute.trimmingWhitespace().lowercased() {
         case "ipa": self = .ipa
         case "x-sampa", "xsampa": self = .xsampa
         default: return nil

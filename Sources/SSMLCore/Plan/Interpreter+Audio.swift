@@ -11,7 +11,7 @@ extension Interpreter {
             return true
         }
         let hasFallback = fallback.contains {
-            if case .text(let text, _) = $0 { return !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+            if case .text(let text, _) = $0 { return !text.trimmingWhitespaceAndNewlines().isEmpty }
             return true
         }
 
@@ -38,7 +38,7 @@ extension Interpreter {
         var repeats = 1
         if let repeatCount = element.attribute("repeatCount") {
             // A real number (SSML 1.1, Google): rounded to a whole number of times, as Google does; 0 means 1.
-            guard let count = Double(repeatCount.value.trimmingCharacters(in: .whitespaces)), count >= 0, count.isFinite, Int(max(1, count.rounded())) <= limits.maxLoop else {
+            guard let count = Double(repeatCount.value.trimmingWhitespace()), count >= 0, count.isFinite, Int(max(1, count.rounded())) <= limits.maxLoop else {
                 throw SSMLError(.invalidValue, "audio repeatCount \"\(repeatCount.value)\" must be a number of times from 1 to \(limits.maxLoop)", at: repeatCount.location.with(element: "audio", attribute: "repeatCount"))
             }
             repeats = max(1, Int(count.rounded()))
@@ -46,7 +46,7 @@ extension Interpreter {
         var speed = 1.0
         if let attribute = element.attribute("speed") {
             let at = attribute.location.with(element: "audio", attribute: "speed")
-            let value = attribute.value.trimmingCharacters(in: .whitespaces)
+            let value = attribute.value.trimmingWhitespace()
             guard value.hasSuffix("%"), let percent = Double(value.dropLast()), percent > 0, percent.isFinite else {
                 throw SSMLError(.invalidValue, "audio speed \"\(attribute.value)\" is not a speed (write a percentage like 150%)", at: at)
             }

@@ -56,7 +56,7 @@ extension Interpreter {
         let text = attribute.value
         let matches = pattern.matches(in: text, range: NSRange(text.startIndex..., in: text))
         let leftover = pattern.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "")
-        guard !matches.isEmpty, leftover.trimmingCharacters(in: .whitespaces).isEmpty else {
+        guard !matches.isEmpty, leftover.trimmingWhitespace().isEmpty else {
             throw SSMLError(.invalidValue, "prosody contour \"\(text)\" is not a contour (write (position%,pitch) pairs, like (0%,+20Hz) (50%,-10%))", at: place)
         }
         for match in matches {
@@ -147,7 +147,7 @@ extension Interpreter {
             for child in element.children {
                 switch child {
                 case .text(let text, let location):
-                    guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { continue }
+                    guard !text.trimmingWhitespaceAndNewlines().isEmpty else { continue }
                     try log.warn(
                         "text directly in <\(element.name)> is not in a <media> (Google allows only par, seq and media here); it is spoken as media of its own",
                         at: location, kind: .invalidValue)
@@ -201,7 +201,7 @@ extension Interpreter {
         }
         func duration(_ attribute: String) throws -> Double? {
             guard let value = element.attribute(attribute) else { return nil }
-            guard let seconds = MixTime.offsetSeconds(value.value), seconds >= 0, !value.value.trimmingCharacters(in: .whitespaces).hasPrefix("-") else {
+            guard let seconds = MixTime.offsetSeconds(value.value), seconds >= 0, !value.value.trimmingWhitespace().hasPrefix("-") else {
                 throw SSMLError(.invalidValue, "\(name) \(attribute) \"\(value.value)\" is not a duration (use 2s, 500ms, 1.5min)", at: place(attribute))
             }
             return seconds
@@ -210,7 +210,7 @@ extension Interpreter {
         layer.begin = try time("begin") ?? MixTime()
         layer.end = try time("end")
         if let count = element.attribute("repeatCount") {
-            guard let value = Double(count.value.trimmingCharacters(in: .whitespaces)), value >= 0, value.isFinite else {
+            guard let value = Double(count.value.trimmingWhitespace()), value >= 0, value.isFinite else {
                 throw SSMLError(.invalidValue, "\(name) repeatCount \"\(count.value)\" is not a number of times", at: place("repeatCount"))
             }
             // Google: "Fractional repetitions aren't supported, so the value will be rounded to the nearest integer. Zero

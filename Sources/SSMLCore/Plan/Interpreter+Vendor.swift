@@ -132,7 +132,7 @@ extension Interpreter {
         element.children.flatMap { node -> [String] in
             switch node {
             case .text(let text, _):
-                let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                let trimmed = text.trimmingWhitespaceAndNewlines()
                 return trimmed.isEmpty ? [] : [trimmed]
             case .element(let child): return mathTokens(child)
             }
@@ -218,7 +218,7 @@ extension Interpreter {
             if "。！？".contains(character) { gap = silences.sentence }
             if "，、".contains(character) { gap = silences.comma }
             if character == "；" { gap = silences.semicolon }
-            if let gap, !piece.trimmingCharacters(in: .whitespaces).isEmpty,
+            if let gap, !piece.trimmingWhitespace().isEmpty,
                 characters[(index + 1)...].contains(where: { !$0.isWhitespace })
             {
                 speak(.text(piece), frame: frame, at: location)
@@ -260,7 +260,7 @@ extension Interpreter {
         }
         if let tract = element.attribute("vocal-tract-length") {
             let place = tract.location.with(element: name, attribute: "vocal-tract-length")
-            let value = tract.value.trimmingCharacters(in: .whitespaces)
+            let value = tract.value.trimmingWhitespace()
             guard let number = ProsodyValue.leadingNumber(value.lowercased()), number.unit == "%" else {
                 throw SSMLError(.invalidValue, "\(name) vocal-tract-length \"\(tract.value)\" is not a percentage (use +10%, -15% or 90%)", at: place)
             }
@@ -283,7 +283,7 @@ extension Interpreter {
     /// A keyword attribute of a breath element, looked up in `table`.
     func breathValue(_ element: XMLElement, _ attribute: String, _ table: [String: Double], default fallback: Double) throws -> Double {
         guard let value = element.attribute(attribute) else { return fallback }
-        guard let found = table[value.value.trimmingCharacters(in: .whitespaces).lowercased()] else {
+        guard let found = table[value.value.trimmingWhitespace().lowercased()] else {
             let names = table.keys.sorted().joined(separator: ", ")
             throw SSMLError(
                 .invalidValue, "\(element.qualifiedName) \(attribute) \"\(value.value)\" is not one of \(names)",
@@ -346,7 +346,7 @@ extension Interpreter {
         func number(_ attribute: String, range: ClosedRange<Double>, default fallback: Double) throws -> Double {
             guard let value = element.attribute(attribute) else { return fallback }
             let at = value.location.with(element: name, attribute: attribute)
-            guard let number = Double(value.value.trimmingCharacters(in: .whitespaces)), number.isFinite else {
+            guard let number = Double(value.value.trimmingWhitespace()), number.isFinite else {
                 throw SSMLError(.invalidValue, "\(name) \(attribute) \"\(value.value)\" is not a number", at: at)
             }
             guard range.contains(number) else {

@@ -9,7 +9,7 @@ extension Interpreter {
         // Google selects a voice by `language` (and `gender`) instead of xml:lang: <voice language="fr-FR" gender="male">.
         if let language = element.attribute("language") {
             inner.voice = try voiceFor(
-                locale: language.value.trimmingCharacters(in: .whitespaces), gender: inner.voice.gender,
+                locale: language.value.trimmingWhitespace(), gender: inner.voice.gender,
                 at: language.location.with(element: "voice", attribute: "language"), current: inner.voice)
         }
         let gender = element.attribute("gender") ?? element.attribute("gender", prefix: "xml")
@@ -46,7 +46,7 @@ extension Interpreter {
 
         var passes = 1
         if let loop = element.attribute("loop") {
-            guard let count = Int(loop.value.trimmingCharacters(in: .whitespaces)), count >= 1 else {
+            guard let count = Int(loop.value.trimmingWhitespace()), count >= 1 else {
                 throw SSMLError(.invalidValue, "voice loop \"\(loop.value)\" is not a whole number of times (1 or more)", at: loop.location.with(element: "voice", attribute: "loop"))
             }
             guard count <= limits.maxLoop else {
@@ -82,7 +82,7 @@ extension Interpreter {
         for pass in 1..<passes {
             addPause(BreakValue.sentencePause, reason: .sentence, at: place)
             segments.append(.loop(pass: pass + 1, passes: passes, location: place))
-            if let info = loopInfo, !info.value.trimmingCharacters(in: .whitespaces).isEmpty {
+            if let info = loopInfo, !info.value.trimmingWhitespace().isEmpty {
                 speak(.text(info.value), frame: inner, at: info.location.with(element: "voice", attribute: "loop-info"))
                 flush()
                 addPause(BreakValue.sentencePause, reason: .sentence, at: place)

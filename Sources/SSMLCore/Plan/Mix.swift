@@ -93,12 +93,12 @@ public struct MixTime: Sendable, Equatable, Codable {
     /// Reads a SMIL time as Google documents it: an offset `+2.5s`, `-1.5s`, `250ms`, `1min`, `1h` (seconds by default),
     /// or a syncbase `id.begin+1s`, `id.end-250ms`. Nil when `text` is neither.
     public static func parse(_ text: String) -> MixTime? {
-        let value = text.trimmingCharacters(in: .whitespaces)
+        let value = text.trimmingWhitespace()
         if let dot = value.range(of: #"\.(begin|end)"#, options: .regularExpression), value.startIndex < dot.lowerBound {
             let id = String(value[..<dot.lowerBound])
             guard id.allSatisfy({ $0.isLetter || $0.isNumber || "-_#".contains($0) }) else { return nil }
             let edge: Edge = value[dot].hasSuffix("begin") ? .begin : .end
-            let rest = value[dot.upperBound...].trimmingCharacters(in: .whitespaces)
+            let rest = value[dot.upperBound...].trimmingWhitespace()
             if rest.isEmpty { return MixTime(id: id, edge: edge) }
             guard rest.hasPrefix("+") || rest.hasPrefix("-"), let offset = offsetSeconds(rest) else { return nil }
             return MixTime(id: id, edge: edge, offset: offset)
@@ -108,7 +108,7 @@ public struct MixTime: Sendable, Equatable, Codable {
 
     /// A SMIL timecount: `(+|-)? digits (.digits)? (h|min|s|ms)?`, seconds when the unit is missing.
     public static func offsetSeconds(_ text: String) -> Double? {
-        var rest = Substring(text.trimmingCharacters(in: .whitespaces))
+        var rest = Substring(text.trimmingWhitespace())
         var sign = 1.0
         if let first = rest.first, first == "+" || first == "-" {
             sign = first == "-" ? -1 : 1
@@ -117,7 +117,7 @@ public struct MixTime: Sendable, Equatable, Codable {
         let digits = rest.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
         guard !digits.isEmpty, digits.first != ".", digits.last != ".", digits.filter({ $0 == "." }).count <= 1, let number = Double(digits) else { return nil }
         let factor: Double
-        switch rest.dropFirst(digits.count).trimmingCharacters(in: .whitespaces).lowercased() {
+        switch rest.dropFirst(digits.count).trimmingWhitespace().lowercased() {
         case "", "s": factor = 1
         case "ms": factor = 0.001
         case "min": factor = 60

@@ -134,12 +134,12 @@ public struct AudioClip: Sendable, Equatable, Codable {
     public var isRemote: Bool { Self.isRemote(source) }
 
     public static func isRemote(_ source: String) -> Bool {
-        let lowered = source.trimmingCharacters(in: .whitespaces).lowercased()
+        let lowered = source.trimmingWhitespace().lowercased()
         return lowered.hasPrefix("http://") || lowered.hasPrefix("https://")
     }
 
     /// How reports name the clip: the remote URL as written, or the local file (the source until resolved).
-    public var displayName: String { isRemote ? source.trimmingCharacters(in: .whitespaces) : (file ?? source) }
+    public var displayName: String { isRemote ? source.trimmingWhitespace() : (file ?? source) }
 }
 
 /// The content of an `<audio>` element, planned in advance: spoken only when the clip cannot be played.

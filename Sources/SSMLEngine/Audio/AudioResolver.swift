@@ -163,7 +163,7 @@ public final class AudioResolver: Sendable {
     }
 
     private func resolveSource(_ source: String) -> Resolution {
-        var path = source.trimmingCharacters(in: .whitespaces)
+        var path = source.trimmingWhitespace()
         if path.isEmpty { return .unplayable("the source is empty") }
         if let (file, mapping) = sources.mapped(path) {
             // A mapped prefix is read from its folder and never downloaded: offline previews stay offline.

@@ -25,7 +25,7 @@ public struct AudioSources: Sendable, Equatable, Codable {
 
     /// The local file `source` maps to, or nil when no prefix matches.
     public func mapped(_ source: String) -> (file: URL, mapping: AudioMapping)? {
-        let trimmed = source.trimmingCharacters(in: .whitespaces)
+        let trimmed = source.trimmingWhitespace()
         for mapping in map.sorted(by: { $0.prefix.count > $1.prefix.count }) {
             guard let file = mapping.file(for: trimmed) else { continue }
             return (file, mapping)
@@ -53,8 +53,8 @@ public struct AudioMapping: Sendable, Equatable, Codable {
         guard let equals = text.firstIndex(of: "="), equals != text.startIndex, text.index(after: equals) != text.endIndex else {
             throw SSMLError(.usage, "audio map \"\(text)\" is not PREFIX=DIR (for example https://cdn.example.com/audio/=Assets/audio)", setting: .audioMap)
         }
-        let prefix = String(text[..<equals]).trimmingCharacters(in: .whitespaces)
-        let folder = String(text[text.index(after: equals)...]).trimmingCharacters(in: .whitespaces)
+        let prefix = String(text[..<equals]).trimmingWhitespace()
+        let folder = String(text[text.index(after: equals)...]).trimmingWhitespace()
         let url = folder.hasPrefix("/") ? URL(fileURLWithPath: folder) : base.appendingPathComponent(folder)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {

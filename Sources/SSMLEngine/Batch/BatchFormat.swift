@@ -26,7 +26,7 @@ public struct BatchFormat: Sendable, Equatable {
     /// Reads a format name: a preset of the manifest, a built-in preset, or a spec.
     /// - Parameter presets: the manifest's named formats, already read.
     public static func parse(_ written: String, presets: [String: BatchFormat], at origin: BatchOrigin) throws -> BatchFormat {
-        let name = written.trimmingCharacters(in: .whitespaces)
+        let name = written.trimmingWhitespace()
         guard !name.isEmpty else { throw origin.error("a format name is empty") }
         if let preset = presets[name] ?? presets[name.lowercased()] { return preset }
         if let preset = OutputPreset(rawValue: name.lowercased()) {

@@ -32,7 +32,7 @@ extension BatchManifest {
         var seen: [String: SourceLocation] = [:]
         for field in header.fields {
             let location = SourceLocation(file: file, line: field.line, column: field.column)
-            let name = field.value.trimmingCharacters(in: .whitespaces)
+            let name = field.value.trimmingWhitespace()
             if name.isEmpty {
                 throw SSMLError(.usage, "the header row has an empty column name (the first row names the columns: id,text,…)", at: location)
             }
@@ -69,7 +69,7 @@ extension BatchManifest {
             for (column, field) in zip(columns, record.fields) {
                 guard let column else { continue }
                 // An empty cell is a value not given: the setting's default applies.
-                if field.value.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+                if field.value.trimmingWhitespace().isEmpty { continue }
                 let location = SourceLocation(file: file, line: field.line, column: field.column)
                 fields.append(ManifestField(key: column.key, keyLocation: column.location, value: ManifestValue(.text(field.value), at: location, placement: .csv(field))))
             }
@@ -83,11 +83,11 @@ extension BatchManifest {
         guard !text.hasPrefix("##") else { return nil }
         let body = text.dropFirst()
         guard let colon = body.firstIndex(of: ":") else { return nil }
-        let rawKey = body[..<colon].trimmingCharacters(in: .whitespaces)
+        let rawKey = body[..<colon].trimmingWhitespace()
         let keyColumn = text.unicodeScalars.count - body.drop { $0 == " " }.unicodeScalars.count + 1
         let keyLocation = SourceLocation(file: file, line: line, column: keyColumn)
         let valueStart = body[body.index(after: colon)...]
-        let value = valueStart.trimmingCharacters(in: .whitespaces)
+        let value = valueStart.trimmingWhitespace()
         let valueColumn = text.unicodeScalars.count - valueStart.drop { $0 == " " }.unicodeScalars.count + 1
         let valueLocation = SourceLocation(file: file, line: line, column: valueColumn)
         let words = rawKey.split(separator: " ")

@@ -39,7 +39,7 @@ extension BatchManifest {
                     // The text starts on the line after the indicator, at the block's indentation.
                     let first = at.line + 1
                     let indent =
-                        lines.dropFirst(at.line).first { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+                        lines.dropFirst(at.line).first { !$0.trimmingWhitespace().isEmpty }
                         .map { $0.prefix { $0 == " " }.count } ?? 0
                     return ManifestValue(.text(scalar.string), at: at, placement: .yamlBlock(firstLine: first, indent: indent))
                 case .singleQuoted, .doubleQuoted:

@@ -99,7 +99,7 @@ public struct BatchPlan: Sendable {
         var named: [String: BatchFormat] = [:]
         for preset in manifest.presets {
             do {
-                let name = preset.key.trimmingCharacters(in: .whitespaces)
+                let name = preset.key.trimmingWhitespace()
                 guard !name.isEmpty, !name.contains("/") else { throw SSMLError(.usage, "a preset name must not be empty or hold a /", at: preset.keyLocation) }
                 named[name] = try BatchFormat.definition(name, preset.value, presets: named)
             } catch let error as SSMLError { errors.append(error) }
@@ -151,7 +151,7 @@ public struct BatchPlan: Sendable {
                     defaultFormats
                 }
             } catch let error as SSMLError {
-                let id = row["id"]?.value.text?.trimmingCharacters(in: .whitespaces)
+                let id = row["id"]?.value.text?.trimmingWhitespace()
                 problems.append(BatchFailure(row: row.index, place: row.place, id: id, error: error))
                 if let id, let location = row["id"]?.value.location, ids[id] == nil { ids[id] = location }
                 continue
@@ -179,7 +179,7 @@ public struct BatchPlan: Sendable {
         guard let idField = row["id"], let written = idField.value.text else {
             throw SSMLError(.usage, "the row has no id")
         }
-        let id = written.trimmingCharacters(in: .whitespaces)
+        let id = written.trimmingWhitespace()
         do { try OutputTemplate.check(id) } catch let error as SSMLError {
             throw SSMLError(.usage, "the id \"\(id)\" cannot name files: \(error.message.replacingOccurrences(of: "the output path \(id)", with: "it"))", at: idField.value.location)
         }
@@ -187,7 +187,7 @@ public struct BatchPlan: Sendable {
         switch (row["text"], row["file"]) {
         case (let text?, nil):
             guard let body = text.value.text else { throw SSMLError(.usage, "text must be a text, not \(text.value.typeName)", at: text.value.location) }
-            guard !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw SSMLError(.usage, "the text is empty", at: text.value.location) }
+            guard !body.trimmingWhitespaceAndNewlines().isEmpty else { throw SSMLError(.usage, "the text is empty", at: text.value.location) }
             input = .text(text.value)
         case (nil, let file?):
             input = .file(try BatchDefaults.single(file), file.value.location)

@@ -103,7 +103,7 @@ struct BatchDefaults: Sendable {
         guard let text = field.value.text else {
             throw SSMLError(.usage, "\(field.key) must be a single value, not \(field.value.typeName)", at: field.value.location)
         }
-        return text.trimmingCharacters(in: .whitespaces)
+        return text.trimmingWhitespace()
     }
 
     static func number(_ field: ManifestField) throws -> Double {
@@ -131,7 +131,7 @@ struct BatchDefaults: Sendable {
             var column = 0
             for part in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "|" || $0 == "," }) {
                 let leading = part.prefix { $0 == " " || $0 == "\t" }.unicodeScalars.count
-                let entry = part.trimmingCharacters(in: .whitespaces)
+                let entry = part.trimmingWhitespace()
                 if !entry.isEmpty {
                     items.append(ManifestItem(entry, .place(value.location(ofTextLine: 1, column: column + leading + 1))))
                 }
@@ -141,7 +141,7 @@ struct BatchDefaults: Sendable {
         case .list(let values):
             return try values.map { item in
                 guard let text = item.text else { throw SSMLError(.usage, "a list entry must be a single value, not \(item.typeName)", at: item.location) }
-                return ManifestItem(text.trimmingCharacters(in: .whitespaces), .place(item.location))
+                return ManifestItem(text.trimmingWhitespace(), .place(item.location))
             }
         case .map:
             throw SSMLError(.usage, "expected a list, not a map", at: value.location)

@@ -55,7 +55,7 @@ public struct BatchShard: Sendable, Equatable, CustomStringConvertible {
             return BatchShard(index: index, count: count, source: "\(flagName) \(flag)")
         }
         func index(_ variable: String) throws -> Int? {
-            guard let text = environment[variable]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+            guard let text = environment[variable]?.trimmingWhitespace(), !text.isEmpty else { return nil }
             guard let value = Int(text), value >= 0 else { throw SSMLError(.usage, "\(variable)=\(text) is not a shard index (0, 1, 2, …)") }
             return value
         }
@@ -68,7 +68,7 @@ public struct BatchShard: Sendable, Equatable, CustomStringConvertible {
         }
         if let value = try index("AWS_BATCH_JOB_ARRAY_INDEX") {
             var count = shards
-            if let size = environment["AWS_BATCH_JOB_ARRAY_SIZE"]?.trimmingCharacters(in: .whitespaces), !size.isEmpty {
+            if let size = environment["AWS_BATCH_JOB_ARRAY_SIZE"]?.trimmingWhitespace(), !size.isEmpty {
                 guard let parsed = Int(size), parsed >= 1 else { throw SSMLError(.usage, "AWS_BATCH_JOB_ARRAY_SIZE=\(size) is not a number of jobs") }
                 if let shards, shards != parsed { throw SSMLError(.usage, "AWS_BATCH_JOB_ARRAY_SIZE=\(parsed) and \(shardsName) \(shards) disagree") }
                 count = parsed

@@ -181,7 +181,7 @@ extension CallRun {
 
     func parseNCCO(_ response: WebhookResponse, purpose: String, method: String, url: String) -> Fetched {
         let text = String(decoding: response.body, as: UTF8.self)
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmingWhitespaceAndNewlines()
         if trimmed.isEmpty || trimmed == "[]" { return .empty }
         let path = URLComponents(string: url)?.path ?? url
         let name = "NCCO from \(method) \(path)"

@@ -77,12 +77,12 @@ public struct CallScript: Sendable, Equatable {
 
     /// A duration as users write it: `2.5s`, `500ms`, `1.5min`, `2` (seconds).
     public static func seconds(_ text: String, origin: String) throws -> Double {
-        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let trimmed = text.trimmingWhitespace().lowercased()
         let units: [(String, Double)] = [("ms", 0.001), ("min", 60), ("m", 60), ("s", 1), ("h", 3600)]
         var number = trimmed
         var factor = 1.0
         for (unit, scale) in units where trimmed.hasSuffix(unit) {
-            number = String(trimmed.dropLast(unit.count)).trimmingCharacters(in: .whitespaces)
+            number = String(trimmed.dropLast(unit.count)).trimmingWhitespace()
             factor = scale
             break
         }

@@ -446,7 +446,7 @@ final class CallRun {
         var parts: [String] = []
         if case .object(let members) = payload {
             for (key, value) in members where keys.contains(key) { parts.append("\(key)=\(value.text())") }
-            if let data = payload["data"] { parts += [brief(data).trimmingCharacters(in: .whitespaces)].filter { !$0.isEmpty } }
+            if let data = payload["data"] { parts += [brief(data).trimmingWhitespace()].filter { !$0.isEmpty } }
         }
         return parts.isEmpty ? "" : "  " + parts.joined(separator: " ")
     }

@@ -124,7 +124,7 @@ public final class HTTPWebhookClient: WebhookClient {
             throw WebhookFailure(error, timeout: timeout, maxBytes: maxBytes)
         }
         let type = response.header("Content-Type").map {
-            $0.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+            $0.split(separator: ";").first.map { $0.trimmingWhitespace().lowercased() } ?? ""
         }
         return WebhookResponse(status: response.status, contentType: type, body: response.body)
     }

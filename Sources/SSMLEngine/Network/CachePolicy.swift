@@ -12,7 +12,7 @@ struct CachePolicy: Equatable {
 
     init(header: String?) {
         for directive in (header ?? "").split(separator: ",") {
-            let parts = directive.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            let parts = directive.split(separator: "=", maxSplits: 1).map { $0.trimmingWhitespace().lowercased() }
             switch parts.first {
             case "no-store": noStore = true
             case "no-cache": noCache = true

@@ -69,7 +69,7 @@ struct Download {
     }
 
     static func mediaType(_ headers: HTTPHeaders) -> String? {
-        headers.first(name: "Content-Type")?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        headers.first(name: "Content-Type")?.split(separator: ";").first.map { $0.trimmingWhitespace().lowercased() }
     }
 
     /// 16 random lowercase hex digits: names that no two writers pick alike.

@@ -42,7 +42,7 @@ final class ExchangeDelegate<Sink: ResponseSink>: HTTPClientResponseDelegate, @u
         if HTTPExchange.isRedirect(head) || !sink.wantsBody(head) {
             return eventLoop.makeFailedFuture(HeadOnly(head: head))
         }
-        if let declared = head.headers.first(name: "Content-Length").flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }),
+        if let declared = head.headers.first(name: "Content-Length").flatMap({ Int($0.trimmingWhitespace()) }),
             declared > limits.maxBytes
         {
             return eventLoop.makeFailedFuture(

@@ -118,7 +118,7 @@ enum HTTPExchange {
 
     /// The request a redirect leads to, or why it is not followed.
     static func redirected(_ request: Request, status: UInt, location: String, original: String, redirects: Int, limits: Limits) throws -> Request {
-        guard let resolved = URL(string: location.trimmingCharacters(in: .whitespaces), relativeTo: request.url)?.absoluteURL,
+        guard let resolved = URL(string: location.trimmingWhitespace(), relativeTo: request.url)?.absoluteURL,
             var components = URLComponents(url: resolved, resolvingAgainstBaseURL: false), let scheme = components.scheme?.lowercased()
         else {
             throw HTTPRequestError(.redirect, url: original, "the server redirected to '\(location)', which is not a URL")

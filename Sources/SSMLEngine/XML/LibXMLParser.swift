@@ -360,7 +360,7 @@ private let structuredError: xmlStructuredErrorFunc = { context, error in
     }
     let message =
         string(error.pointee.message.map { UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self) })?
-        .trimmingCharacters(in: .whitespacesAndNewlines) ?? "malformed XML"
+        .trimmingWhitespaceAndNewlines() ?? "malformed XML"
     let lastLine = tree.lines.lineStarts.count + tree.lineOffset
     let line = min(max(1, Int(error.pointee.line) + tree.lineOffset), max(1, lastLine))
     let column = max(1, Int(error.pointee.int2))

@@ -202,7 +202,7 @@ struct RenderRequest {
         guard let accept else { return false }
         var best: (json: Double, audio: Double) = (0, 0)
         for item in accept.split(separator: ",") {
-            let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            let parts = item.split(separator: ";").map { $0.trimmingWhitespace().lowercased() }
             guard let type = parts.first else { continue }
             let quality = parts.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
             if type == "application/json" { best.json = max(best.json, quality) }

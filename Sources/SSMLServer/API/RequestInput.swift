@@ -56,10 +56,10 @@ enum RequestInput {
     /// The media a request's `Content-Type` names; 415 for what the route does not read.
     static func media(of request: Request, accepted: String) throws(APIError) -> Media {
         guard let header = request.headers[.contentType] else { return .text }
-        let parts = header.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+        let parts = header.split(separator: ";").map { $0.trimmingWhitespace() }
         let type = parts.first?.lowercased() ?? ""
         for parameter in parts.dropFirst() {
-            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingWhitespace() }
             guard pair.count == 2, pair[0].lowercased() == "charset" else { continue }
             let charset = pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")).lowercased()
             guard ["utf-8", "utf8", "us-ascii"].contains(charset) else {

@@ -25,7 +25,7 @@ struct RequestLogMiddleware: RouterMiddleware {
         if let length = response.body.contentLength { metadata["bytes"] = "\(length)" }
         if let timing = response.headers[.serverTiming] {
             for part in timing.split(separator: ",") {
-                let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+                let pieces = part.split(separator: ";").map { $0.trimmingWhitespace() }
                 guard pieces.count == 2, pieces[1].hasPrefix("dur=") else { continue }
                 metadata["\(pieces[0])_ms"] = "\(pieces[1].dropFirst(4))"
             }

@@ -47,7 +47,7 @@ struct SevenTwin: Sendable {
     static func key(_ authorization: String) -> String? {
         let parts = authorization.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, ["basic", "bearer"].contains(parts[0].lowercased()) else { return nil }
-        return parts[1].trimmingCharacters(in: .whitespaces)
+        return parts[1].trimmingWhitespace()
     }
 
     // MARK: - POST /api/voice
@@ -78,10 +78,10 @@ struct SevenTwin: Sendable {
         // Query parameters count as well (seven.io's API takes GET-style parameters on POST too).
         for (key, value) in request.uri.queryParameters where fields[String(key)] == nil { fields[String(key)] = String(value) }
 
-        guard let to = fields["to"]?.trimmingCharacters(in: .whitespaces), !to.isEmpty else {
+        guard let to = fields["to"]?.trimmingWhitespace(), !to.isEmpty else {
             throw SevenError(code: "301", field: "to", text: "no recipient: the number(s) to call, comma-separated (49176123456789)")
         }
-        guard let words = fields["text"], !words.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        guard let words = fields["text"], !words.trimmingWhitespaceAndNewlines().isEmpty else {
             throw SevenError(code: "305", field: "text", text: "no text: the plain text or SSML to speak")
         }
         guard words.count <= 10_000 else { throw SevenError(code: "401", field: "text", text: "the text has \(words.count) characters; at most 10000") }
@@ -108,7 +108,7 @@ struct SevenTwin: Sendable {
         var messages: [JSONBody.Value] = []
         var started = 0
         var refused: TwinCalls.Full?
-        for raw in to.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !raw.isEmpty {
+        for raw in to.split(separator: ",").map({ $0.trimmingWhitespace() }) where !raw.isEmpty {
             guard let number = Self.number(raw) else {
                 messages.append(
                     .object([

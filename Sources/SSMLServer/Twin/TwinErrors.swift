@@ -118,6 +118,6 @@ enum TwinBody {
 
     /// The media type of the body, lowercased, without parameters.
     static func mediaType(_ request: Request) -> String {
-        request.headers[.contentType]?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        request.headers[.contentType]?.split(separator: ";").first.map { $0.trimmingWhitespace().lowercased() } ?? ""
     }
 }

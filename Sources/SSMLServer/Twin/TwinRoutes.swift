@@ -146,7 +146,7 @@ public struct Twin: ServerRouteGroup {
                 speech = text
             }
         } else {
-            keys = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            keys = text.trimmingWhitespaceAndNewlines()
         }
         guard (keys == nil) != (speech == nil) else {
             throw APIError(.badRequest, kind: "invalid-value", "give keys ({\"keys\": \"12#\"}) or speech ({\"speech\": \"yes\"}), one of them", field: "keys")

@@ -16,7 +16,7 @@ struct VonageAuth: Sendable {
         guard let authorization, authorization.lowercased().hasPrefix("bearer ") else {
             return "no bearer token: send Authorization: Bearer <JWT> (a JWT signed with your application's private key)"
         }
-        let token = authorization.dropFirst(7).trimmingCharacters(in: .whitespaces)
+        let token = authorization.dropFirst(7).trimmingWhitespace()
         guard !token.isEmpty else { return "the bearer token is empty" }
         guard let key else { return nil }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
