@@ -34,11 +34,13 @@ public enum WarmStart {
     /// Starts preparing the standard engine for the data files `DataFiles.locate()` finds (no-op when begun before).
     public static func begin() {
         let slot = Slot()
-        guard Self.slot.withLock({ current in
-            guard current == nil else { return false }
-            current = slot
-            return true
-        }) else { return }
+        guard
+            Self.slot.withLock({ current in
+                guard current == nil else { return false }
+                current = slot
+                return true
+            })
+        else { return }
         let thread = Thread {
             let engine = try? Engine.load(data: DataFiles.locate())
             slot.outcome.withLock { $0 = engine }
