@@ -266,7 +266,7 @@ import Testing
         // Each thread waits (at most 20 s) until every thread has arrived: only threads running at once all get there.
         let arrived = Atomic(0)
         let timedOut = Atomic(0)
-        BatchRunner.onThreads(count, name: "test") {
+        Lanes.run(count, name: "test") {
             arrived.add(1, ordering: .sequentiallyConsistent)
             let deadline = Date().addingTimeInterval(20)
             while arrived.load(ordering: .sequentiallyConsistent) < count {

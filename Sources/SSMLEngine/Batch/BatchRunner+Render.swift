@@ -36,7 +36,7 @@ extension BatchRunner {
         total: Int, report: Reporter
     ) -> RenderOutcome {
         let progress = Progress(total: total)
-        Self.onThreads(min(Self.lanes(workers: pool.size), units.count), name: "ssml-batch") { [self] in
+        Lanes.run(min(Self.lanes(workers: pool.size), units.count), name: "ssml-batch") { [self] in
             while !progress.stopping {
                 let index: Int = progress.state.withLock { state in
                     defer { state.next += 1 }
@@ -57,24 +57,6 @@ extension BatchRunner {
     /// thread did it (a quarter of the run's two cores); with two per worker, a planned job always waits for the
     /// worker that finishes.
     static func lanes(workers: Int) -> Int { 2 * max(1, workers) + 1 }
-
-    /// Runs `body` on `count` threads of their own and waits for them all.
-    ///
-    /// Not `DispatchQueue.concurrentPerform`: it runs no more iterations at once than there are cores, so the threads
-    /// beyond that (the ones meant to keep the workers fed) would only start when others had finished all their work.
-    static func onThreads(_ count: Int, name: String, _ body: @escaping @Sendable () -> Void) {
-        let group = DispatchGroup()
-        for lane in 0..<max(1, count) {
-            group.enter()
-            let thread = Thread {
-                body()
-                group.leave()
-            }
-            thread.name = "\(name)-\(lane)"
-            thread.start()
-        }
-        group.wait()
-    }
 
     private func render(
         _ unit: Unit, prompts: [BatchPlan.Prompt], pool: RenderWorkerPool, store: EntryStore, state: BatchState, progress: Progress,

@@ -119,9 +119,10 @@ public struct SnapshotRunner: Sendable {
         let results = Mutex<[Int: SnapshotCaseReport]>([:])
         let next = Mutex(0)
         let runner = self
-        // One more than the workers, so that planning the next case overlaps the renders.
-        let jobs = max(1, min(pool.size + 1, cases.count))
-        DispatchQueue.concurrentPerform(iterations: jobs) { _ in
+        // Two per worker and one more, on threads of their own (`DispatchQueue.concurrentPerform` ran no more than
+        // there are cores, so none was left to plan and compare while the others waited on their workers).
+        let jobs = max(1, min(2 * pool.size + 1, cases.count))
+        Lanes.run(jobs, name: "ssml-test") {
             while true {
                 let index: Int = next.withLock { value in
                     defer { value += 1 }
