@@ -15,16 +15,11 @@ import Synchronization
 public enum WarmStart {
     private final class Slot: Sendable {
         let outcome = Mutex<Engine?>(nil)
-        let finished = Mutex(false)
-        let done = DispatchSemaphore(value: 0)
+        /// Entered before the thread starts, left when it has stored its outcome; waiting on it again returns at once.
+        let running = DispatchGroup()
 
-        /// Waits for the thread (once; later callers find it finished).
         func wait() -> Engine? {
-            if !finished.withLock({ $0 }) {
-                done.wait()
-                finished.withLock { $0 = true }
-                done.signal()
-            }
+            running.wait()
             return outcome.withLock { $0 }
         }
     }
@@ -41,10 +36,11 @@ public enum WarmStart {
                 return true
             })
         else { return }
+        slot.running.enter()
         let thread = Thread {
             let engine = try? Engine.load(data: DataFiles.locate())
             slot.outcome.withLock { $0 = engine }
-            slot.done.signal()
+            slot.running.leave()
         }
         thread.name = "warm start"
         thread.start()
