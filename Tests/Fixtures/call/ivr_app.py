@@ -329,8 +329,17 @@ def main():
     server = ThreadingHTTPServer(("127.0.0.1", ARGS.port), Handler)
     server.daemon_threads = True
     print(server.server_address[1], flush=True)
-    # Stops by itself, so a crashed test never leaves it running.
+    # Stops by itself, so a crashed test never leaves it running: when the test process that started it is gone
+    # (its parent changes), or at the latest after its lifetime.
     threading.Timer(ARGS.lifetime, lambda: os._exit(0)).start()
+    parent = os.getppid()
+
+    def watch_parent():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch_parent, daemon=True).start()
     server.serve_forever()
 
 
