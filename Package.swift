@@ -40,7 +40,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
-        // The Vonage twin's RS256 JWT check (`--vonage-public-key`); already in the graph (swift-nio-extras -> swift-certificates).
+        // The Vonage twin's RS256 JWT check (`--vonage-public-key`) and the batch's SHA-256; already in the graph
+        // (swift-nio-extras -> swift-certificates).
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
@@ -82,6 +83,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             linkerSettings: [
                 // The archive, not the shared library (`-l:` names the file); its one other dependency is libsonic.
