@@ -3,6 +3,7 @@
 #define SSML_CPOSIX_SHIM_H
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <unistd.h>
 #include <sys/syscall.h>
@@ -31,6 +32,10 @@ static inline int ssml_syncfs(int fd) { return syncfs(fd); }
 
 /// `memfd_create(name, MFD_CLOEXEC)`: an anonymous file in memory (declared only under _GNU_SOURCE).
 static inline int ssml_memfd(const char *name) { return (int)syscall(SYS_memfd_create, name, 1U /* MFD_CLOEXEC */); }
+
+/// `mallopt` with glibc's `M_TRIM_THRESHOLD` and `M_MMAP_THRESHOLD`: keep freed memory for reuse, and serve
+/// allocations below `mmap` bytes from the heap. Returns 0 when glibc refuses a value.
+static inline int ssml_malloc_keep(int trim, int mmap) { return mallopt(M_TRIM_THRESHOLD, trim) && mallopt(M_MMAP_THRESHOLD, mmap); }
 
 /// `pipe2(fds, O_CLOEXEC)`.
 static inline int ssml_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }

@@ -292,6 +292,15 @@ enum Posix {
         return getppid() == expectedParent
     }
 
+    /// Has malloc keep the memory a process frees, and serve allocations up to 32 MB from its heap, instead of
+    /// handing memory back to the kernel and mapping big buffers afresh: for a render process, whose every new
+    /// page is a page fault (a forked copy starts with none of its own). Returns false when glibc refuses.
+    /// The corresponding C function is `mallopt(M_TRIM_THRESHOLD / M_MMAP_THRESHOLD)`.
+    @discardableResult
+    static func keepFreedMemory() -> Bool {
+        ssml_malloc_keep(Int32.max, 32 << 20) != 0
+    }
+
     /// Forks the calling (single-threaded) process. The corresponding C function is `fork`.
     static func fork() throws -> pid_t {
         let pid = Glibc.fork()
