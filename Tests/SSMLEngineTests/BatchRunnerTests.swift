@@ -25,7 +25,7 @@ import Testing
         var options = BatchRunner.Options(output: folder.appendingPathComponent("out"))
         options.jobs = 2
         configure(&options)
-        let runner = try BatchRunner(plan: plan, engine: engine, options: options) { try RenderWorkerPool(size: $0, executable: Self.worker) }
+        let runner = try BatchRunner(plan: plan, engine: engine, options: options) { try RenderWorkerPool(size: $0, executable: Self.worker, queueDepth: 2) }
         let events = Mutex<[BatchEvent]>([])
         let summary = try runner.run { event in events.withLock { $0.append(event) } }
         return (summary, events.withLock { $0 })

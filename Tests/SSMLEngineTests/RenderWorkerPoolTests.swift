@@ -88,6 +88,66 @@ import Testing
         _ = try pool.render(WorkerJob(plan: try plan("<speak>Still here.</speak>"), sampleRate: 8000), into: after)
         #expect(after.samples.count > 4000)
     }
+
+    @Test func jobsQueuedOnOneWorkerEachGetTheirOwnSamples() throws {
+        // One worker holding two jobs at once: each job reads its replies when the one before it has read its own.
+        let plans = [
+            try plan("<speak>One.</speak>"),
+            try plan("<speak>Two, three and four, said more slowly than the first.</speak>"),
+            try plan("<speak><voice name=\"en-gb-male\">Five six seven.</voice> <break time=\"400ms\"/> Eight.</speak>"),
+        ]
+        let alone = try RenderWorkerPool(size: 1, executable: Self.executable)
+        let expected = try plans.map { plan in
+            let sink = MemorySink()
+            _ = try alone.render(WorkerJob(plan: plan, sampleRate: 8000), into: sink)
+            return sink.samples
+        }
+        #expect(Set(expected.map(\.count)).count == 3)
+        let pool = try RenderWorkerPool(size: 1, executable: Self.executable, queueDepth: 2)
+        let results = Mutex<[Int: [Float]]>([:])
+        let next = Atomic(0)
+        Lanes.run(4, name: "queued") {
+            while true {
+                let index = next.add(1, ordering: .sequentiallyConsistent).oldValue
+                guard index < 12 else { return }
+                let sink = MemorySink()
+                if (try? pool.render(WorkerJob(plan: plans[index % 3], sampleRate: 8000), into: sink)) != nil {
+                    results.withLock { $0[index] = sink.samples }
+                }
+            }
+        }
+        let all = results.withLock { $0 }
+        #expect(all.count == 12)
+        for (index, samples) in all { #expect(samples == expected[index % 3], "job \(index)") }
+    }
+
+    @Test func aCancelledJobLeavesTheJobQueuedBehindItWhole() throws {
+        let pool = try RenderWorkerPool(size: 1, executable: Self.executable, queueDepth: 2)
+        let long = String(repeating: "This sentence is long enough to take a while to say. ", count: 200)
+        let longJob = WorkerJob(plan: try plan("<speak>\(long)</speak>"), sampleRate: 16000)
+        let short = WorkerJob(plan: try plan("<speak>Still here, after the cancelled one.</speak>"), sampleRate: 8000)
+        let reference = MemorySink()
+        _ = try RenderWorkerPool(size: 1, executable: Self.executable).render(short, into: reference)
+        let cancellation = RenderWorkerPool.Cancellation()
+        let outcomes = Mutex<(cancelled: Bool, queued: [Float]?)>((false, nil))
+        let started = Atomic(false)
+        Lanes.run(2, name: "cancel") {
+            if !started.exchange(true, ordering: .sequentiallyConsistent) {
+                let sink = CancellingSink(after: 16000 * 20, cancellation: cancellation)
+                do { _ = try pool.render(longJob, into: sink, cancellation: cancellation) } catch is CancellationError {
+                    outcomes.withLock { $0.cancelled = true }
+                } catch {}
+            } else {
+                // Queued behind the long job (the one worker holds both).
+                usleep(50_000)
+                let sink = MemorySink()
+                if (try? pool.render(short, into: sink)) != nil { outcomes.withLock { $0.queued = sink.samples } }
+            }
+        }
+        let (cancelled, queued) = outcomes.withLock { $0 }
+        #expect(cancelled)
+        #expect(queued == reference.samples)
+    }
 }
 
 /// Cancels the job once it has received `after` samples.

@@ -49,14 +49,15 @@ extension BatchRunner {
         return progress.state.withLock { $0.outcome }
     }
 
-    /// Threads rendering units for `workers` render workers: per worker, one waiting with the next planned job while
-    /// another writes the outputs of the job it rendered, and one more.
+    /// Threads rendering units for `workers` render workers: per worker, one whose job renders, one whose job waits
+    /// in the worker's queue (the pool's `queueDepth` of 2), one writing the outputs of the job it rendered; and one
+    /// more.
     ///
     /// A unit's thread plans, waits for a worker, then encodes, writes, measures and hashes the outputs; that last
     /// step costs about half of what the render costs. With a thread per worker only, each worker sat idle while its
-    /// thread did it (a quarter of the run's two cores); with two per worker, a planned job always waits for the
-    /// worker that finishes.
-    static func lanes(workers: Int) -> Int { 2 * max(1, workers) + 1 }
+    /// thread did it (a quarter of the run's two cores); with the next job already in the worker's pipe, the worker
+    /// forks its render process as soon as the last one ends, without waiting for a thread here to be scheduled.
+    static func lanes(workers: Int) -> Int { 3 * max(1, workers) + 1 }
 
     private func render(
         _ unit: Unit, prompts: [BatchPlan.Prompt], pool: RenderWorkerPool, store: EntryStore, state: BatchState, progress: Progress,

@@ -52,7 +52,7 @@ public final class BatchRunner: Sendable {
     ///   - pool: starts the render workers (given the count) when something needs rendering.
     public init(
         plan: BatchPlan, engine: Engine, options: Options,
-        pool: @escaping @Sendable (Int) throws -> RenderWorkerPool = { try RenderWorkerPool(size: $0) }
+        pool: @escaping @Sendable (Int) throws -> RenderWorkerPool = { try RenderWorkerPool(size: $0, queueDepth: 2) }
     ) throws {
         self.plan = plan
         self.engine = engine

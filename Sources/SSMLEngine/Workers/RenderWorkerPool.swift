@@ -35,6 +35,9 @@ public final class RenderWorkerPool: Sendable {
 
     public let size: Int
     public let executable: URL
+    /// Jobs a worker holds at once: with 2, a worker is sent its next job while it renders one, and forks the next
+    /// render process as soon as the current one has ended, without waiting for this process to answer.
+    public let queueDepth: Int
     /// The engine version the workers reported.
     public let version: String
 
@@ -43,18 +46,28 @@ public final class RenderWorkerPool: Sendable {
     private let available = NSCondition()
 
     private struct State {
+        /// Workers with no job.
         var idle: [Worker] = []
-        var running = 0
+        /// Workers with a job and room for another (``queueDepth``), by process id.
+        var open: [Worker] = []
+        /// Jobs each worker holds, by process id.
+        var load: [pid_t: Int] = [:]
+        /// Workers found broken while other jobs still held them: replaced when the last of those lets go.
+        var broken: Set<pid_t> = []
         var closed = false
     }
 
     /// Starts `size` workers (default: the number of cores).
-    public init(size: Int = ProcessInfo.processInfo.activeProcessorCount, executable: URL? = nil) throws {
+    /// - Parameter queueDepth: jobs a worker may hold at once (see ``queueDepth``); 1 for callers that want a job to
+    ///   wait for the first free worker (a server: a short job must not wait behind a long one), 2 for a batch of short
+    ///   jobs, where the hand-over between one job and the next left the cores a quarter idle.
+    public init(size: Int = ProcessInfo.processInfo.activeProcessorCount, executable: URL? = nil, queueDepth: Int = 1) throws {
         guard let executable = executable ?? Self.locateExecutable() else {
             throw SSMLError(.engine, "cannot find the render worker ssml-worker (install it beside ssml, or set SSML_WORKER to its path)")
         }
         self.size = max(1, size)
         self.executable = executable
+        self.queueDepth = max(1, queueDepth)
         let spawner = self.spawner
         let workers = try (0..<max(1, size)).map { _ in try spawner.runAndWait { try Worker.start(executable) } }
         version = workers.first?.version ?? ""
@@ -64,7 +77,7 @@ public final class RenderWorkerPool: Sendable {
     deinit {
         let workers = state.withLock { state in
             state.closed = true
-            return state.idle
+            return state.idle + state.open
         }
         for worker in workers { worker.stop() }
     }
@@ -158,13 +171,15 @@ public final class RenderWorkerPool: Sendable {
         available.lock()
         defer { available.unlock() }
         while true {
+            let depth = queueDepth
             let taken: Worker?? = state.withLock { state in
                 if state.closed { return .some(nil) }
-                if let worker = state.idle.popLast() {
-                    state.running += 1
-                    return .some(worker)
-                }
-                return nil
+                // A free worker first; else one that renders a job and has room for the next.
+                guard let worker = state.idle.popLast() ?? (state.open.isEmpty ? nil : state.open.removeFirst()) else { return nil }
+                let load = state.load[worker.pid, default: 0] + 1
+                state.load[worker.pid] = load
+                if load < depth { state.open.append(worker) }
+                return .some(worker)
             }
             switch taken {
             case .some(.some(let worker)): return worker
@@ -175,26 +190,35 @@ public final class RenderWorkerPool: Sendable {
     }
 
     private func release(_ worker: Worker, healthy: Bool) {
-        var replacement = worker
-        if !healthy {
+        // The last job to let go of a broken worker stops and replaces it; the others only see it fail.
+        let last: (remaining: Int, broken: Bool) = state.withLock { state in
+            let remaining = state.load[worker.pid, default: 1] - 1
+            if !healthy { state.broken.insert(worker.pid) }
+            let broken = state.broken.contains(worker.pid)
+            state.open.removeAll { $0 === worker }
+            if remaining > 0 {
+                state.load[worker.pid] = remaining
+                if !broken { state.open.append(worker) }
+            } else {
+                state.load[worker.pid] = nil
+                state.broken.remove(worker.pid)
+                if !broken { state.idle.append(worker) }
+            }
+            return (remaining, broken)
+        }
+        if last.broken {
+            // Its other jobs read no more from it: they fail at once, and are retried or reported by their callers.
+            worker.terminate()
+            guard last.remaining == 0 else { return }
             worker.stop()
             let executable = executable
             // A dead worker is replaced; if even that fails, the pool shrinks (later jobs use the others).
-            guard let fresh = try? spawner.runAndWait({ try Worker.start(executable) }) else {
-                state.withLock { $0.running -= 1 }
-                available.lock()
-                available.signal()
-                available.unlock()
-                return
+            if let fresh = try? spawner.runAndWait({ try Worker.start(executable) }) {
+                state.withLock { $0.idle.append(fresh) }
             }
-            replacement = fresh
-        }
-        state.withLock { state in
-            state.running -= 1
-            state.idle.append(replacement)
         }
         available.lock()
-        available.signal()
+        available.broadcast()
         available.unlock()
     }
 }
@@ -209,6 +233,10 @@ final class Worker: Sendable {
     let pid: pid_t
     let version: String
     private let channel: WorkerChannel
+    /// The worker answers its jobs in the order they were sent: a job reads its replies when the ones before it
+    /// have read theirs (``queueDepth`` > 1). `next` is the ticket of the next job sent, `serving` the one reading.
+    private let turns = Mutex<(next: Int, serving: Int, broken: Bool)>((0, 0, false))
+    private let turn = NSCondition()
 
     private init(pid: pid_t, version: String, channel: WorkerChannel) {
         self.pid = pid
@@ -255,7 +283,40 @@ final class Worker: Sendable {
     /// made: all of them, or (when it said it is ``WorkerMessage/incomplete``) the first ones. Errors of the job are
     /// `SSMLError`s; a broken worker is a ``WorkerFailure``.
     func run(_ payload: Data, into sinks: [any AudioSink], cancellation: RenderWorkerPool.Cancellation?) throws -> [RenderReport] {
-        do { try channel.send(.job(payload)) } catch { throw WorkerFailure(error: SSMLError(.engine, "the render worker \(pid) is gone")) }
+        let gone = WorkerFailure(error: SSMLError(.engine, "the render worker \(pid) is gone"))
+        // The ticket and the job go out together, so that tickets follow the jobs' order in the pipe.
+        turn.lock()
+        let ticket = turns.withLock { turns in
+            defer { turns.next += 1 }
+            return turns.next
+        }
+        do { try channel.send(.job(payload)) } catch {
+            turns.withLock { $0.broken = true }
+            turn.broadcast()
+            turn.unlock()
+            throw gone
+        }
+        while true {
+            let (serving, broken) = turns.withLock { ($0.serving, $0.broken) }
+            if broken {
+                turn.unlock()
+                throw gone
+            }
+            if serving == ticket { break }
+            turn.wait()
+        }
+        turn.unlock()
+        var whole = false
+        defer {
+            turn.lock()
+            turns.withLock { turns in
+                turns.serving += 1
+                // Replies read only in part leave the rest in the pipe: the jobs after this one cannot read theirs.
+                if !whole { turns.broken = true }
+            }
+            turn.broadcast()
+            turn.unlock()
+        }
         var reports: [RenderReport] = []
         var incomplete = false
         var failure: SSMLError?
@@ -293,6 +354,7 @@ final class Worker: Sendable {
             case .failure(let data):
                 failure = (try? JSONDecoder().decode(SSMLError.self, from: data)) ?? SSMLError(.engine, "the render failed")
             case .finished(let status):
+                whole = true
                 cancellation?.finished()
                 if let sinkError { throw sinkError }
                 if cancellation?.isCancelled == true { throw CancellationError() }
@@ -307,6 +369,9 @@ final class Worker: Sendable {
             }
         }
     }
+
+    /// Stops the worker process (its pipes stay open until ``stop()``, for jobs still reading them).
+    func terminate() { kill(pid, SIGKILL) }
 
     /// Ends the worker: closing its input ends its loop; a kill makes sure.
     func stop() {

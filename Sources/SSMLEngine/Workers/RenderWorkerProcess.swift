@@ -80,10 +80,12 @@ public enum RenderWorkerProcess {
                 // The render process: dies with the worker, renders, and leaves without running exit handlers
                 // (they belong to the worker).
                 guard Posix.dieWithParent(expectedParent: worker) else { _exit(0) }
+                // The render process says it started, not the worker: one writer at a time on the pipe (a message
+                // over 4 KB from two writers at once can interleave), and the pool may have queued the next job.
+                guard (try? channel.send(.started(pid: getpid()))) != nil else { _exit(1) }
                 _exit(render(job, synthesizer: synthesizer, channel: channel))
             }
             do {
-                try channel.send(.started(pid: child))
                 let status: Int32 =
                     switch try Posix.wait(child) {
                     case .exited(let code): code
