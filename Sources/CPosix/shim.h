@@ -37,6 +37,9 @@ static inline int ssml_memfd(const char *name) { return (int)syscall(SYS_memfd_c
 /// allocations below `mmap` bytes from the heap. Returns 0 when glibc refuses a value.
 static inline int ssml_malloc_keep(int trim, int mmap) { return mallopt(M_TRIM_THRESHOLD, trim) && mallopt(M_MMAP_THRESHOLD, mmap); }
 
+/// `fcntl(fd, F_SETPIPE_SZ, bytes)` (defined only under _GNU_SOURCE): the pipe's buffer; returns the size set or -1.
+static inline int ssml_set_pipe_size(int fd, int bytes) { return fcntl(fd, 1031 /* F_SETPIPE_SZ */, bytes); }
+
 /// `pipe2(fds, O_CLOEXEC)`.
 static inline int ssml_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
 

@@ -358,6 +358,18 @@ enum Posix {
         return (fds[0], fds[1])
     }
 
+    /// Makes the pipe at `fd` hold up to `bytes` (rounded up to pages; at most `/proc/sys/fs/pipe-max-size`, 1 MB by
+    /// default, which is tried next when more is refused). Returns the size it holds now, or nil when it is unchanged.
+    /// The corresponding C function is `fcntl(F_SETPIPE_SZ)`.
+    @discardableResult
+    static func setPipeSize(_ fd: Int32, _ bytes: Int) -> Int? {
+        for size in [bytes, min(bytes, 1 << 20)] {
+            let set = ssml_set_pipe_size(fd, Int32(clamping: size))
+            if set > 0 { return Int(set) }
+        }
+        return nil
+    }
+
     /// Starts `executable` with `arguments`, its standard input and output the given descriptors, standard error
     /// inherited. The corresponding C function is `posix_spawn`.
     static func spawn(_ executable: String, arguments: [String], environment: [String: String], stdin: Int32, stdout: Int32) throws -> pid_t {

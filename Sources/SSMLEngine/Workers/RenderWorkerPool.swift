@@ -247,6 +247,9 @@ final class Worker: Sendable {
     /// Starts the worker and waits for it to be ready. Call on the pool's spawner thread.
     static func start(_ executable: URL) throws -> Worker {
         let toWorker = try Posix.pipe(), fromWorker = try Posix.pipe()
+        // Room for a short prompt's samples at all its rates (a 64 KB pipe held one message): the render process
+        // writes them and ends without waiting for this process to read each message.
+        Posix.setPipeSize(fromWorker.write, 1 << 20)
         var environment = ProcessInfo.processInfo.environment
         environment[RenderWorkerProcess.parentVariable] = "\(getpid())"
         // Symbols bound once when the worker starts, not again in every render process it forks.
