@@ -358,16 +358,12 @@ enum Posix {
         return (fds[0], fds[1])
     }
 
-    /// Makes the pipe at `fd` hold up to `bytes` (rounded up to pages; at most `/proc/sys/fs/pipe-max-size`, 1 MB by
-    /// default, which is tried next when more is refused). Returns the size it holds now, or nil when it is unchanged.
-    /// The corresponding C function is `fcntl(F_SETPIPE_SZ)`.
+    /// Makes the pipe at `fd` hold `bytes` (rounded up to pages; at most `/proc/sys/fs/pipe-max-size`, 1 MB by
+    /// default); false when the kernel refuses, and the pipe keeps its size. The corresponding C function is
+    /// `fcntl(F_SETPIPE_SZ)`.
     @discardableResult
-    static func setPipeSize(_ fd: Int32, _ bytes: Int) -> Int? {
-        for size in [bytes, min(bytes, 1 << 20)] {
-            let set = ssml_set_pipe_size(fd, Int32(clamping: size))
-            if set > 0 { return Int(set) }
-        }
-        return nil
+    static func setPipeSize(_ fd: Int32, _ bytes: Int) -> Bool {
+        ssml_set_pipe_size(fd, Int32(clamping: bytes)) > 0
     }
 
     /// Starts `executable` with `arguments`, its standard input and output the given descriptors, standard error

@@ -52,8 +52,6 @@ public final class RenderWorkerPool: Sendable {
         var open: [Worker] = []
         /// Jobs each worker holds, by process id.
         var load: [pid_t: Int] = [:]
-        /// Workers found broken while other jobs still held them: replaced when the last of those lets go.
-        var broken: Set<pid_t> = []
         var closed = false
     }
 
@@ -191,17 +189,16 @@ public final class RenderWorkerPool: Sendable {
 
     private func release(_ worker: Worker, healthy: Bool) {
         // The last job to let go of a broken worker stops and replaces it; the others only see it fail.
+        if !healthy { worker.markBroken() }
+        let broken = worker.isBroken
         let last: (remaining: Int, broken: Bool) = state.withLock { state in
             let remaining = state.load[worker.pid, default: 1] - 1
-            if !healthy { state.broken.insert(worker.pid) }
-            let broken = state.broken.contains(worker.pid)
             state.open.removeAll { $0 === worker }
             if remaining > 0 {
                 state.load[worker.pid] = remaining
                 if !broken { state.open.append(worker) }
             } else {
                 state.load[worker.pid] = nil
-                state.broken.remove(worker.pid)
                 if !broken { state.idle.append(worker) }
             }
             return (remaining, broken)
@@ -294,9 +291,8 @@ final class Worker: Sendable {
             return turns.next
         }
         do { try channel.send(.job(payload)) } catch {
-            turns.withLock { $0.broken = true }
-            turn.broadcast()
             turn.unlock()
+            markBroken()
             throw gone
         }
         while true {
@@ -371,6 +367,18 @@ final class Worker: Sendable {
                 throw unexpected()
             }
         }
+    }
+
+    /// Whether a job found the worker broken (it died, or a job left its replies half read): the jobs queued
+    /// behind fail at once, and the pool replaces it.
+    var isBroken: Bool { turns.withLock { $0.broken } }
+
+    /// Marks the worker broken and wakes the jobs waiting for their turn on it.
+    func markBroken() {
+        turn.lock()
+        turns.withLock { $0.broken = true }
+        turn.broadcast()
+        turn.unlock()
     }
 
     /// Stops the worker process (its pipes stay open until ``stop()``, for jobs still reading them).
