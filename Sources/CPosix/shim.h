@@ -43,4 +43,22 @@ static inline int ssml_set_pipe_size(int fd, int bytes) { return fcntl(fd, 1031 
 /// `pipe2(fds, O_CLOEXEC)`.
 static inline int ssml_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
 
+/// Flush-to-zero (the x86 MXCSR FTZ bit): a floating-point result too small to be normal becomes 0, as libebur128
+/// sets it around its loudness filter. Returns the mode to restore; `ssml_flush_to_zero_available` says whether the
+/// processor has it (elsewhere the two calls do nothing).
+#if defined(__x86_64__) || defined(__SSE2__)
+#include <xmmintrin.h>
+static inline int ssml_flush_to_zero_available(void) { return 1; }
+static inline unsigned int ssml_flush_to_zero_begin(void) {
+    unsigned int mode = _mm_getcsr();
+    _mm_setcsr(mode | _MM_FLUSH_ZERO_ON);
+    return mode;
+}
+static inline void ssml_flush_to_zero_end(unsigned int mode) { _mm_setcsr(mode); }
+#else
+static inline int ssml_flush_to_zero_available(void) { return 0; }
+static inline unsigned int ssml_flush_to_zero_begin(void) { return 0; }
+static inline void ssml_flush_to_zero_end(unsigned int mode) { (void)mode; }
+#endif
+
 #endif

@@ -277,9 +277,11 @@ extension BatchRunner {
 
     private static func measureDecoded(_ url: URL, rawSampleRate: Int?) throws -> AudioFileProperties {
         let reader = try AudioFileReader(url: url, rawSampleRate: rawSampleRate)
-        // Outputs are mono: the true peak is measured here, the same number libebur128 gives in a fraction of its time.
+        // Outputs are mono: their loudness and true peak are measured here, the same numbers libebur128 gives in a
+        // fraction of its time (other files go to libebur128).
         let mono = reader.channels == 1
-        let meter = try LoudnessMeter(sampleRate: reader.sampleRate, channels: reader.channels, range: false, truePeak: !mono)
+        let meter = mono ? nil : try LoudnessMeter(sampleRate: reader.sampleRate, channels: reader.channels, range: false, truePeak: true)
+        var loudness = IntegratedLoudnessMeter(sampleRate: reader.sampleRate)
         var truePeak = TruePeakMeter(sampleRate: reader.sampleRate)
         var frames = 0
         while true {
@@ -287,14 +289,18 @@ extension BatchRunner {
             let chunk = try reader.read(maxFrames: 1 << 14 / reader.channels)
             if chunk.isEmpty { break }
             frames += chunk.count / reader.channels
-            try meter.add(chunk)
-            if mono { truePeak.add(chunk) }
+            if let meter {
+                try meter.add(chunk)
+            } else {
+                loudness.add(chunk)
+                truePeak.add(chunk)
+            }
         }
         return AudioFileProperties(
             containerName: reader.containerName, container: reader.container, encodingName: reader.encodingName, encoding: reader.encoding,
             sampleRate: reader.sampleRate, channels: reader.channels, frames: frames, fileBytes: Posix.regularFileSize(url.path) ?? 0,
-            bitrateMode: reader.bitrateMode, integratedLUFS: meter.integrated, samplePeakDBFS: LoudnessMeter.decibels(meter.samplePeak),
-            truePeakDBTP: LoudnessMeter.decibels(mono ? truePeak.peak : meter.truePeak))
+            bitrateMode: reader.bitrateMode, integratedLUFS: meter?.integrated ?? loudness.integrated,
+            samplePeakDBFS: LoudnessMeter.decibels(meter?.samplePeak ?? loudness.samplePeak), truePeakDBTP: LoudnessMeter.decibels(meter?.truePeak ?? truePeak.peak))
     }
 
     /// The `check-asset` verdict on a written output.

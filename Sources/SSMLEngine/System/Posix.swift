@@ -301,6 +301,18 @@ enum Posix {
         ssml_malloc_keep(Int32.max, 32 << 20) != 0
     }
 
+    /// Whether ``withFlushToZero(_:)`` can set the processor's flush-to-zero mode (x86).
+    static var flushToZeroAvailable: Bool { ssml_flush_to_zero_available() != 0 }
+
+    /// Runs `body` with flush-to-zero on (results too small to be normal floating-point numbers become 0), then
+    /// restores the mode. `body` should call a function that is not inlined, so that no arithmetic moves across
+    /// the switch. The corresponding C functions are `_mm_getcsr` and `_mm_setcsr`.
+    static func withFlushToZero<T>(_ body: () throws -> T) rethrows -> T {
+        let mode = ssml_flush_to_zero_begin()
+        defer { ssml_flush_to_zero_end(mode) }
+        return try body()
+    }
+
     /// Forks the calling (single-threaded) process. The corresponding C function is `fork`.
     static func fork() throws -> pid_t {
         let pid = Glibc.fork()
