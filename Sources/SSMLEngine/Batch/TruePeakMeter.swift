@@ -64,22 +64,44 @@ struct TruePeakMeter {
                 // Outputs for inputs start..<end read x[start ... end - 1 + reach] (x is offset by `reach`).
                 var loudest: Float = 0
                 for k in start..<(end + reach) where abs(x[k]) > loudest { loudest = abs(x[k]) }
-                if Double(loudest) * bound > peak {
-                    for n in start..<end {
-                        let newest = n + reach
-                        for phase in phases {
-                            var accumulator = 0.0
-                            for t in phase.coefficients.indices {
-                                accumulator += Double(x[newest - phase.delays[t]]) * phase.coefficients[t]
-                            }
-                            let magnitude = Double(abs(Float(accumulator)))
-                            if magnitude > peak { peak = magnitude }
-                        }
-                    }
-                }
+                if Double(loudest) * bound > peak { compute(x, from: start, to: end) }
                 start = end
             }
         }
         history = Array(window.suffix(reach))
+    }
+
+    /// The oversampled outputs for inputs `start..<end` (`x` is offset by `reach`), four inputs side by side: each
+    /// lane sums its products in the same order as the one-at-a-time loop, so it gets the same numbers.
+    private mutating func compute(_ x: UnsafeBufferPointer<Float>, from start: Int, to end: Int) {
+        var n = start
+        while n + 4 <= end {
+            let newest = n + reach
+            for phase in phases {
+                var accumulator = SIMD4<Double>(repeating: 0)
+                for t in phase.coefficients.indices {
+                    let first = newest - phase.delays[t]
+                    let samples = SIMD4<Double>(Double(x[first]), Double(x[first + 1]), Double(x[first + 2]), Double(x[first + 3]))
+                    accumulator += samples * SIMD4(repeating: phase.coefficients[t])
+                }
+                for lane in 0..<4 {
+                    let magnitude = Double(abs(Float(accumulator[lane])))
+                    if magnitude > peak { peak = magnitude }
+                }
+            }
+            n += 4
+        }
+        while n < end {
+            let newest = n + reach
+            for phase in phases {
+                var accumulator = 0.0
+                for t in phase.coefficients.indices {
+                    accumulator += Double(x[newest - phase.delays[t]]) * phase.coefficients[t]
+                }
+                let magnitude = Double(abs(Float(accumulator)))
+                if magnitude > peak { peak = magnitude }
+            }
+            n += 1
+        }
     }
 }
