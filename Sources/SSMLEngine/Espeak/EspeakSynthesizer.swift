@@ -224,7 +224,11 @@ public final class EspeakSynthesizer: SpeechSynthesizer {
         {
             start = ampersand
         }
-        var slice = String(String.UnicodeScalarView(scalars[start..<min(max(start + length, position), scalars.count)]))
+        // Scalar by scalar: the view's initialiser from a slice is generic code whose first use in a process looks up
+        // type metadata, and every render process (a fresh fork) made that first use again.
+        var view = String.UnicodeScalarView()
+        for scalar in scalars[start..<min(max(start + length, position), scalars.count)] { view.append(scalar) }
+        var slice = String(view)
         while let open = slice.firstIndex(of: "<") {
             guard let close = slice[open...].firstIndex(of: ">") else { slice = String(slice[..<open]); break }
             slice.replaceSubrange(open...close, with: " ")

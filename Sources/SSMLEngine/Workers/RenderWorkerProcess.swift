@@ -59,6 +59,10 @@ public enum RenderWorkerProcess {
         // engine's events), whose first use loads locale and Unicode tables.
         _ = String(format: "%.3f", 0.5)
         _ = "a&amp;b".replacingOccurrences(of: "&amp;", with: "&")
+        // And the renderer's: its report attributes (a dictionary of strings, whose storage type is looked up by name on
+        // first use) and Foundation's current thread, which the engine's own thread asks for when it starts.
+        _ = ["rate": "1", "pitch": "1"].merging(["volumeDB": "0"]) { $1 }
+        _ = Thread.current
         do { try channel.send(.ready(version: synthesizer.version)) } catch { exit(0) }
         let worker = getpid()
         while true {
