@@ -8,8 +8,7 @@ import Testing
 /// give the same catalog the file describes and say where a broken file is broken.
 @Suite struct DataFilesTests {
     private func folder(catalog: String, styles: String = #"{"styles": []}"#) throws -> DataFiles {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("ssml-data-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let root = try Repository.scratchDirectory()
         try catalog.write(to: root.appendingPathComponent("catalog.json"), atomically: true, encoding: .utf8)
         try styles.write(to: root.appendingPathComponent("vonage-styles.json"), atomically: true, encoding: .utf8)
         return DataFiles(voices: root, dialects: root)

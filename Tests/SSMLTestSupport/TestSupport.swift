@@ -70,12 +70,23 @@ public enum Repository {
         ssmlBinary.deletingLastPathComponent().appendingPathComponent(name)
     }
 
-    /// A fresh empty directory under the system temporary folder.
+    /// A fresh empty directory in this test process's scratch folder, which is removed when the process exits
+    /// (a run of the suite used to leave some 300 folders, and their audio, behind in /tmp).
     public static func scratchDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ssml-tests-\(UUID().uuidString)")
+        let url = scratchRoot.appendingPathComponent(UUID().uuidString)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
+
+    /// `ssml-tests-<pid>` under the system temporary folder, made on first use, removed at exit.
+    private static let scratchRoot: URL = {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("ssml-tests-\(getpid())")
+        try? FileManager.default.removeItem(at: root)
+        atexit {
+            try? FileManager.default.removeItem(at: FileManager.default.temporaryDirectory.appendingPathComponent("ssml-tests-\(getpid())"))
+        }
+        return root
+    }()
 }
 
 /// A deterministic stand-in for espeak-ng: a sine at the voice's F0 times the pitch factor, as long as the text
