@@ -59,10 +59,13 @@ public enum RenderWorkerProcess {
         // engine's events), whose first use loads locale and Unicode tables.
         _ = String(format: "%.3f", 0.5)
         _ = "a&amp;b".replacingOccurrences(of: "&amp;", with: "&")
-        // And the renderer's: its report attributes (a dictionary of strings, whose storage type is looked up by name on
-        // first use) and Foundation's current thread, which the engine's own thread asks for when it starts.
-        _ = ["rate": "1", "pitch": "1"].merging(["volumeDB": "0"]) { $1 }
-        _ = Thread.current
+        // And what every render looked up by name on first use (perf: 3 % of a render process's time): the renderer's
+        // report attributes (a dictionary of strings), the engine thread's queue of closures and Foundation's current
+        // thread, the pitch table's lazy global, and the words of espeak-ng's events (pure Swift, no espeak-ng call).
+        var closures: [@Sendable () -> Void] = []
+        closures.append {}
+        keep(["rate": "1", "pitch": "1"], closures, Thread.current, PitchScale.factor(50), PitchScale.parameter(1.5))
+        keep(EspeakSynthesizer.word(in: Array("a&amp; <b>c</b> [[d]]".unicodeScalars), position: 1, length: 20) as Any)
         do { try channel.send(.ready(version: synthesizer.version)) } catch { exit(0) }
         let worker = getpid()
         while true {
@@ -150,6 +153,10 @@ public enum RenderWorkerProcess {
             return 1
         }
     }
+
+    /// Takes values the optimiser must not leave uncomputed (their computing is the point: see `main`).
+    @_optimize(none)
+    private static func keep(_ values: Any...) {}
 
     static func encode(_ error: any Error) -> Data {
         let known = error as? SSMLError ?? SSMLError(.engine, "\(error)")
