@@ -12,12 +12,15 @@ enum RequestInput {
         if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit {
             throw tooLarge(limit: limit, size: declared)
         }
+        // Not Task.sleep: a cancelled sleep stays allocated until its deadline (see DeadlineTimer).
+        let timer = DeadlineTimer(seconds: RenderService.seconds(timeout))
+        defer { timer.cancel() }
         let outcome: Result<ByteBuffer, any Error>? = await withTaskGroup(of: Result<ByteBuffer, any Error>?.self) { group in
             group.addTask {
                 do { return .success(try await request.body.collect(upTo: limit)) } catch { return .failure(error) }
             }
             group.addTask {
-                try? await Task.sleep(for: timeout)
+                _ = await timer.fired.wait()
                 return nil
             }
             let first = await group.next() ?? nil

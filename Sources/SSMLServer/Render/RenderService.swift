@@ -92,16 +92,12 @@ public final class RenderService: Sendable {
             case cancelled
         }
         let limit = timeLimit
+        // Not Task.sleep: a cancelled sleep stays allocated until its deadline (see DeadlineTimer).
+        let timer = DeadlineTimer(seconds: Self.seconds(submitted + limit - ContinuousClock.now))
+        defer { timer.cancel() }
         let first: Race = await withTaskGroup(of: Race.self) { group in
             group.addTask { await finished.wait().map(Race.done) ?? .cancelled }
-            group.addTask {
-                do {
-                    try await Task.sleep(until: submitted + limit, clock: .continuous)
-                    return .timedOut
-                } catch {
-                    return .cancelled
-                }
-            }
+            group.addTask { await timer.fired.wait() == nil ? .cancelled : .timedOut }
             if let abandoned { group.addTask { await abandoned.wait() == nil ? .cancelled : .abandoned } }
             let first = await group.next() ?? .cancelled
             group.cancelAll()
