@@ -10,7 +10,8 @@ import Testing
         #expect(await timer.fired.wait() != nil)
         let waited = ContinuousClock.now - started
         #expect(waited >= .milliseconds(190))
-        #expect(waited < .seconds(10))
+        // Its waiter wakes on the shared executor, which a loaded machine (the whole suite at once) can keep busy.
+        #expect(waited < .seconds(30))
     }
 
     @Test func aCancelledTimerNeverFires() async throws {
