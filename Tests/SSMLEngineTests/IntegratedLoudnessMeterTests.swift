@@ -30,10 +30,11 @@ import Testing
     /// Signals that reach every branch: gated and ungated blocks, blocks below the relative gate, silence long
     /// enough for the filter's state to become subnormal (flushed to zero), and a signal quantised like a file's.
     static func signals(rate: Int) -> [(String, [Float])] {
-        var random = SplitMix(seed: UInt64(rate))
+        // The call simulator's seeded generator, so that a failing signal can be made again.
+        var random = CallIDs.SplitMix(state: UInt64(rate))
         let count = rate * 3 + rate / 7
         let tone = (0..<count).map { Float(0.3 * sin(2 * Double.pi * 997 * Double($0) / Double(rate))) }
-        let noise = (0..<count).map { _ in Float(random.unit() - 0.5) }
+        let noise = (0..<count).map { _ in Float(Double(random.next() >> 11) / Double(1 << 53) - 0.5) }
         // Loud speech-like bursts with near-silent gaps: some blocks fall under the relative gate.
         let bursts: [Float] = (0..<count).map { index in
             let loud = (index / (rate / 3)) % 3 == 0
@@ -99,18 +100,4 @@ import Testing
             }
         }
     }
-}
-
-/// A small seeded generator, so that a failing signal can be made again.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
