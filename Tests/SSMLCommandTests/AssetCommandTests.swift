@@ -5,7 +5,7 @@ import SSMLTestSupport
 import Testing
 
 /// `ssml render` asset options, `ssml info` and `ssml check-asset`, run as a user would.
-@Suite struct AssetCommandTests {
+@Suite(.ownThread) struct AssetCommandTests {
     let text = "<speak>Your code is <say-as interpret-as=\"characters\">42</say-as>.</speak>"
 
     func render(_ arguments: [String], in directory: URL) throws -> ProcessResult {

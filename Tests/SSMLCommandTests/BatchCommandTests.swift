@@ -5,7 +5,7 @@ import SSMLTestSupport
 import Testing
 
 /// `ssml batch`, run as a user and as a job runner would run it.
-@Suite(.serialized, .timeLimit(.minutes(10))) struct BatchCommandTests {
+@Suite(.ownThread, .serialized, .timeLimit(.minutes(10))) struct BatchCommandTests {
     static let prompts = """
         # voices: en-us-female | de-de-male
         # formats: vonage-stream | wav-8000-mulaw

@@ -4,7 +4,7 @@ import SSMLEngine
 import SSMLTestSupport
 import Testing
 
-@Suite(.serialized, .timeLimit(.minutes(10))) struct CallCommandTests {
+@Suite(.ownThread, .serialized, .timeLimit(.minutes(10))) struct CallCommandTests {
     let ssml = Repository.ssmlBinary
 
     func call(_ arguments: [String], in directory: URL? = nil) throws -> ProcessResult {

@@ -5,7 +5,7 @@ import SSMLTestSupport
 import Testing
 
 /// Input limits, encodings, empty inputs and reproducible Ogg, run as a user would.
-@Suite struct HardeningCommandTests {
+@Suite(.ownThread) struct HardeningCommandTests {
     /// Runs a shell pipeline (for inputs larger than a test should hold in memory).
     func shell(_ script: String, in directory: URL) throws -> ProcessResult {
         try run(URL(fileURLWithPath: "/bin/sh"), ["-c", script], in: directory)

@@ -5,7 +5,7 @@ import SSMLTestSupport
 import Testing
 
 /// `ssml lint` and `ssml render --dialect`, run as a user would.
-@Suite struct LintCommandTests {
+@Suite(.ownThread) struct LintCommandTests {
     let bad = "<speak>\n  Tom & Jerry <break time=\"30s\"/>\n  <prosody rate=\"300%\">fast</prosody>\n</speak>\n"
 
     func scratch(_ text: String, _ name: String = "p.ssml") throws -> (directory: URL, file: URL) {

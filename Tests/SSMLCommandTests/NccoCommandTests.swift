@@ -5,7 +5,7 @@ import SSMLTestSupport
 import Testing
 
 /// `ssml ncco`, run as a user would.
-@Suite struct NccoCommandTests {
+@Suite(.ownThread) struct NccoCommandTests {
     @Test func rendersTheSampleNCCOsAt8kMulaw() throws {
         let directory = try Repository.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

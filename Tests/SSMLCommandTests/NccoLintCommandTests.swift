@@ -6,7 +6,7 @@ import Testing
 
 /// `ssml lint` on NCCO files: the structure as the Voice API checks it, then the SSML of each talk under the
 /// vonage dialect, every place in the JSON file.
-@Suite struct NccoLintCommandTests {
+@Suite(.ownThread) struct NccoLintCommandTests {
     func lint(_ files: [String: String], _ arguments: [String]) throws -> ProcessResult {
         let directory = try Repository.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -5,7 +5,7 @@ import SSMLTestSupport
 import Testing
 
 /// Previews of documents whose audio lives on a CDN the machine cannot reach: `--audio-map` and `--missing-audio`.
-@Suite struct OfflineAudioCommandTests {
+@Suite(.ownThread) struct OfflineAudioCommandTests {
     /// A port nothing listens on: the connection is refused at once, as on a laptop without the network.
     static let unreachable = "http://127.0.0.1:9/prompts/welcome.mp3"
 

@@ -3,7 +3,7 @@ import SSMLTestSupport
 import Testing
 
 /// No render worker outlives the process that started it, and nothing it wrote stays behind.
-@Suite(.serialized, .timeLimit(.minutes(3))) struct ProcessLifetimeTests {
+@Suite(.ownThread, .serialized, .timeLimit(.minutes(3))) struct ProcessLifetimeTests {
     /// Direct children of `pid`, from /proc.
     static func children(of pid: Int32) -> [Int32] {
         let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []

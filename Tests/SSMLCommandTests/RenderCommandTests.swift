@@ -6,7 +6,7 @@ import Testing
 @testable import SSMLCore
 
 /// The `ssml` binary, run as a user would.
-@Suite struct RenderCommandTests {
+@Suite(.ownThread) struct RenderCommandTests {
     let document = """
         <speak>
           <voice name="de-de-female" loop="2" loop-info="Ich wiederhole">Ihr Code lautet <say-as interpret-as="characters">a7x9</say-as>.</voice>
@@ -127,7 +127,7 @@ import Testing
     }
 }
 
-@Suite struct OutputTargetTests {
+@Suite(.ownThread) struct OutputTargetTests {
     @Test func devicesAreWrittenNotReplaced() throws {
         let directory = try Repository.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -163,7 +163,7 @@ import Testing
     }
 }
 
-@Suite struct InputEncodingTests {
+@Suite(.ownThread) struct InputEncodingTests {
     @Test func nonUTF8InputNamesTheFirstBadByte() throws {
         let directory = try Repository.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -175,7 +175,7 @@ import Testing
     }
 }
 
-@Suite struct ParallelRenderTests {
+@Suite(.ownThread) struct ParallelRenderTests {
     /// A document long enough to be split between two processes.
     static let long = "<speak>" + (0..<60).map { "<p>Paragraph \($0) of a long prompt, read aloud so that the plan has plenty of speech in it.</p>" }.joined() + "</speak>"
 
@@ -216,7 +216,7 @@ import Testing
     }
 }
 
-@Suite struct RateIndependenceTests {
+@Suite(.ownThread) struct RateIndependenceTests {
     @Test func timingIsTheSameAtEveryOutputRate() throws {
         let text = "<speak>One two three.<break time=\"1s\"/>Four five six.<break time=\"1s\"/>Seven.</speak>"
         var durations: [Double] = []
@@ -230,7 +230,7 @@ import Testing
 }
 
 /// What a rewrite keeps of the file it replaces: mode, read-only protection, and the other names of a hard link.
-@Suite struct OutputPermissionTests {
+@Suite(.ownThread) struct OutputPermissionTests {
     func mode(_ url: URL) -> mode_t {
         var status = stat()
         return stat(url.path, &status) == 0 ? status.st_mode & 0o7777 : 0

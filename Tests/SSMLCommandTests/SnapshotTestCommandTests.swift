@@ -7,7 +7,7 @@ import Testing
 #endif
 
 /// `ssml test` and `ssml diff` end to end: snapshots recorded, planted changes named, reports written.
-@Suite struct SnapshotTestCommandTests {
+@Suite(.ownThread) struct SnapshotTestCommandTests {
     static let prompt = """
         <speak>
           <s>Press 1 for sales.</s>

@@ -3,7 +3,7 @@ import SSMLTestSupport
 import Testing
 
 /// `ssml text`, run as a user would.
-@Suite struct TextCommandTests {
+@Suite(.ownThread) struct TextCommandTests {
     let document = """
         <speak>
           Say <phoneme alphabet="ipa" ph="təˈmɑːtəʊ">tomato</phoneme> &amp; <say-as interpret-as="characters">a7</say-as>

@@ -5,7 +5,7 @@ import SSMLTestSupport
 import Testing
 
 /// `ssml render --timeline / --timeline-svg`, checked against the audio they describe.
-@Suite struct TimelineTests {
+@Suite(.ownThread) struct TimelineTests {
     let document = """
         <speak>
           <s>Welcome <break time="400ms"/> caller.</s>

@@ -4,7 +4,7 @@ import SSMLEngine
 import SSMLTestSupport
 import Testing
 
-@Suite struct AudioClipTests {
+@Suite(.ownThread) struct AudioClipTests {
     /// Writes a 0.6 s 1 kHz tone in the given container, rate and channel count.
     static func writeTone(_ url: URL, format: OutputFormat, rate: Int, channels: Int) throws {
         let frames = Int(0.6 * Double(rate))

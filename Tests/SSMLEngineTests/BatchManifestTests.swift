@@ -6,7 +6,7 @@ import Testing
 
 /// Reading prompt manifests: CSV with exact places, JSON, YAML, settings, formats, templates, and every problem
 /// found before any work.
-@Suite struct BatchManifestTests {
+@Suite(.ownThread) struct BatchManifestTests {
     static let resolver: VoiceResolver = {
         // The languages of the real engine, so voices are judged as `ssml batch` judges them.
         let engine = try! Engine.standard(data: Repository.data)

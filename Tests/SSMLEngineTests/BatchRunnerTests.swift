@@ -6,7 +6,7 @@ import Testing
 @testable import SSMLEngine
 
 /// Running a batch with the real engine and worker pool: the cache, the manifest, the journal, retries.
-@Suite(.serialized, .timeLimit(.minutes(5))) struct BatchRunnerTests {
+@Suite(.ownThread, .serialized, .timeLimit(.minutes(5))) struct BatchRunnerTests {
     static let worker = Repository.buildProduct("ssml-worker")
 
     /// A folder with `prompts.csv` holding `csv`.

@@ -6,7 +6,7 @@ import Testing
 
 /// The live handle: a scripted call gives the same bytes with or without it; an interactive call waits on the
 /// wall clock at its input, and keys and talks given meanwhile land where the call was when they came.
-@Suite(.serialized, .timeLimit(.minutes(5))) struct CallHandleTests {
+@Suite(.ownThread, .serialized, .timeLimit(.minutes(5))) struct CallHandleTests {
     let base = CallSimulatorTests()
 
     @Test func aScriptedCallGivesTheSameBytesAndWebhooksWithAHandle() async throws {

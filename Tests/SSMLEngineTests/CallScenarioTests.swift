@@ -1,9 +1,10 @@
 import Foundation
 import SSMLCore
+import SSMLTestSupport
 import Testing
 @testable import SSMLEngine
 
-@Suite struct CallScenarioTests {
+@Suite(.ownThread) struct CallScenarioTests {
     let base = URL(fileURLWithPath: "/tmp")
 
     @Test func yamlAndJSONGiveTheSameScenario() throws {

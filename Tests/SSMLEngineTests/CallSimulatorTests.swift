@@ -34,7 +34,7 @@ final class FakeApplication: WebhookClient {
     }
 }
 
-@Suite(.timeLimit(.minutes(5))) struct CallSimulatorTests {
+@Suite(.ownThread, .timeLimit(.minutes(5))) struct CallSimulatorTests {
     static let executable = Repository.buildProduct("ssml-worker")
 
     func simulator(_ app: FakeApplication) throws -> CallSimulator {

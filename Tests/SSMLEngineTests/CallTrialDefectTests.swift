@@ -5,7 +5,7 @@ import Testing
 @testable import SSMLEngine
 
 /// The defects a new-user trial of `ssml call` found, each pinned where the simulator decides it.
-@Suite(.timeLimit(.minutes(5))) struct CallTrialDefectTests {
+@Suite(.ownThread, .timeLimit(.minutes(5))) struct CallTrialDefectTests {
     let calls = CallSimulatorTests()
 
     static func sevenSetup(_ document: String) -> CallSetup {

@@ -6,7 +6,7 @@ import Testing
 
 /// The voice catalog and the Vonage style table are read without `Codable` (for start-up time): the reader must
 /// give the same catalog the file describes and say where a broken file is broken.
-@Suite struct DataFilesTests {
+@Suite(.ownThread) struct DataFilesTests {
     private func folder(catalog: String, styles: String = #"{"styles": []}"#) throws -> DataFiles {
         let root = try Repository.scratchDirectory()
         try catalog.write(to: root.appendingPathComponent("catalog.json"), atomically: true, encoding: .utf8)

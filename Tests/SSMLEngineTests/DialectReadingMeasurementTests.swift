@@ -5,7 +5,7 @@ import SSMLTestSupport
 import Testing
 
 /// The services' readings measured on real audio: Azure's percentages and breaks, its exact silences, Polly's whisper.
-@Suite struct DialectReadingMeasurementTests {
+@Suite(.ownThread) struct DialectReadingMeasurementTests {
     static func render(_ text: String, dialect: String?) throws -> AudioAnalysis {
         let loaded = try dialect.map { try Repository.dialect($0) }
         let plan = try Measure.engine.plan(text, file: "t.ssml", baseDirectory: URL(fileURLWithPath: "/tmp"), dialect: loaded, log: DiagnosticLog())

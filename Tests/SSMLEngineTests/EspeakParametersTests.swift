@@ -5,7 +5,7 @@ import Testing
 @testable import SSMLEngine
 
 /// How backend-neutral requests become espeak-ng parameters.
-@Suite struct EspeakParametersTests {
+@Suite(.ownThread) struct EspeakParametersTests {
     let voice = try! Repository.catalog().entry(named: "en-us-male")!
 
     @Test func pitchScaleRoundTrips() {

@@ -5,7 +5,7 @@ import Testing
 /// Every input the fuzzers ever found (and the attacks they were seeded with) stays a test: each runs
 /// through the same body as its harness (`FuzzTargets.swift` is a link to `Fuzz/Sources/FuzzTargets/`),
 /// which traps on anything but a clean result or an `SSMLError`.
-@Suite struct FuzzRegressionTests {
+@Suite(.ownThread) struct FuzzRegressionTests {
     static let targets = ["FuzzAudio", "FuzzLint", "FuzzNCCO", "FuzzSSML"]
 
     static func run(_ target: String, _ bytes: [UInt8]) {

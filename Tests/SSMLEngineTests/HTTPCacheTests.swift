@@ -8,7 +8,7 @@ import Testing
 /// The download cache is untrusted input (CI caches are shared between jobs): a crafted record, a planted
 /// link or a huge file must never make a fetch touch anything outside the cache, and must never be used as
 /// if it were a download.
-@Suite struct HTTPCacheTests {
+@Suite(.ownThread) struct HTTPCacheTests {
     /// A scratch folder with a cache root inside, and a victim folder beside it that must survive everything.
     struct Layout {
         let scratch: URL

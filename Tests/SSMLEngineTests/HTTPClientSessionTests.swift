@@ -4,7 +4,7 @@ import SSMLTestSupport
 import Testing
 
 /// The async client for webhooks: JSON in and out, query strings, limits, redirects, cancellation.
-@Suite struct HTTPClientSessionTests {
+@Suite(.ownThread) struct HTTPClientSessionTests {
     static func server() throws -> TestHTTPServer {
         try TestHTTPServer { request in
             let json = ("Content-Type", "application/json")

@@ -5,7 +5,7 @@ import SSMLTestSupport
 import Testing
 
 /// Inputs are read up to a limit and decoded as they declare; locations are those of the decoded text.
-@Suite struct InputReaderTests {
+@Suite(.ownThread) struct InputReaderTests {
     let reader = InputReader()
 
     func decode(_ bytes: [UInt8]) throws -> InputReader.Input {

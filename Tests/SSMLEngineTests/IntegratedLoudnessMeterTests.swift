@@ -5,7 +5,7 @@ import Testing
 @testable import SSMLEngine
 
 /// The batch's loudness meter gives libebur128's integrated loudness and sample peak exactly (`==` on the doubles).
-@Suite struct IntegratedLoudnessMeterTests {
+@Suite(.ownThread) struct IntegratedLoudnessMeterTests {
     /// libebur128's integrated loudness and sample peak of `samples`, fed in `chunk`-sized pieces.
     func reference(_ samples: [Float], rate: Int, chunk: Int) throws -> (Double?, Double) {
         let meter = try LoudnessMeter(sampleRate: rate, range: false, truePeak: false)

@@ -5,7 +5,7 @@ import Testing
 @testable import SSMLEngine
 
 /// A program using the library renders jobs without the command line, with the bytes `ssml render` writes.
-@Suite(.serialized, .timeLimit(.minutes(5))) struct LibraryJobTests {
+@Suite(.ownThread, .serialized, .timeLimit(.minutes(5))) struct LibraryJobTests {
     static let engine: Engine = {
         do { return try Engine(catalog: Repository.catalog(), styles: Repository.vonageStyles(), data: Repository.data) } catch { fatalError("\(error)") }
     }()

@@ -5,7 +5,7 @@ import SSMLTestSupport
 import Testing
 
 /// Loudness normalisation measured on the written files with libebur128.
-@Suite struct LoudnessTests {
+@Suite(.ownThread) struct LoudnessTests {
     /// Two seconds of speech-like audio: 150 Hz pulses in syllable-length bursts with pauses, peaky like a voice.
     /// `sharpness` narrows the pulses: higher is peakier (a larger peak-to-loudness ratio).
     static func speechLike(rate: Int, level: Float, sharpness: Double = 8) -> [Float] {

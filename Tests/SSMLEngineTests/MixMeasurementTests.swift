@@ -6,7 +6,7 @@ import Testing
 
 /// Wave 2's readings measured on real audio (espeak-ng, libsoxr, libsndfile): breaths, background audio, Google's
 /// par timing, fitted durations, contours, compression, clip speed and vocal-tract length.
-@Suite struct MixMeasurementTests {
+@Suite(.ownThread) struct MixMeasurementTests {
     static let directory: URL = {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("ssml-mix-measure-\(getpid())")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)

@@ -5,7 +5,7 @@ import SSMLTestSupport
 import Testing
 
 /// NCCOs rendered with the real engines and measured.
-@Suite struct NCCORenderTests {
+@Suite(.ownThread) struct NCCORenderTests {
     static let styles: VonageStyles = {
         do { return try Repository.vonageStyles() } catch { fatalError("\(error)") }
     }()

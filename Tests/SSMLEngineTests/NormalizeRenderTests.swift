@@ -5,7 +5,7 @@ import SSMLTestSupport
 import Testing
 
 /// say-as expansions as heard: the bleep tone, and expanded words reaching espeak-ng.
-@Suite struct NormalizeRenderTests {
+@Suite(.ownThread) struct NormalizeRenderTests {
     @Test func expletiveIsA1kHzToneAsLongAsTheWord() throws {
         let word = "unbelievable"
         let (plain, _) = try Measure.render("<speak>\(word)</speak>")

@@ -6,7 +6,7 @@ import Testing
 
 /// Entity attacks are refused by the parser itself, wherever they hide, with a located error; valid W3C
 /// documents (a DOCTYPE without declarations, xsi:schemaLocation) are read.
-@Suite struct ParserSafetyTests {
+@Suite(.ownThread) struct ParserSafetyTests {
     let parser = LibXMLParser()
 
     /// The parser alone (no pre-scan) must refuse `text` with a located forbidden-declaration error.

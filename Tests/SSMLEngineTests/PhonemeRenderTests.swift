@@ -5,7 +5,7 @@ import SSMLTestSupport
 import Testing
 
 /// `<phoneme>` through espeak-ng: the pronunciation is spoken as phonemes, not read as text.
-@Suite struct PhonemeRenderTests {
+@Suite(.ownThread) struct PhonemeRenderTests {
     @Test(arguments: [
         ("en-us-female", "tomato", "təˈmeɪtoʊ"), ("en-gb-male", "schedule", "ˈʃɛdjuːl"), ("de-de-female", "Bücher", "ˈbyːçɐ"),
         ("de-de-male", "Straße", "ˈʃtʁaːsə"),

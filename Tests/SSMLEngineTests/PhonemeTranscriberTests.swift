@@ -8,7 +8,7 @@ import Testing
 /// `espeak-ng -v <language> --ipa <word>` prints, and each expected string what `espeak-ng -x <word>` prints, so a
 /// pass means the pronunciation is read with exactly the phonemes espeak-ng uses for the word.
 /// `scripts/phoneme-roundtrip.py` checks ~45 words per language the same way against the engine.
-@Suite struct PhonemeTranscriberTests {
+@Suite(.ownThread) struct PhonemeTranscriberTests {
     static let englishUS: [(String, String)] = [
         ("təmˈeɪɾoʊ", "t@m'eIt#oU"), ("skˈɛdʒuːl", "sk'EdZu:l"), ("wˈɔːɾɚ", "w'O:t#3"), ("nˈɜːs", "n'3:s"),
         ("kjˈʊɹ", "kj'U@"), ("nˈɪɹ", "n'i@3"), ("lˈɪɾəl", "l'It#@L"), ("bˈʌʔn̩", "b'V?n-"), ("ɡˈɑːɹdən", "g'A@d@n"),
@@ -106,7 +106,7 @@ import Testing
     }
 }
 
-@Suite struct PhonemeInterpreterTests {
+@Suite(.ownThread) struct PhonemeInterpreterTests {
     @Test func phonemeReplacesTheText() throws {
         let plan = try Planner().plan("<speak>Say <phoneme alphabet=\"ipa\" ph=\"təˈmɑːtəʊ\">tomato</phoneme>.</speak>", voice: "en-gb-female")
         #expect(plan[0].speech?.pieces == [.text("Say"), .ipa("təˈmɑːtəʊ"), .text(".")])

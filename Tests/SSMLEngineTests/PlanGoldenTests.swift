@@ -6,7 +6,7 @@ import Testing
 
 /// The plan of every sample (what `ssml text --json` prints), made on the fake synthesizer and pinned in
 /// `Golden/plans/`: a change to planning shows up as a diff of the plan, not only as different audio.
-@Suite struct PlanGoldenTests {
+@Suite(.ownThread) struct PlanGoldenTests {
     static let samples: [String] = {
         let folder = Repository.root.appendingPathComponent("Samples")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []

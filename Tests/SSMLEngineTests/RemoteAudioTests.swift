@@ -7,7 +7,7 @@ import Testing
 @testable import SSMLEngine
 
 /// `http(s)` audio against a local server the tests start: limits, format checks, redirects and the cache.
-@Suite struct RemoteAudioTests {
+@Suite(.ownThread) struct RemoteAudioTests {
     /// A 0.5 s 1 kHz tone as WAV bytes.
     static let tone: Data = {
         do {

@@ -21,7 +21,7 @@ enum Measure {
     static let sentence = "The quick brown fox jumps over the lazy dog, and then it runs far away."
 }
 
-@Suite struct BreakMeasurementTests {
+@Suite(.ownThread) struct BreakMeasurementTests {
     @Test(arguments: [0.25, 1.5, 3.0])
     func breakAddsThatMuchSilence(seconds: Double) throws {
         let (audio, _) = try Measure.render("<speak>Hello there.<break time=\"\(Int(seconds * 1000))ms\"/>General Kenobi.</speak>")
@@ -38,7 +38,7 @@ enum Measure {
     }
 }
 
-@Suite struct ProsodyMeasurementTests {
+@Suite(.ownThread) struct ProsodyMeasurementTests {
     func span(_ attribute: String) throws -> Double {
         try Measure.render("<speak><prosody \(attribute)>\(Measure.sentence)</prosody></speak>").0.soundingSpan()
     }
@@ -98,7 +98,7 @@ enum Measure {
     }
 }
 
-@Suite struct VoiceMeasurementTests {
+@Suite(.ownThread) struct VoiceMeasurementTests {
     static let texts = [
         "en-us": Measure.sentence, "en-gb": Measure.sentence,
         "de-de": "Der schnelle braune Fuchs springt über den faulen Hund und läuft dann weit weg.",
@@ -129,7 +129,7 @@ enum Measure {
     }
 }
 
-@Suite struct LoopMeasurementTests {
+@Suite(.ownThread) struct LoopMeasurementTests {
     @Test func loopThreeTakesAboutThreeTimesAsLong() throws {
         let once = try Measure.render("<speak><voice name=\"en-gb-female\">Your code is 4 2 7 1.</voice></speak>").0.duration
         let thrice = try Measure.render("<speak><voice name=\"en-gb-female\" loop=\"3\">Your code is 4 2 7 1.</voice></speak>").0.duration
@@ -140,7 +140,7 @@ enum Measure {
     }
 }
 
-@Suite struct TextMeasurementTests {
+@Suite(.ownThread) struct TextMeasurementTests {
     @Test func markupCharactersInPlainTextAreSpoken() throws {
         let swallowed = try Measure.render("if a<b then & c, we say hello to everyone").0.soundingSpan()
         #expect(swallowed > 2, "the text after < must be spoken: \(swallowed) s")
@@ -159,7 +159,7 @@ enum Measure {
     }
 }
 
-@Suite struct CodeReadingTests {
+@Suite(.ownThread) struct CodeReadingTests {
     @Test func longDigitCodesAreReadDigitByDigit() throws {
         // Grouped as a number, "482913" was read with "comma"; digit by digit it is six items with pauses.
         let code = try Measure.render("<speak><say-as interpret-as=\"characters\">482913</say-as></speak>").0

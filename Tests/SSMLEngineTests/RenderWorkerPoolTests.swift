@@ -6,7 +6,7 @@ import Testing
 @testable import SSMLEngine
 
 /// The warm pool: many jobs per worker, each with the bytes of a fresh process.
-@Suite(.timeLimit(.minutes(3))) struct RenderWorkerPoolTests {
+@Suite(.ownThread, .timeLimit(.minutes(3))) struct RenderWorkerPoolTests {
     static let executable = Repository.buildProduct("ssml-worker")
 
     func plan(_ text: String) throws -> RenderPlan {
@@ -166,7 +166,7 @@ final class CancellingSink: AudioSink {
 }
 
 /// Plans carry what JSON has no number for (silence is -inf dB) through to the workers.
-@Suite(.timeLimit(.minutes(2))) struct WorkerPlanCodingTests {
+@Suite(.ownThread, .timeLimit(.minutes(2))) struct WorkerPlanCodingTests {
     @Test func aSilentNCCOLevelRendersOnThePool() throws {
         let engine = try Engine(catalog: Repository.catalog(), styles: Repository.vonageStyles(), data: Repository.data)
         let plan = try engine.planNCCO(

@@ -6,7 +6,7 @@ import Testing
 
 /// One synthesis for several rates: the engine's audio recorded at one rate and replayed through the renderer at
 /// others gives each rate's own render, and any other call sequence is caught.
-@Suite struct SynthesisRecordingTests {
+@Suite(.ownThread) struct SynthesisRecordingTests {
     static let engine: Engine = {
         do { return try Engine(catalog: Repository.catalog(), synthesizer: FakeSynthesizer()) } catch { fatalError("\(error)") }
     }()

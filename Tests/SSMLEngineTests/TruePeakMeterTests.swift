@@ -5,7 +5,7 @@ import Testing
 @testable import SSMLEngine
 
 /// The batch's true-peak meter gives libebur128's number exactly.
-@Suite struct TruePeakMeterTests {
+@Suite(.ownThread) struct TruePeakMeterTests {
     /// libebur128's true peak of `samples`, fed in `chunk`-sized pieces.
     func reference(_ samples: [Float], rate: Int, chunk: Int) throws -> Double {
         let meter = try LoudnessMeter(sampleRate: rate, range: false)

@@ -3,7 +3,7 @@ import SSMLTestSupport
 import Testing
 
 /// Audio named in a request comes from `--audio-dir` or from http(s), never from any other local file.
-@Suite(.serialized, .timeLimit(.minutes(10))) struct AudioAccessTests {
+@Suite(.ownThread, .serialized, .timeLimit(.minutes(10))) struct AudioAccessTests {
     /// A folder with a clip, a link inside it to a clip outside, and that outside clip (a real, playable WAV, so
     /// that only the folder rule can refuse it).
     struct Folders {

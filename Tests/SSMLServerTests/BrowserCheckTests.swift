@@ -9,7 +9,7 @@ import Testing
 /// Runs where Debian's `chromium` is installed (`make test` installs it when it can) and the Python environment
 /// of `make py-tools` has its DevTools client. Click-to-sound is only sanity-bounded here (a debug build on a
 /// shared machine); its target (< 150 ms) is measured by `make browser-check` on a release build.
-@Suite(.timeLimit(.minutes(5))) struct BrowserCheckTests {
+@Suite(.ownThread, .timeLimit(.minutes(5))) struct BrowserCheckTests {
     static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
     static let python = Repository.root.appendingPathComponent(".build/openapi-venv/bin/python3")
     static var hasDevToolsClient: Bool {

@@ -1,17 +1,20 @@
 import Foundation
+import SSMLTestSupport
 import Testing
 @testable import SSMLServer
 
 /// The request time limits' timer: fires at its deadline, never once cancelled.
-@Suite struct DeadlineTimerTests {
-    @Test func firesAtItsDeadline() async throws {
+@Suite(.ownThread) struct DeadlineTimerTests {
+    /// Measured where it fires (its own queue sets the latch), not where a waiter wakes: a waiter wakes when the
+    /// shared executor gets to it, which says nothing about the timer.
+    @Test func firesAtItsDeadline() throws {
         let started = ContinuousClock.now
         let timer = DeadlineTimer(seconds: 0.2)
-        #expect(await timer.fired.wait() != nil)
+        while !timer.fired.isSet && ContinuousClock.now - started < .seconds(30) { Thread.sleep(forTimeInterval: 0.001) }
         let waited = ContinuousClock.now - started
+        #expect(timer.fired.isSet)
         #expect(waited >= .milliseconds(190))
-        // Its waiter wakes on the shared executor, which a loaded machine (the whole suite at once) can keep busy.
-        #expect(waited < .seconds(30))
+        #expect(waited < .seconds(5))
     }
 
     @Test func aCancelledTimerNeverFires() async throws {

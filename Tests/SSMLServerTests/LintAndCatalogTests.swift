@@ -4,7 +4,7 @@ import SSMLTestSupport
 import Testing
 
 /// `POST /lint`, `GET /voices`, `GET /dialects`, `GET /healthz`.
-@Suite(.timeLimit(.minutes(10))) struct LintAndCatalogTests {
+@Suite(.ownThread, .timeLimit(.minutes(10))) struct LintAndCatalogTests {
     static let polly = "<speak>\n  Tom & Jerry <break time=\"30s\"/>\n  Fine.\n</speak>\n"
 
     func server() async throws -> TestServer { try await SharedServers.shared.standard() }

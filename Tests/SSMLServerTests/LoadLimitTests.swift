@@ -10,7 +10,7 @@ import Testing
 
 /// The server under load and misuse: a full queue answers 503 at once, a render that takes too long is stopped
 /// (504), a client that leaves stops its render, a body that does not arrive is 408.
-@Suite(.serialized, .timeLimit(.minutes(10))) struct LoadLimitTests {
+@Suite(.ownThread, .serialized, .timeLimit(.minutes(10))) struct LoadLimitTests {
     /// About `seconds` of speech, in sentences (espeak-ng renders it in a fraction of that).
     static func speech(seconds: Int) -> String {
         let sentence = "The teacher walked to the market with her family early in the morning, and they talked about the weather. "

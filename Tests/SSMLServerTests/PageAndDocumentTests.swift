@@ -5,7 +5,7 @@ import Testing
 
 /// The preview page works offline (every asset from this server), and the OpenAPI document stays true: it names
 /// exactly the routes the router serves, and the server's answers validate against it.
-@Suite(.timeLimit(.minutes(10))) struct PageAndDocumentTests {
+@Suite(.ownThread, .timeLimit(.minutes(10))) struct PageAndDocumentTests {
     static let documentURL = Repository.root.appendingPathComponent("Sources/SSMLServer/Resources/openapi.json")
 
     static func document() throws -> [String: Any] {

@@ -5,7 +5,7 @@ import SSMLTestSupport
 import Testing
 
 /// `POST /render`: every way of sending an input and its options gives the bytes `ssml render` writes.
-@Suite(.timeLimit(.minutes(10))) struct RenderAPITests {
+@Suite(.ownThread, .timeLimit(.minutes(10))) struct RenderAPITests {
     static let samples = Repository.root.appendingPathComponent("Samples")
 
     /// What `ssml render` / `ssml ncco` writes for `file` with `arguments`, and its timeline.

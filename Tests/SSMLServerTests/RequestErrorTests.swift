@@ -3,7 +3,7 @@ import SSMLTestSupport
 import Testing
 
 /// Bad requests get a JSON error that names the field (and inside the input, the line and column).
-@Suite(.timeLimit(.minutes(10))) struct RequestErrorTests {
+@Suite(.ownThread, .timeLimit(.minutes(10))) struct RequestErrorTests {
     func server() async throws -> TestServer { try await SharedServers.shared.standard() }
 
     @Test func malformedJSONNamesTheBodyAndThePlace() async throws {

@@ -8,7 +8,7 @@ import Testing
 #endif
 
 /// `ssml serve` as users start it: the address line, HTTPS, JSON logs, and SIGTERM draining the requests in flight.
-@Suite(.serialized, .timeLimit(.minutes(5))) struct ServeCommandTests {
+@Suite(.ownThread, .serialized, .timeLimit(.minutes(5))) struct ServeCommandTests {
     /// A running `ssml serve`, under coreutils `timeout` so that it stops by itself whatever happens to the test.
     final class Served: @unchecked Sendable {
         let process = Process()

@@ -8,7 +8,7 @@ import Testing
 
 /// `ssml serve`'s twin flags as users give them: a script for every caller, a wrong key file or webhook refused
 /// before the server starts, and `--no-twin`.
-@Suite(.serialized, .timeLimit(.minutes(5))) struct TwinCommandTests {
+@Suite(.ownThread, .serialized, .timeLimit(.minutes(5))) struct TwinCommandTests {
     @Test func aScriptFileGivesEveryCallerItsKeysAndSIGTERMEndsTheServer() async throws {
         let folder = try Repository.scratchDirectory()
         let script = folder.appendingPathComponent("caller.call.yaml")

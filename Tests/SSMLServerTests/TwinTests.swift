@@ -11,7 +11,7 @@ import Testing
 
 /// The API twins of `ssml serve`: Vonage's `/v1/calls` and seven.io's `/api/voice` against a real (Python)
 /// application, driven through HTTP as an application would, and what the twin keeps at `/_twin/calls`.
-@Suite(.serialized, .timeLimit(.minutes(10))) struct TwinTests {
+@Suite(.ownThread, .serialized, .timeLimit(.minutes(10))) struct TwinTests {
     static let python = PageAndDocumentTests.python
     static var menu: [[String: Any]] {
         [
