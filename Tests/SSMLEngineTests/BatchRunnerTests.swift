@@ -280,6 +280,24 @@ import Testing
         #expect(arrived.load(ordering: .sequentiallyConsistent) == count && timedOut.load(ordering: .sequentiallyConsistent) == 0)
     }
 
+    /// One run at a time writes a folder; the lock goes when the run ends, not when its last reference does.
+    @Test func aFolderIsLockedWhileARunWritesIt() throws {
+        let folder = try Repository.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let first = try BatchState(output: folder, shard: nil)
+        #expect(throws: SSMLError.self) { try BatchState(output: folder, shard: nil) }
+        do {
+            _ = try BatchState(output: folder, shard: nil)
+        } catch let error as SSMLError {
+            #expect(error.message.contains("another ssml batch is writing \(folder.path)"))
+        }
+        // Shards have locks of their own.
+        _ = try BatchState(output: folder, shard: BatchShard(index: 1, count: 2, source: "--shard 1/2"))
+        first.release()
+        _ = try BatchState(output: folder, shard: nil)
+        withExtendedLifetime(first) {}
+    }
+
     @Test func aDryRunWritesNothing() throws {
         let folder = try folder(Self.prompts)
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -94,6 +94,7 @@ public final class BatchRunner: Sendable {
             throw SSMLError(.usage, "\(folder.path) is not a folder")
         }
         let state = options.dryRun ? nil : try BatchState(output: folder, shard: options.shard)
+        defer { state?.release() }
         let store = try EntryStore(outputs: plan.outputCount)
 
         // 1. The cache: earlier manifests, then the journal of a run that was stopped.

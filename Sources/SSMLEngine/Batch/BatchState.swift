@@ -45,6 +45,13 @@ final class BatchState: Sendable {
         }
     }
 
+    /// Lets another run take the folder, once this run has written its last manifest.
+    ///
+    /// Called by the run itself, not left to `deinit`: the render threads' closures keep this object until those
+    /// threads are torn down, which a loaded machine does a while after they have finished their work, and a second
+    /// run in that while was refused as "another ssml batch is writing" (seen in the test suite under load).
+    func release() { Posix.unlock(lockDescriptor) }
+
     deinit {
         Posix.close(journalDescriptor)
         Posix.close(lockDescriptor)

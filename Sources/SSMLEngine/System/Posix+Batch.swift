@@ -29,6 +29,9 @@ extension Posix {
         throw failure("cannot lock the batch's state")
     }
 
+    /// Lets go of a lock taken with ``tryLock(_:)``. The corresponding C function is `flock` with `LOCK_UN`.
+    static func unlock(_ fd: Int32) { _ = flock(fd, LOCK_UN) }
+
     /// Reads `count` bytes at `offset` (fewer only at the end of the file). The corresponding C function is `pread`.
     static func read(_ fd: Int32, at offset: Int, count: Int, what: @autoclosure () -> String) throws -> Data {
         var data = Data(count: count)
