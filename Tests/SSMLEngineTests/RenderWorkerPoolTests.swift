@@ -76,6 +76,34 @@ import Testing
         #expect(sink.samples.count > 3 * 8000)
     }
 
+    /// A worker holds its two pipes and standard error, nothing else of the process that started it: not a server's
+    /// listening socket, nor a pipe another thread made for a child of its own without close-on-exec. (On CI a
+    /// worker held the write end of a test's pipe to `ssml render`, and the test waited for its end of file for ever.)
+    @Test func aWorkerHoldsNoDescriptorOfTheProcessThatStartedIt() throws {
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        defer { fds.forEach { close($0) } }
+        let inode = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fds[1])")
+        #expect(inode.hasPrefix("pipe:["))
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #expect(listener >= 0)
+        defer { close(listener) }
+        let socketInode = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(listener)")
+
+        let pool = try RenderWorkerPool(size: 1, executable: Self.executable)
+        let pid = try #require(pool.idleWorkerProcessIDs.first)
+        let held = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").compactMap {
+            try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\($0)")
+        }
+        #expect(held.count >= 3)
+        #expect(!held.contains(inode), "the worker holds the test's pipe: \(held)")
+        #expect(!held.contains(socketInode), "the worker holds the test's socket: \(held)")
+        // And it still works.
+        let sink = MemorySink()
+        _ = try pool.render(WorkerJob(plan: try plan("<speak>Nothing else.</speak>"), sampleRate: 8000), into: sink)
+        #expect(sink.samples.count > 4000)
+    }
+
     @Test func cancellingStopsTheRenderProcess() throws {
         let pool = try RenderWorkerPool(size: 1, executable: Self.executable)
         let long = String(repeating: "This sentence is long enough to take a while to say. ", count: 400)

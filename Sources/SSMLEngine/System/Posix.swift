@@ -379,13 +379,17 @@ enum Posix {
     }
 
     /// Starts `executable` with `arguments`, its standard input and output the given descriptors, standard error
-    /// inherited. The corresponding C function is `posix_spawn`.
+    /// inherited, and no other descriptor of this process: not a server's listening sockets, nor the pipe another
+    /// thread has just made for a child of its own (its reader would wait for an end of file as long as the worker
+    /// lives). The corresponding C functions are `posix_spawn` and `posix_spawn_file_actions_addclosefrom_np`.
     static func spawn(_ executable: String, arguments: [String], environment: [String: String], stdin: Int32, stdout: Int32) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, stdin, 0)
         posix_spawn_file_actions_adddup2(&actions, stdout, 1)
+        let closing = ssml_spawn_close_from(&actions, 3)
+        guard closing == 0 else { throw failure("cannot start \(executable)", closing) }
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {

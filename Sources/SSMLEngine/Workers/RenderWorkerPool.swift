@@ -72,6 +72,9 @@ public final class RenderWorkerPool: Sendable {
         state = Mutex(State(idle: workers))
     }
 
+    /// The process ids of the workers that have no job or room for another (all of them when none is busy).
+    var idleWorkerProcessIDs: [pid_t] { state.withLock { state in (state.idle + state.open).map(\.pid) } }
+
     deinit {
         let workers = state.withLock { state in
             state.closed = true
