@@ -153,7 +153,8 @@ public struct ProcessResult: Sendable {
 }
 
 /// Runs `executable` and captures its output; a run longer than `timeLimit` seconds is killed and reported as
-/// status 124 with a message on its standard error, so a hung child never hangs the suite.
+/// status 124 with a message on its standard error, so a hung child never hangs the suite; output still open 10 s
+/// after the child has ended (another process holds the pipe) is status 125.
 public func run(_ executable: URL, _ arguments: [String], stdin: Data? = nil, in directory: URL? = nil, timeLimit: Double = 300) throws -> ProcessResult {
     let process = Process()
     process.executableURL = executable
@@ -170,23 +171,54 @@ public func run(_ executable: URL, _ arguments: [String], stdin: Data? = nil, in
     defer { deadline.cancel() }
     if let stdin { input.fileHandleForWriting.write(stdin) }
     try input.fileHandleForWriting.close()
-    // Read both pipes concurrently so a chatty child cannot block on a full pipe.
-    // Unsafe only in form: the reader thread writes it, and it is read after the semaphore says it is done
-    // (polling Thread.isFinished orders nothing: ThreadSanitizer saw the race).
-    nonisolated(unsafe) var errorData = Data()
-    let readerDone = DispatchSemaphore(value: 0)
-    let reader = Thread {
-        errorData = err.fileHandleForReading.readDataToEndOfFile()
-        readerDone.signal()
+    // Both pipes are read as their bytes come, so a chatty child cannot block on a full pipe; and not for ever: a
+    // descriptor leaked into a process that lives on (a render worker held a test's pipe to `ssml render` once, and
+    // the test waited for its end of file until CI ran out of time) would hold the pipe open after the child ends.
+    var outData = Data(), errorData = Data()
+    let outFD = out.fileHandleForReading.fileDescriptor, errFD = err.fileHandleForReading.fileDescriptor
+    var reading = [outFD, errFD]
+    var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    var endedAt: Date?
+    var heldOpen = false
+    while !reading.isEmpty {
+        var polled = reading.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+        if poll(&polled, nfds_t(polled.count), 200) < 0 && errno != EINTR { break }
+        for entry in polled where entry.revents != 0 {
+            let count = read(entry.fd, &buffer, buffer.count)
+            if count > 0 {
+                if entry.fd == outFD { outData.append(contentsOf: buffer[0..<count]) } else { errorData.append(contentsOf: buffer[0..<count]) }
+            } else if count == 0 || (errno != EINTR && errno != EAGAIN) {
+                reading.removeAll { $0 == entry.fd }
+            }
+        }
+        if !reading.isEmpty && hasEnded(pid) {
+            let ended = endedAt ?? Date()
+            endedAt = ended
+            if Date().timeIntervalSince(ended) > 10 {
+                heldOpen = true
+                break
+            }
+        }
     }
-    reader.start()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    if heldOpen {
+        // Not `waitUntilExit`: Foundation learns of the end through a socket the child inherits, which the process
+        // left behind holds as well; the child stays a zombie until that one ends.
+        return ProcessResult(
+            status: 125, stdout: outData,
+            stderr: String(decoding: errorData, as: UTF8.self) + "\n(its output was still open 10 s after it ended: another process holds the pipe)")
+    }
     process.waitUntilExit()
-    readerDone.wait()
     if process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL && deadline.isCancelled == false {
         return ProcessResult(status: 124, stdout: outData, stderr: String(decoding: errorData, as: UTF8.self) + "\n(killed after the test's time limit of \(timeLimit) s)")
     }
     return ProcessResult(status: process.terminationStatus, stdout: outData, stderr: String(decoding: errorData, as: UTF8.self))
+}
+
+/// Whether the child `pid` has ended: it is a zombie, or gone (`/proc/<pid>/stat`). Not `waitpid`, which would reap it
+/// from under Foundation's `Process`, whose `isRunning` stays true while another process holds what the child held.
+private func hasEnded(_ pid: pid_t) -> Bool {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return true }
+    return stat[stat.index(after: close)...].drop { $0 == " " }.first == "Z"
 }
 
 /// The fields of a WAV header that matter for telephony.
