@@ -72,9 +72,12 @@ release: deps
 	$(SWIFT) build -c release $(RELEASE_FLAGS) $(BUILD_FLAGS)
 
 ## test: unit, engine and end-to-end tests (the command CI runs). The server's answers are checked against its
-## OpenAPI document (required here); the preview page runs in headless Chromium when chromium is installed.
+## OpenAPI document (required here); the preview page runs in headless Chromium when chromium is installed. The
+## release build that `make samples` uses is built first: it compiles against other libraries (the static Swift
+## runtime, no Testing module) and once broke while the debug tests passed.
 test: deps py-tools browser-deps
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
+	$(SWIFT) build -c release $(RELEASE_FLAGS) $(BUILD_FLAGS)
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	SSML_REQUIRE_OPENAPI_CHECK=1 $(SWIFT) test --skip-build $(BUILD_FLAGS)
 
