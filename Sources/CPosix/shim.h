@@ -41,27 +41,10 @@ static inline int ssml_malloc_keep(int trim, int mmap) { return mallopt(M_TRIM_T
 /// `fcntl(fd, F_SETPIPE_SZ, bytes)` (defined only under _GNU_SOURCE): the pipe's buffer; returns the size set or -1.
 static inline int ssml_set_pipe_size(int fd, int bytes) { return fcntl(fd, 1031 /* F_SETPIPE_SZ */, bytes); }
 
-/// Adds to `actions` the closing of every descriptor from `from` up, after the `dup2`s before it: a spawned process
-/// keeps only the descriptors it is given, not every one another thread of this process has just opened without
-/// close-on-exec (a pipe that would never see its end of file while the child lives). glibc 2.34 and later:
-/// `posix_spawn_file_actions_addclosefrom_np`; before, one `addclose` for each possible descriptor (glibc ignores
-/// those that are not open).
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+/// `posix_spawn_file_actions_addclosefrom_np(actions, from)` (glibc 2.34 and later, declared only under _GNU_SOURCE):
+/// the spawned process closes every descriptor from `from` up, after the `dup2`s before it.
 extern int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *actions, int from);
-#endif
-static inline int ssml_spawn_close_from(posix_spawn_file_actions_t *actions, int from) {
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
-    return posix_spawn_file_actions_addclosefrom_np(actions, from);
-#else
-    long limit = sysconf(_SC_OPEN_MAX);
-    if (limit < 0 || limit > 65536) limit = 65536;
-    for (int fd = from; fd < limit; fd++) {
-        int status = posix_spawn_file_actions_addclose(actions, fd);
-        if (status != 0) return status;
-    }
-    return 0;
-#endif
-}
+static inline int ssml_spawn_close_from(posix_spawn_file_actions_t *actions, int from) { return posix_spawn_file_actions_addclosefrom_np(actions, from); }
 
 /// `pipe2(fds, O_CLOEXEC)`.
 static inline int ssml_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }

@@ -182,7 +182,8 @@ public func run(_ executable: URL, _ arguments: [String], stdin: Data? = nil, in
     var heldOpen = false
     while !reading.isEmpty {
         var polled = reading.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-        if poll(&polled, nfds_t(polled.count), 200) < 0 && errno != EINTR { break }
+        let ready = poll(&polled, nfds_t(polled.count), 200)
+        if ready < 0 && errno != EINTR { break }
         for entry in polled where entry.revents != 0 {
             let count = read(entry.fd, &buffer, buffer.count)
             if count > 0 {
@@ -191,7 +192,8 @@ public func run(_ executable: URL, _ arguments: [String], stdin: Data? = nil, in
                 reading.removeAll { $0 == entry.fd }
             }
         }
-        if !reading.isEmpty && hasEnded(pid) {
+        // Only when nothing came for 200 ms: while the child writes, it has not ended.
+        if ready == 0 && hasEnded(pid) {
             let ended = endedAt ?? Date()
             endedAt = ended
             if Date().timeIntervalSince(ended) > 10 {

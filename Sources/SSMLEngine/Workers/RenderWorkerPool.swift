@@ -72,7 +72,7 @@ public final class RenderWorkerPool: Sendable {
         state = Mutex(State(idle: workers))
     }
 
-    /// The process ids of the workers that have no job or room for another (all of them when none is busy).
+    /// The process ids of the workers that could take a job now (all of them while the pool is idle).
     var idleWorkerProcessIDs: [pid_t] { state.withLock { state in (state.idle + state.open).map(\.pid) } }
 
     deinit {
